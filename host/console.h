@@ -1,0 +1,22 @@
+/*
+ * Console modes (-c, -C with -D, -B, -g, -0, -J, -s, -L): each packet's
+ * payload printed in arrival order to standard output, byte-compatible
+ * with tcpflow 1.6.1 where 1.6.1 is right.
+ */
+#ifndef TF_CONSOLE_H
+#define TF_CONSOLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "flow.h"
+
+/* Opens the -L semaphore if asked; call once before the first packet. */
+tf_err Tf_console_init(void);
+/* Print len payload bytes of flow f (counted in f->console_bytes, cut at
+ * -b).  name is the flow's name as 1.6.1 prints it (outdir prefix included). */
+void Tf_console_print(struct tf_flow *f, const char *name, const uint8_t *data, size_t len);
+void Tf_console_shutdown(void);
+
+#endif

@@ -1,0 +1,428 @@
+#include "config.h"
+
+#include <errno.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "console.h"
+#include "demux.h"
+#include "flowtab.h"
+#include "log.h"
+#include "naming.h"
+#include "options.h"
+#include "output.h"
+#include "pcapout.h"
+#include "plugins.h"
+
+extern char **environ;
+
+#define SEEN_MAX_RANGES 4096   /* beyond this a flow is too holey to track */
+#define STRAGGLERS 100         /* recently closed flows remembered */
+#define STRAGGLERS_NO_PURGE 65536
+#define MAX_CHILDREN 10        /* tcp_cmd processes at once */
+
+struct straggler {
+  struct tf_flow_key key;
+  uint32_t isn;
+  uint64_t size;
+  char *path;                  /* NULL when nothing was stored */
+};
+
+static uint64_t next_flow_id, next_session_id, total_packets;
+static int continuation;
+static tf_err first_error = TF_OK;
+static struct straggler *stragglers;
+static size_t nstragglers_cap, straggler_next;
+static int children;
+
+tf_err Tf_demux_init(void)
+{
+  nstragglers_cap = tf_opt.no_purge ? STRAGGLERS_NO_PURGE : STRAGGLERS;
+  stragglers = calloc(nstragglers_cap, sizeof(*stragglers));
+  return stragglers ? TF_OK : TF_ERR_NOMEM;
+}
+
+void Tf_demux_set_continuation(int on)
+{
+  continuation = on;
+}
+
+tf_err Tf_demux_error(void)
+{
+  return first_error;
+}
+
+static void note_error(tf_err e)
+{
+  if (e != TF_OK && first_error == TF_OK)
+    first_error = e;
+}
+
+/* ------------------------------------------------------------ seen ranges */
+
+static void seen_add(struct tf_flow *f, uint64_t start, uint64_t end)
+{
+  uint32_t i = 0, j;
+  if (f->seen_overflow || start >= end)
+    return;
+  while (i < f->nseen && f->seen[i].end < start)
+    i++;
+  j = i;
+  while (j < f->nseen && f->seen[j].start <= end) {
+    if (f->seen[j].start < start)
+      start = f->seen[j].start;
+    if (f->seen[j].end > end)
+      end = f->seen[j].end;
+    j++;
+  }
+  if (j > i) { /* merged ranges i..j-1 into one */
+    f->seen[i].start = start;
+    f->seen[i].end = end;
+    memmove(&f->seen[i + 1], &f->seen[j], (f->nseen - j) * sizeof(f->seen[0]));
+    f->nseen -= j - i - 1;
+    return;
+  }
+  if (f->nseen == f->seen_cap) {
+    uint32_t cap = f->seen_cap ? f->seen_cap * 2 : 4;
+    struct tf_range *n;
+    if (cap > SEEN_MAX_RANGES || !(n = realloc(f->seen, cap * sizeof(*n)))) {
+      f->seen_overflow = 1;
+      return;
+    }
+    f->seen = n;
+    f->seen_cap = cap;
+  }
+  memmove(&f->seen[i + 1], &f->seen[i], (f->nseen - i) * sizeof(f->seen[0]));
+  f->seen[i].start = start;
+  f->seen[i].end = end;
+  f->nseen++;
+}
+
+static int seen_complete(const struct tf_flow *f, uint64_t end)
+{
+  if (f->seen_overflow)
+    return 0;
+  if (end == 0)
+    return 1;
+  return f->nseen >= 1 && f->seen[0].start == 0 && f->seen[0].end >= end;
+}
+
+/* ------------------------------------------------------------ close */
+
+static void run_tcp_cmd(const char *path)
+{
+  pid_t pid;
+  char *script;
+  size_t n = strlen(tf_opt.tcp_cmd) + 8;
+  while (children > 0 && waitpid(-1, NULL, WNOHANG) > 0)
+    children--;
+  while (children >= MAX_CHILDREN && waitpid(-1, NULL, 0) > 0)
+    children--;
+  script = malloc(n);
+  if (!script)
+    return;
+  /* The path is passed as $1, never pasted into the shell text. */
+  snprintf(script, n, "%s \"$1\"", tf_opt.tcp_cmd);
+  char *argv[] = {"/bin/sh", "-c", script, "tcp_cmd", (char *)path, NULL};
+  if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) == 0)
+    children++;
+  else
+    Tf_log_error("cannot run tcp_cmd for %s", path);
+  free(script);
+}
+
+static void remember_straggler(const struct tf_flow *f)
+{
+  struct straggler *s = &stragglers[straggler_next];
+  straggler_next = (straggler_next + 1) % nstragglers_cap;
+  free(s->path);
+  s->key = f->key;
+  s->isn = f->isn;
+  s->size = f->file_size;
+  s->path = f->has_file && !f->temp_storage && f->path ? strdup(f->path) : NULL;
+}
+
+/* A packet of a closed flow whose bytes equal what was saved (a late
+ * retransmission) is ignored rather than starting a new flow. */
+static int is_straggler(const struct tf_flow_key *key, uint32_t seq, const uint8_t *data,
+                        size_t len)
+{
+  static uint8_t buf[65536];
+  for (size_t k = 0; k < nstragglers_cap; k++) {
+    const struct straggler *s = &stragglers[(straggler_next + nstragglers_cap - 1 - k) % nstragglers_cap];
+    uint64_t off;
+    if (!s->path || memcmp(&s->key, key, sizeof(*key)) != 0)
+      continue;
+    off = (uint32_t)(seq - s->isn - 1);
+    if (len > sizeof(buf) || off + len > s->size)
+      return 0;
+    return Tf_output_read(s->path, off, buf, len) == (long)len && memcmp(buf, data, len) == 0;
+  }
+  return 0;
+}
+
+static uint64_t reported_size(const struct tf_flow *f)
+{
+  if (tf_opt.console != TF_CONSOLE_OFF)
+    return f->console_bytes;
+  if (tf_opt.store_output)
+    return f->file_size;
+  return f->length < tf_opt.max_bytes ? f->length : tf_opt.max_bytes;
+}
+
+static void demux_close(struct tf_flow *f)
+{
+  note_error(Tf_output_close(f));
+  if (tf_opt.per_flow_pcap)
+    Tf_pcapout_flow_close(f);
+  Tf_report_flow_begin(f, reported_size(f));
+  Tf_plugins_flow_close(f);
+  Tf_report_flow_end();
+  if (f->has_file && !f->temp_storage) {
+    if (tf_opt.tcp_alert_fd >= 0)
+      dprintf(tf_opt.tcp_alert_fd, "close\t%s\n", f->path);
+    if (tf_opt.tcp_cmd && *tf_opt.tcp_cmd)
+      run_tcp_cmd(f->path);
+  }
+  remember_straggler(f);
+  Tf_output_release(f);
+  free(f->seen);
+  f->seen = NULL;
+  Tf_flowtab_remove(f);
+}
+
+void Tf_demux_close_all(void)
+{
+  size_t n;
+  struct tf_flow **v = Tf_flowtab_sorted(&n);
+  for (size_t i = 0; i < n; i++)
+    demux_close(v[i]);
+  free(v);
+}
+
+static int64_t effective_timeout(void)
+{
+  if (tf_opt.tcp_timeout > 0)
+    return tf_opt.tcp_timeout;
+  return tf_opt.live ? tf_opt.idle_timeout : 0;
+}
+
+void Tf_demux_expire(int64_t now)
+{
+  int64_t timeout = effective_timeout();
+  struct tf_flow *f;
+  if (timeout <= 0)
+    return;
+  while ((f = Tf_flowtab_oldest()) && now - f->last_ts.tv_sec > timeout)
+    demux_close(f);
+}
+
+/* ------------------------------------------------------------ placing bytes */
+
+/* The name used by console and -K output (counter 0, outdir prefix). */
+static void console_name(const struct tf_flow *f, char *buf, size_t n)
+{
+  size_t at = 0;
+  if (tf_opt.outdir && *tf_opt.outdir && strcmp(tf_opt.outdir, ".") != 0)
+    at = (size_t)snprintf(buf, n, "%s/", tf_opt.outdir);
+  if (at >= n || Tf_naming_expand(tf_opt.template_str, f, 0, tf_opt.counter_always, buf + at,
+                                  n - at) < 0)
+    snprintf(buf, n, "flow%llu", (unsigned long long)f->flow_id);
+}
+
+static void store(struct tf_flow *f, uint32_t seq, const uint8_t *data, size_t len,
+                  const struct timeval *ts)
+{
+  int32_t delta = (int32_t)(seq - f->nsn);
+  int64_t offset;
+  uint64_t wlen;
+  if (len == 0)
+    return;
+  /* A keep-alive probe: one old byte just before the expected sequence. */
+  if (delta == -1 && len == 1)
+    return;
+  offset = (int64_t)f->pos + delta;
+  if (offset < 0) {
+    uint64_t before = (uint64_t)(-offset);
+    if (f->syn_seen) {
+      /* Bytes before the ISN cannot be stream data; keep the rest. */
+      f->violations++;
+      if (before >= len)
+        return;
+      data += before;
+      len -= before;
+      seq += (uint32_t)before;
+      offset = 0;
+    } else {
+      /* No SYN: the stream started earlier than we thought.  Shift what
+       * is stored so far up, and the start of the stream back. */
+      note_error(Tf_output_prepend(f, before));
+      for (uint32_t i = 0; i < f->nseen; i++) {
+        f->seen[i].start += before;
+        f->seen[i].end += before;
+      }
+      if (f->fin_seen)
+        f->fin_end += before;
+      f->pos += before;
+      f->isn -= (uint32_t)before;
+      f->length += before;
+      f->out_of_order_count++;
+      offset = 0;
+    }
+  } else if (delta < 0) {
+    f->out_of_order_count++;
+  }
+  wlen = (uint64_t)offset >= tf_opt.max_bytes ? 0
+         : (uint64_t)offset + len > tf_opt.max_bytes ? tf_opt.max_bytes - (uint64_t)offset
+                                                     : len;
+  if (tf_opt.store_output || Tf_plugins_want_data())
+    note_error(Tf_output_write(f, (uint64_t)offset, data, (size_t)wlen));
+  if (tf_opt.findx && wlen > 0 && tf_opt.store_output)
+    Tf_output_findx_add(f, (uint64_t)offset, ts, wlen);
+  seen_add(f, (uint64_t)offset, (uint64_t)offset + len);
+  if ((uint64_t)offset + len > f->length)
+    f->length = (uint64_t)offset + len;
+  f->pos = (uint64_t)offset + len;
+  f->nsn = seq + (uint32_t)len;
+}
+
+/* ------------------------------------------------------------ per packet */
+
+static void make_key(const struct tf_packet *pkt, struct tf_flow_key *k)
+{
+  memset(k, 0, sizeof(*k));
+  k->family = (uint8_t)pkt->family;
+  k->vlan = pkt->link.vlan >= 0 ? (uint16_t)pkt->link.vlan : TF_NO_VLAN;
+  k->sport = pkt->sport;
+  k->dport = pkt->dport;
+  memcpy(k->src, pkt->src, 16);
+  memcpy(k->dst, pkt->dst, 16);
+}
+
+static struct tf_flow *create_flow(const struct tf_flow_key *k, const struct tf_packet *pkt)
+{
+  struct tf_flow_key rev;
+  struct tf_flow *r;
+  struct tf_flow *f = Tf_flowtab_insert(k);
+  if (!f) {
+    note_error(TF_ERR_NOMEM);
+    return NULL;
+  }
+  Tf_flowtab_reverse_key(k, &rev);
+  r = Tf_flowtab_find(&rev);
+  f->session_id = r ? r->session_id : next_session_id++;
+  f->flow_id = next_flow_id++;
+  f->isn = (pkt->flags & TF_TCP_SYN) ? pkt->seq : pkt->seq - 1;
+  f->nsn = f->isn + 1;
+  f->first_ts = pkt->ts;
+  f->vlan = pkt->link.vlan;
+  if (pkt->link.have_macs) {
+    f->have_macs = 1;
+    memcpy(f->mac_src, pkt->link.mac_src, 6);
+    memcpy(f->mac_dst, pkt->link.mac_dst, 6);
+  }
+  Tf_log_debug(10, "new flow %llu, next seq %u", (unsigned long long)f->flow_id, f->nsn);
+  Tf_plugins_flow_open(f);
+  return f;
+}
+
+void Tf_demux_packet(const struct tf_packet *pkt)
+{
+  struct tf_flow_key key;
+  struct tf_flow *f;
+  const uint8_t *data = pkt->payload;
+  size_t len = pkt->payload_len;
+  uint32_t seq = pkt->seq;
+  int syn = (pkt->flags & TF_TCP_SYN) != 0;
+  make_key(pkt, &key);
+  f = Tf_flowtab_find(&key);
+  if (!f && continuation)
+    return;
+  if (f && syn && f->syn_seen && f->length > 0) {
+    /* A new connection on a live 4-tuple without FIN: its data will be
+     * far away and start a new flow through the max_seek rule. */
+    Tf_log_debug(1, "SYN TO IGNORE! a second SYN on flow %llu", (unsigned long long)f->flow_id);
+    Tf_pcapout_unprocessed(pkt);
+    return;
+  }
+  if (!f) {
+    if (!syn && len == 0)
+      return;
+    if (!syn && is_straggler(&key, seq, data, len))
+      return;
+  } else if (!syn) {
+    int32_t delta = (int32_t)(seq - f->nsn);
+    if ((int64_t)delta > tf_opt.max_seek || -(int64_t)delta > tf_opt.max_seek) {
+      demux_close(f);
+      f = NULL;
+      if (len == 0)
+        return;
+    }
+  }
+  if (!f && !(f = create_flow(&key, pkt)))
+    return;
+  Tf_flowtab_touch(f);
+  f->last_ts = pkt->ts;
+  f->packets++;
+  f->len += pkt->wirelen;
+  f->caplen += pkt->caplen;
+  total_packets++;
+  if (tf_opt.per_flow_pcap) {
+    char name[4096];
+    console_name(f, name, sizeof(name));
+    note_error(Tf_pcapout_flow(f, name, pkt));
+    return;
+  }
+  if (syn) {
+    f->syn_seen = 1;
+    f->role = (pkt->flags & TF_TCP_ACK) ? TF_ROLE_SERVER : TF_ROLE_CLIENT;
+    /* Data on a SYN (TCP Fast Open) is stream data from ISN + 1. */
+    if (len > 0) {
+      f->violations++;
+      Tf_log_debug(2, "SYN with data (length=%zu)", len);
+    }
+    seq++;
+  }
+  if (len > 0) {
+    if (tf_opt.console != TF_CONSOLE_OFF) {
+      char name[4096];
+      console_name(f, name, sizeof(name));
+      Tf_console_print(f, name, data, len);
+    } else {
+      store(f, seq, data, len, &pkt->ts);
+    }
+  }
+  if (pkt->flags & TF_TCP_RST) {
+    demux_close(f);
+    return;
+  }
+  if ((pkt->flags & TF_TCP_FIN) && !f->fin_seen) {
+    f->fin_seen = 1;
+    f->fin_end = (uint64_t)((int64_t)f->pos + (int32_t)(seq + (uint32_t)len - f->nsn));
+  }
+  if (f->fin_seen && tf_opt.console == TF_CONSOLE_OFF && seen_complete(f, f->fin_end))
+    demux_close(f);
+}
+
+void Tf_demux_stats(struct tf_run_stats *st)
+{
+  st->open_fds_at_end = Tf_output_open_count();
+  st->max_open_flows = Tf_output_max_open();
+  st->total_flows = next_flow_id;
+  st->flow_map_size = Tf_flowtab_count();
+  st->total_packets = total_packets;
+}
+
+void Tf_demux_shutdown(void)
+{
+  while (children > 0 && waitpid(-1, NULL, 0) > 0)
+    children--;
+  for (size_t i = 0; stragglers && i < nstragglers_cap; i++)
+    free(stragglers[i].path);
+  free(stragglers);
+  stragglers = NULL;
+}

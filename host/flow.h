@@ -1,0 +1,89 @@
+/*
+ * One direction of a TCP connection: its identity, statistics, reassembly
+ * state and output state.  Flows are owned by the flow table (flowtab.c),
+ * which allocates them from a slab and frees them when they are purged.
+ */
+#ifndef TF_FLOW_H
+#define TF_FLOW_H
+
+#include <stdint.h>
+#include <sys/time.h>
+
+#define TF_NO_VLAN 0xffff
+
+/* The hash key.  Compared with memcmp, so it has no padding holes. */
+struct tf_flow_key {
+  uint8_t family;        /* 4 or 6 */
+  uint8_t reserved;      /* always 0 */
+  uint16_t vlan;         /* VLAN ID or TF_NO_VLAN */
+  uint16_t sport;
+  uint16_t dport;
+  uint8_t src[16];
+  uint8_t dst[16];
+};
+
+/* A range of stream offsets [start, end). */
+struct tf_range {
+  uint64_t start, end;
+};
+
+struct tf_findx_entry {
+  uint64_t offset;
+  struct timeval ts;
+  uint64_t len;
+};
+
+enum tf_flow_role {
+  TF_ROLE_UNKNOWN = 0,
+  TF_ROLE_CLIENT,        /* SYN without ACK seen */
+  TF_ROLE_SERVER         /* SYN/ACK seen */
+};
+
+struct tf_wbuf;
+struct tf_kpcap;
+
+struct tf_flow {
+  struct tf_flow_key key;
+  struct tf_flow *hash_next;
+  struct tf_flow *lru_prev, *lru_next;   /* open-file LRU (output.c) */
+  struct tf_flow *idle_prev, *idle_next; /* last-seen order (flowtab.c) */
+
+  uint64_t flow_id;
+  uint64_t session_id;
+  uint32_t connection_count;
+
+  /* statistics for the report */
+  struct timeval first_ts, last_ts;
+  uint64_t packets, len, caplen;
+  uint64_t out_of_order_count, violations;
+  uint8_t mac_src[6], mac_dst[6];
+  int have_macs;
+  int vlan;              /* VLAN ID or -1 */
+  enum tf_flow_role role;
+
+  /* reassembly: the stream offset `pos` corresponds to sequence `nsn` */
+  uint32_t isn, nsn;
+  uint64_t pos;
+  uint64_t length;       /* logical length: highest offset placed + 1 */
+  int syn_seen;
+  int fin_seen;
+  uint64_t fin_end;      /* stream offset just past the FIN's data */
+  struct tf_range *seen; /* merged ranges of bytes placed */
+  uint32_t nseen, seen_cap;
+  int seen_overflow;     /* too fragmented to track: no FIN close */
+
+  /* output (output.c) */
+  char *path;            /* as reported: outdir prefix + name; owned */
+  int fd;                /* -1 when not open */
+  int has_file;          /* created on disk (or temp storage) */
+  int temp_storage;      /* -FX with data scanners: hidden file */
+  uint64_t file_size;    /* bytes in the file */
+  struct tf_wbuf *wbuf;  /* pending appends, from the output pool */
+  struct tf_findx_entry *findx; /* -I entries; owned */
+  uint32_t nfindx, findx_cap;
+  uint64_t console_bytes; /* bytes printed in console mode */
+  struct tf_kpcap *kpcap; /* -K writer while cached (pcapout.c) */
+  int kpcap_started;     /* its file was created in this run */
+};
+
+#endif

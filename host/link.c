@@ -1,0 +1,312 @@
+/*
+ * Link-layer decoders.  Each one strips its header and hands the rest to
+ * Tf_link_ethertype (for links that end in an Ethertype) or checks the IP
+ * version itself (raw links).  Nothing here allocates.
+ */
+#include "config.h"
+
+#include <pcap/dlt.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "dot11.h"
+#include "link.h"
+
+#define ETH_VLAN 0x8100
+#define ETH_QINQ 0x88a8
+#define ETH_QINQ_OLD 0x9100
+#define ETH_MPLS_UC 0x8847
+#define ETH_MPLS_MC 0x8848
+#define ETH_PPPOE_SESSION 0x8864
+#define ETH_IPV4 0x0800
+#define ETH_IPV6 0x86dd
+
+#define PPP_IPV4 0x0021
+#define PPP_IPV6 0x0057
+
+/* Tag stacks deeper than this are treated as malformed (loops in crafted
+ * frames would otherwise cost time, not safety). */
+#define MAX_LINK_TAGS 16
+
+#ifndef DLT_LINUX_SLL2
+#define DLT_LINUX_SLL2 276
+#endif
+#ifndef DLT_IPV4
+#define DLT_IPV4 228
+#endif
+#ifndef DLT_IPV6
+#define DLT_IPV6 229
+#endif
+
+/* IP by version nibble: for links without a type field (raw, MPLS). */
+static enum tf_link_status link_ip_by_version(const uint8_t *p, size_t len,
+                                              struct tf_link_result *out)
+{
+  uint8_t v;
+  if (!Tf_get_u8(p, len, 0, &v))
+    return TF_LINK_MALFORMED;
+  switch (v >> 4) {
+  case 4:
+    out->ethertype = ETH_IPV4;
+    break;
+  case 6:
+    out->ethertype = ETH_IPV6;
+    break;
+  default:
+    return TF_LINK_NOT_IP;
+  }
+  out->l3 = p;
+  out->l3_len = len;
+  return TF_LINK_OK;
+}
+
+/* MPLS label stack: 4 bytes per label until the bottom-of-stack bit. */
+static enum tf_link_status link_mpls(const uint8_t *p, size_t len, struct tf_link_result *out)
+{
+  size_t off = 0;
+  for (int i = 0; i < MAX_LINK_TAGS; i++) {
+    uint32_t label;
+    if (!Tf_get_be32(p, len, off, &label))
+      return TF_LINK_MALFORMED;
+    off += 4;
+    if (label & 0x100)
+      return link_ip_by_version(p + off, len - off, out);
+  }
+  return TF_LINK_MALFORMED;
+}
+
+/* PPP protocol field (1 byte when compressed, else 2), then IP. */
+static enum tf_link_status link_ppp_protocol(const uint8_t *p, size_t len,
+                                             struct tf_link_result *out)
+{
+  uint8_t b0;
+  uint16_t proto;
+  size_t off;
+  if (!Tf_get_u8(p, len, 0, &b0))
+    return TF_LINK_MALFORMED;
+  if (b0 & 1) { /* protocol-field compression: odd first byte is the whole field */
+    proto = b0;
+    off = 1;
+  } else {
+    if (!Tf_get_be16(p, len, 0, &proto))
+      return TF_LINK_MALFORMED;
+    off = 2;
+  }
+  if (proto == PPP_IPV4 || proto == PPP_IPV6) {
+    out->ethertype = proto == PPP_IPV4 ? ETH_IPV4 : ETH_IPV6;
+    out->l3 = p + off;
+    out->l3_len = len - off;
+    return TF_LINK_OK;
+  }
+  return TF_LINK_NOT_IP;
+}
+
+/* PPPoE session header: ver/type, code, session, length; then PPP. */
+static enum tf_link_status link_pppoe(const uint8_t *p, size_t len, struct tf_link_result *out)
+{
+  uint16_t plen;
+  if (!Tf_get_be16(p, len, 4, &plen))
+    return TF_LINK_MALFORMED;
+  len -= 6;
+  if (plen < len)
+    len = plen;
+  return link_ppp_protocol(p + 6, len, out);
+}
+
+/* What follows an Ethertype: type is the value, p the bytes after it.
+ * depth counts stacked tags (VLAN, QinQ) so crafted frames cannot loop. */
+static enum tf_link_status link_after_type(uint16_t type, const uint8_t *p, size_t len,
+                                           struct tf_link_result *out, int depth)
+{
+  uint16_t tci, inner;
+  switch (type) {
+  case ETH_IPV4:
+  case ETH_IPV6:
+    out->ethertype = type;
+    out->l3 = p;
+    out->l3_len = len;
+    return TF_LINK_OK;
+  case ETH_VLAN:
+  case ETH_QINQ:
+  case ETH_QINQ_OLD:
+    if (depth >= MAX_LINK_TAGS || !Tf_get_be16(p, len, 0, &tci) || !Tf_get_be16(p, len, 2, &inner))
+      return TF_LINK_MALFORMED;
+    /* Only an outermost 802.1Q tag names the flow, as tcpflow 1.6.1 does;
+     * the name carries the 12-bit VLAN ID, not the whole tag word. */
+    if (depth == 0 && type == ETH_VLAN)
+      out->vlan = tci & 0x0fff;
+    return link_after_type(inner, p + 4, len - 4, out, depth + 1);
+  case ETH_MPLS_UC:
+  case ETH_MPLS_MC:
+    return link_mpls(p, len, out);
+  case ETH_PPPOE_SESSION:
+    if (!Tf_has(len, 0, 6))
+      return TF_LINK_MALFORMED;
+    return link_pppoe(p, len, out);
+  default:
+    return TF_LINK_NOT_IP;
+  }
+}
+
+enum tf_link_status Tf_link_ethertype(const uint8_t *p, size_t len, struct tf_link_result *out)
+{
+  uint16_t type;
+  if (!Tf_get_be16(p, len, 0, &type))
+    return TF_LINK_MALFORMED;
+  return link_after_type(type, p + 2, len - 2, out, 0);
+}
+
+static enum tf_link_status link_ethernet(const uint8_t *p, size_t len, struct tf_link_result *out)
+{
+  uint16_t type;
+  if (!Tf_get_be16(p, len, 12, &type))
+    return TF_LINK_MALFORMED;
+  memcpy(out->mac_dst, p, 6);
+  memcpy(out->mac_src, p + 6, 6);
+  out->have_macs = 1;
+  if (type <= 1500) {
+    /* 802.3 length field: IP only behind LLC/SNAP (AA AA 03 + OUI). */
+    if (!Tf_has(len, 14, 8) || p[14] != 0xaa || p[15] != 0xaa || p[16] != 0x03)
+      return TF_LINK_NOT_IP;
+    return Tf_link_ethertype(p + 20, len - 20, out);
+  }
+  return Tf_link_ethertype(p + 12, len - 12, out);
+}
+
+/* BSD loopback: a 4-byte address family in the capturing host's byte order
+ * (DLT_NULL) or in network order (DLT_LOOP).  AF_INET6 differs per OS. */
+static enum tf_link_status link_null(const uint8_t *p, size_t len, struct tf_link_result *out)
+{
+  uint32_t le, be, af;
+  if (!Tf_get_le32(p, len, 0, &le) || !Tf_get_be32(p, len, 0, &be))
+    return TF_LINK_MALFORMED;
+  af = le < 256 ? le : be;
+  switch (af) {
+  case 2:
+    out->ethertype = ETH_IPV4;
+    break;
+  case 10: /* Linux */
+  case 23: /* Windows */
+  case 24: /* NetBSD, OpenBSD, BSD/OS */
+  case 28: /* FreeBSD, DragonFly */
+  case 30: /* macOS */
+    out->ethertype = ETH_IPV6;
+    break;
+  default:
+    return TF_LINK_NOT_IP;
+  }
+  out->l3 = p + 4;
+  out->l3_len = len - 4;
+  return TF_LINK_OK;
+}
+
+/* DLT_PPP / PPP_SERIAL / C_HDLC: HDLC address+control, Cisco HDLC, or bare. */
+static enum tf_link_status link_ppp(const uint8_t *p, size_t len, struct tf_link_result *out)
+{
+  uint8_t a, c;
+  if (!Tf_get_u8(p, len, 0, &a) || !Tf_get_u8(p, len, 1, &c))
+    return TF_LINK_MALFORMED;
+  if ((a == 0x0f || a == 0x8f) && c == 0x00) /* Cisco HDLC: an Ethertype follows */
+    return Tf_link_ethertype(p + 2, len - 2, out);
+  if (a == 0xff && c == 0x03)
+    return link_ppp_protocol(p + 2, len - 2, out);
+  return link_ppp_protocol(p, len, out);
+}
+
+static enum tf_link_status link_80211(int dlt, const uint8_t *p, size_t len,
+                                      struct tf_link_result *out)
+{
+  struct tf_dot11_frame f;
+  uint16_t type;
+  const uint8_t *payload;
+  size_t plen;
+  switch (Tf_dot11_decode(dlt, p, len, &f)) {
+  case TF_DOT11_OK:
+    break;
+  case TF_DOT11_UNSUPPORTED:
+    return TF_LINK_UNSUPPORTED;
+  default:
+    return TF_LINK_MALFORMED;
+  }
+  if (f.type != 2 || f.protected_frame || !Tf_dot11_llc_payload(&f, &type, &payload, &plen))
+    return TF_LINK_NOT_IP;
+  memcpy(out->mac_src, f.src, 6);
+  memcpy(out->mac_dst, f.dst, 6);
+  out->have_macs = 1;
+  if (plen < 2)
+    return TF_LINK_MALFORMED;
+  /* Tf_link_ethertype expects to start at the type field, which sits just
+   * before the payload inside the same frame. */
+  return Tf_link_ethertype(payload - 2, plen + 2, out);
+}
+
+int Tf_link_supported(int dlt)
+{
+  switch (dlt) {
+  case DLT_EN10MB:
+  case DLT_LINUX_SLL:
+  case DLT_LINUX_SLL2:
+  case DLT_RAW:
+  case 14: /* DLT_RAW on OpenBSD; libpcap may hand it through */
+  case DLT_IPV4:
+  case DLT_IPV6:
+  case DLT_NULL:
+  case DLT_LOOP:
+  case DLT_PPP:
+  case DLT_PPP_SERIAL:
+  case DLT_C_HDLC:
+  case DLT_PPP_ETHER:
+  case TF_DLT_IEEE802_11:
+  case TF_DLT_IEEE802_11_RADIO:
+  case TF_DLT_PRISM_HEADER:
+  case TF_DLT_IEEE802_11_RADIO_AVS:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+enum tf_link_status Tf_link_decode(int dlt, const uint8_t *p, size_t len,
+                                   struct tf_link_result *out)
+{
+  memset(out, 0, sizeof(*out));
+  out->vlan = -1;
+  switch (dlt) {
+  case DLT_EN10MB:
+    return link_ethernet(p, len, out);
+  case DLT_LINUX_SLL:
+    if (!Tf_has(len, 0, 16))
+      return TF_LINK_MALFORMED;
+    return Tf_link_ethertype(p + 14, len - 14, out);
+  case DLT_LINUX_SLL2: {
+    /* SLL2 puts the protocol first; the payload starts after 20 bytes. */
+    uint16_t type;
+    if (!Tf_has(len, 0, 20) || !Tf_get_be16(p, len, 0, &type))
+      return TF_LINK_MALFORMED;
+    return link_after_type(type, p + 20, len - 20, out, 0);
+  }
+  case DLT_RAW:
+  case 14:
+  case DLT_IPV4:
+  case DLT_IPV6:
+    return link_ip_by_version(p, len, out);
+  case DLT_NULL:
+  case DLT_LOOP:
+    return link_null(p, len, out);
+  case DLT_PPP:
+  case DLT_PPP_SERIAL:
+  case DLT_C_HDLC:
+    return link_ppp(p, len, out);
+  case DLT_PPP_ETHER:
+    if (!Tf_has(len, 0, 6))
+      return TF_LINK_MALFORMED;
+    return link_pppoe(p, len, out);
+  case TF_DLT_IEEE802_11:
+  case TF_DLT_IEEE802_11_RADIO:
+  case TF_DLT_PRISM_HEADER:
+  case TF_DLT_IEEE802_11_RADIO_AVS:
+    return link_80211(dlt, p, len, out);
+  default:
+    return TF_LINK_UNSUPPORTED;
+  }
+}

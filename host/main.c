@@ -1,0 +1,697 @@
+/*
+ * tcpflow: command line, wiring of the stages, and the one place where an
+ * error becomes a message and an exit status.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../sdk/tcpflow/scanner.h"
+#include "console.h"
+#include "demux.h"
+#include "flowtab.h"
+#include "log.h"
+#include "naming.h"
+#include "options.h"
+#include "output.h"
+#include "pcapout.h"
+#include "plugins.h"
+#include "settings.h"
+#include "source.h"
+
+struct tf_options tf_opt;
+
+#define MAX_INPUTS 4096
+
+struct input {
+  const char *path;
+  int continuation; /* -R */
+};
+
+static struct input inputs[MAX_INPUTS];
+static int ninputs;
+
+/* Settings the host declares; scanners declare their own. */
+static const struct tfs_setting host_settings[] = {
+    {"tcp_timeout", "0", "close a flow idle this many seconds of packet time (0: never)"},
+    {"idle_timeout", "600", "live capture: close flows idle this many seconds"},
+    {"tcp_cmd", "", "command run with the path of every closed flow"},
+    {"tcp_alert_fd", "-1", "file descriptor that gets open/close lines for flow files"},
+    {"tdelta", "0", "seconds added to every packet time"},
+    {"enable_report", "YES", "write the DFXML report"},
+    {"packet-buffer-timeout", "10", "live capture: milliseconds between deliveries"},
+    {NULL, NULL, NULL}};
+
+static void usage(FILE *out)
+{
+  fprintf(out,
+          "TCPFLOW version %s\n\n"
+          "usage: tcpflow [-aBcCDhIJKpPqsvVZ0] [-b max_bytes] [-d debug_level]\n"
+          "     [-[eE] scanner] [-f max_fds] [-F[ctTXMkmg]] [-h|--help] [-i iface]\n"
+          "     [-l files...] [-L semlock] [-m min_bytes] [-o outdir] [-r file] [-R file]\n"
+          "     [-S name=value] [-T template] [-U|--relinquish-privileges user] [-v|--verbose]\n"
+          "     [-w file] [-x scanner] [-X xmlfile] [-z|--chroot dir] [--plugin-dir dir]\n"
+          "     [expression]\n\n"
+          "   -a: enable all scanners (same as -e all)\n"
+          "   -b max_bytes: max number of bytes per flow to save\n"
+          "   -d debug_level: debug level; default is 1\n"
+          "   -e scanner: enable scanner; -x scanner: disable; -E scanner: only this one\n"
+          "   -f max_fds: maximum number of file descriptors to use\n"
+          "   -h: print this help message (-hh for more help)\n"
+          "   -i iface: network interface on which to listen\n"
+          "   -I: write for each flow a file *.findx with byte-indexed timestamps\n"
+          "   -g: console output in colours by direction\n"
+          "   -l: treat non-flag arguments as input files rather than a pcap expression\n"
+          "   -L semlock: lock console writes with the named semaphore semlock\n"
+          "   -m bytes: a sequence skip this large starts a new flow file (default %d)\n"
+          "   -o outdir: output directory (default '.')\n"
+          "   -p: don't use promiscuous mode\n"
+          "   -P: no purge: remember every closed flow (straggler detection)\n"
+          "   -q: quiet mode - do not print warnings\n"
+          "   -r file: read packets from a pcap or pcapng file ('-' for stdin; repeatable)\n"
+          "   -R file: read packets from a file only to finish open connections\n"
+          "   -S name=value: set a setting (-hh lists them)\n"
+          "   -T template: file name template (default %s)\n"
+          "   -F[ctTXMkmg]: file name options (-hh for details)\n"
+          "   -U user: relinquish privileges and become user (when run as root)\n"
+          "   -z dir: chroot to dir (requires -U)\n"
+          "   -v: verbose operation, same as -d 10\n"
+          "   -V: print version number and exit\n"
+          "   -w file: write packets that were not processed to file\n"
+          "   -X file: DFXML report file (default <outdir>/report.xml)\n"
+          "   -Z: do not decompress gzip-compressed HTTP bodies\n"
+          "   -K: write one pcap per flow instead of flow files\n"
+          "   --plugin-dir dir: also look for scanners in dir\n\n"
+          "Console output options:\n"
+          "   -c: console print only (no files); -C: the same without the flow name\n"
+          "   -B: binary output even with -c or -C\n"
+          "   -D: output in hex\n"
+          "   -0: no newline after each packet\n"
+          "   -s: strip non-printable characters (change to '.')\n"
+          "   -J: one JSON object per packet\n\n"
+          "expression: tcpdump-like filtering expression (pcap-filter(7))\n",
+          PACKAGE_VERSION, TF_DEFAULT_MAX_SEEK, TF_DEFAULT_TEMPLATE);
+}
+
+static void usage_more(FILE *out)
+{
+  fprintf(out,
+          "\nFile name options (-F):\n"
+          "   -Fc : append the connection counter to ALL file names\n"
+          "   -Ft : prepend the time_t UTC timestamp\n"
+          "   -FT : prepend the ISO8601 UTC timestamp\n"
+          "   -FX : do not output any files (other than the report)\n"
+          "   -FM : MD5 of every flow in the report (enables the md5 scanner)\n"
+          "   -Fk : bin output in 1K directories\n"
+          "   -Fm : bin output in 1M directories (2 levels)\n"
+          "   -Fg : bin output in 1G directories (3 levels)\n\n"
+          "File name template (-T):\n"
+          "  %%A/%%a source address/port; %%B/%%b destination address/port\n"
+          "  %%E/%%e source/destination MAC address\n"
+          "  %%V/%%v '--' and the VLAN ID when the flow has a VLAN\n"
+          "  %%T/%%t first packet time, ISO8601 / unix time\n"
+          "  %%c connection counter if > 0; %%C 'c' if counter > 0; %%# counter always\n"
+          "  %%N flow number %% 1000; %%K (/1000) %% 1000; %%M (/1e6) %% 1000; %%G (/1e9) %% 1000\n"
+          "  %%S session id (shared by both directions); %%%% a '%%'\n"
+          "  '/' makes subdirectories; -T ignores -Fk/-Fm/-Fg given before it.\n\n"
+          "Limits:\n"
+          "   file descriptors for flow files: %ld\n\n",
+          Tf_output_fd_budget());
+  Tf_plugins_print_help(out);
+}
+
+static char *join_args(int argc, char **argv)
+{
+  size_t n = 1;
+  char *s;
+  for (int i = 0; i < argc; i++)
+    n += strlen(argv[i]) + 1;
+  s = malloc(n);
+  if (!s)
+    return NULL;
+  s[0] = '\0';
+  for (int i = 0; i < argc; i++) {
+    if (i)
+      strcat(s, " ");
+    strcat(s, argv[i]);
+  }
+  return s;
+}
+
+static int add_input(const char *path, int continuation)
+{
+  if (ninputs == MAX_INPUTS) {
+    Tf_log_error("too many input files (at most %d)", MAX_INPUTS);
+    return -1;
+  }
+  inputs[ninputs].path = path;
+  inputs[ninputs].continuation = continuation;
+  ninputs++;
+  return 0;
+}
+
+static int set_template(const char *t)
+{
+  char *n = strdup(t);
+  if (!n)
+    return -1;
+  free(tf_opt.template_str);
+  tf_opt.template_str = n;
+  return 0;
+}
+
+static int prepend_template(const char *prefix)
+{
+  size_t n = strlen(prefix) + strlen(tf_opt.template_str) + 1;
+  char *s = malloc(n);
+  if (!s)
+    return -1;
+  snprintf(s, n, "%s%s", prefix, tf_opt.template_str);
+  free(tf_opt.template_str);
+  tf_opt.template_str = s;
+  return 0;
+}
+
+static int parse_F(const char *letters)
+{
+  for (const char *p = letters; *p; p++) {
+    const char *prefix = Tf_naming_prefix_for(*p);
+    if (prefix) {
+      if (prepend_template(prefix) != 0)
+        return -1;
+    } else if (*p == 'c') {
+      tf_opt.counter_always = 1;
+    } else if (*p == 'X') {
+      tf_opt.store_output = 0;
+    } else if (*p == 'M') {
+      Tf_plugins_cmd_enable("md5");
+    } else {
+      Tf_log_error("-F: invalid format letter '%c' (valid: c t T X M k m g)", *p);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static int parse_number(const char *opt, const char *s, long long min, long long *out)
+{
+  char *end;
+  long long v;
+  errno = 0;
+  v = strtoll(s, &end, 10);
+  if (errno || *s == '\0' || *end != '\0' || v < min) {
+    Tf_log_error("%s: '%s' is not a number >= %lld", opt, s, min);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+enum { OPT_PLUGIN_DIR = 1000 };
+
+static const struct option long_options[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"chroot", required_argument, NULL, 'z'},
+    {"relinquish-privileges", required_argument, NULL, 'U'},
+    {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
+    {NULL, 0, NULL, 0}};
+
+/* Returns -1 on a usage error, 0 to go on; *exit_now for -h/-V. */
+static int parse_args(int argc, char **argv, int *help_level, int *version)
+{
+  int c, files_mode = 0;
+  long long v;
+  while ((c = getopt_long(argc, argv, "aAb:cCd:De:E:f:F:ghHi:IJKlL:m:o:pPqr:R:sS:T:U:vVw:x:X:z:Z0",
+                          long_options, NULL)) != -1) {
+    switch (c) {
+    case 'a':
+    case 'A':
+      Tf_plugins_cmd_all();
+      break;
+    case 'b':
+      if (parse_number("-b", optarg, 0, &v))
+        return -1;
+      tf_opt.max_bytes = (uint64_t)v;
+      tf_opt.max_bytes_set = 1;
+      break;
+    case 'B':
+      tf_opt.console_binary = 1;
+      break;
+    case 'c':
+      tf_opt.console = TF_CONSOLE_WITH_HEADER;
+      break;
+    case 'C':
+      tf_opt.console = TF_CONSOLE_NO_HEADER;
+      break;
+    case 'd':
+      if (parse_number("-d", optarg, 0, &v))
+        return -1;
+      tf_debug_level = (int)v;
+      break;
+    case 'D':
+      tf_opt.console_hex = 1;
+      break;
+    case 'e':
+      Tf_plugins_cmd_enable(optarg);
+      break;
+    case 'E':
+      Tf_plugins_cmd_only(optarg);
+      break;
+    case 'f':
+      if (parse_number("-f", optarg, 1, &v))
+        return -1;
+      tf_opt.max_fds = (long)v;
+      break;
+    case 'F':
+      if (parse_F(optarg))
+        return -1;
+      break;
+    case 'g':
+      tf_opt.console_color = 1;
+      break;
+    case 'h':
+    case 'H':
+      (*help_level)++;
+      break;
+    case 'i':
+      tf_opt.interface = optarg;
+      tf_opt.live = 1;
+      break;
+    case 'I':
+      tf_opt.findx = 1;
+      break;
+    case 'J':
+      tf_opt.console_json = 1;
+      break;
+    case 'K':
+      tf_opt.per_flow_pcap = 1;
+      break;
+    case 'l':
+      files_mode = 1;
+      break;
+    case 'L':
+      tf_opt.semlock = optarg;
+      break;
+    case 'm':
+      if (parse_number("-m", optarg, 1, &v))
+        return -1;
+      tf_opt.max_seek = v > INT32_MAX ? INT32_MAX : v;
+      break;
+    case 'o':
+      tf_opt.outdir = optarg;
+      break;
+    case 'p':
+      tf_opt.no_promisc = 1;
+      break;
+    case 'P':
+      tf_opt.no_purge = 1;
+      break;
+    case 'q':
+      tf_quiet = 1;
+      break;
+    case 'r':
+      if (add_input(optarg, 0))
+        return -1;
+      break;
+    case 'R':
+      if (add_input(optarg, 1))
+        return -1;
+      break;
+    case 's':
+      tf_opt.strip_nonprint = 1;
+      break;
+    case 'S':
+      if (Tf_settings_add_arg(optarg) != TF_OK)
+        return -1;
+      break;
+    case 'T':
+      if (set_template(optarg))
+        return -1;
+      break;
+    case 'U':
+      tf_opt.run_as_user = optarg;
+      break;
+    case 'v':
+      tf_debug_level = 10;
+      break;
+    case 'V':
+      *version = 1;
+      break;
+    case 'w':
+      tf_opt.unprocessed_pcap = optarg;
+      break;
+    case 'x':
+      Tf_plugins_cmd_disable(optarg);
+      break;
+    case 'X':
+      tf_opt.report_path = optarg;
+      break;
+    case 'z':
+      tf_opt.chroot_dir = optarg;
+      break;
+    case 'Z':
+      tf_opt.no_decompress = 1;
+      break;
+    case '0':
+      tf_opt.console_no_newline = 1;
+      break;
+    case OPT_PLUGIN_DIR:
+      Tf_plugins_add_dir(optarg);
+      break;
+    default:
+      return -1;
+    }
+  }
+  if (files_mode) {
+    for (int i = optind; i < argc; i++)
+      if (add_input(argv[i], 0))
+        return -1;
+  } else if (optind < argc) {
+    tf_opt.filter = join_args(argc - optind, argv + optind);
+  }
+  return 0;
+}
+
+static void add_plugin_path_dirs(void)
+{
+  static char path_copy[8192];
+  const char *env = getenv("TCPFLOW_PLUGIN_PATH");
+  if (env && *env) {
+    snprintf(path_copy, sizeof(path_copy), "%s", env);
+    for (char *save = NULL, *d = strtok_r(path_copy, ":", &save); d;
+         d = strtok_r(NULL, ":", &save))
+      Tf_plugins_add_dir(d);
+  }
+  Tf_plugins_add_dir(PLUGINDIR);
+}
+
+static int64_t setting_int(const char *name, int64_t dflt)
+{
+  const char *v = Tf_settings_get(name);
+  char *end;
+  long long n;
+  if (!v)
+    return dflt;
+  n = strtoll(v, &end, 10);
+  if (*v == '\0' || *end != '\0') {
+    Tf_log_warn("-S %s=%s is not a number; using %lld", name, v, (long long)dflt);
+    return dflt;
+  }
+  return n;
+}
+
+static void apply_host_settings(void)
+{
+  const char *v;
+  tf_opt.tcp_timeout = setting_int("tcp_timeout", 0);
+  tf_opt.idle_timeout = setting_int("idle_timeout", 600);
+  tf_opt.tcp_alert_fd = (int)setting_int("tcp_alert_fd", -1);
+  tf_opt.tdelta = setting_int("tdelta", 0);
+  tf_opt.packet_buffer_timeout = (int)setting_int("packet-buffer-timeout", 10);
+  tf_opt.tcp_cmd = Tf_settings_get("tcp_cmd");
+  v = Tf_settings_get("enable_report");
+  tf_opt.enable_report = v ? Tf_settings_bool(v) : 1;
+}
+
+static void list_known_settings(void)
+{
+  Tf_plugins_list_settings(stderr);
+}
+
+static void on_signal(int sig)
+{
+  Tf_source_request_stop();
+}
+
+static void install_signals(void)
+{
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+/* The output directory exists and is writable, before any packet is read. */
+static tf_err prepare_outdir(void)
+{
+  struct stat st;
+  const char *d = tf_opt.outdir;
+  if (stat(d, &st) != 0) {
+    char probe[4096];
+    snprintf(probe, sizeof(probe), "%s/", d);
+    if (Tf_output_mkdirs(probe) != TF_OK)
+      return TF_ERR_OUTPUT;
+    if (stat(d, &st) != 0) {
+      Tf_log_error("cannot create output directory %s: %s", d, strerror(errno));
+      return TF_ERR_OUTPUT;
+    }
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    Tf_log_error("output directory %s is not a directory", d);
+    return TF_ERR_OUTPUT;
+  }
+  if (access(d, W_OK | X_OK) != 0) {
+    Tf_log_error("output directory %s is not writable: %s", d, strerror(errno));
+    return TF_ERR_OUTPUT;
+  }
+  return TF_OK;
+}
+
+static tf_err drop_privileges(const char *report_path)
+{
+  struct passwd *pw;
+  if (!tf_opt.run_as_user)
+    return TF_OK;
+  pw = getpwnam(tf_opt.run_as_user);
+  if (!pw) {
+    Tf_log_error("-U: no such user '%s'", tf_opt.run_as_user);
+    return TF_ERR_USAGE;
+  }
+  if (report_path && chown(report_path, pw->pw_uid, pw->pw_gid) != 0)
+    Tf_log_warn("cannot give %s to %s: %s", report_path, pw->pw_name, strerror(errno));
+  if (tf_opt.chroot_dir) {
+    if (chroot(tf_opt.chroot_dir) != 0 || chdir("/") != 0) {
+      Tf_log_error("cannot chroot to %s: %s", tf_opt.chroot_dir, strerror(errno));
+      return TF_ERR_USAGE;
+    }
+  }
+  if (initgroups(pw->pw_name, pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+      setuid(pw->pw_uid) != 0) {
+    Tf_log_error("cannot become user %s: %s", pw->pw_name, strerror(errno));
+    return TF_ERR_USAGE;
+  }
+  if (setuid(0) == 0) {
+    Tf_log_error("privileges could not be dropped");
+    return TF_ERR_USAGE;
+  }
+  Tf_log_debug(2, "now running as %s", pw->pw_name);
+  return TF_OK;
+}
+
+static tf_err process_source(struct tf_source *src, int continuation)
+{
+  tf_err e;
+  Tf_demux_set_continuation(continuation);
+  e = Tf_source_run(src);
+  Tf_source_close(src);
+  return e;
+}
+
+/* Everything after option parsing; returns the first fatal error. */
+static tf_err run(int help_level)
+{
+  struct tf_source src;
+  char report_buf[4096];
+  const char *report_path = NULL;
+  tf_err e, input_err = TF_OK;
+  int first = 0;
+  struct tf_run_stats st;
+
+  Tf_settings_load_dir(SYSCONFDIR "/tcpflow/scanners.d");
+  add_plugin_path_dirs();
+  Tf_plugins_set_host_settings(host_settings);
+  if ((e = Tf_plugins_discover()) != TF_OK)
+    return e;
+  if (help_level > 0) {
+    Tf_output_init(tf_opt.max_fds);
+    usage(stdout);
+    if (help_level > 1)
+      usage_more(stdout);
+    return TF_OK;
+  }
+  if ((e = Tf_settings_check_known(Tf_plugins_setting_known, list_known_settings)) != TF_OK)
+    return e;
+  apply_host_settings();
+  if ((e = Tf_plugins_select()) != TF_OK)
+    return e;
+  if (tf_opt.chroot_dir && !tf_opt.run_as_user) {
+    Tf_log_error("-z requires -U");
+    return TF_ERR_USAGE;
+  }
+  {
+    char err[512];
+    /* Every name carries the counter, so reused 4-tuples never collide. */
+    if (!strstr(tf_opt.template_str, "%c")) {
+      size_t n = strlen(tf_opt.template_str) + 5;
+      char *t = malloc(n);
+      if (!t)
+        return TF_ERR_NOMEM;
+      snprintf(t, n, "%s%%C%%c", tf_opt.template_str);
+      free(tf_opt.template_str);
+      tf_opt.template_str = t;
+    }
+    if (Tf_naming_check(tf_opt.template_str, err, sizeof(err)) != 0) {
+      Tf_log_error("%s", err);
+      return TF_ERR_USAGE;
+    }
+  }
+  if (ninputs == 0)
+    tf_opt.live = 1;
+
+  /* Open the first source before creating anything, so that a bad file or
+   * filter leaves no output behind. */
+  while (first < ninputs && inputs[first].continuation)
+    first++;
+  if (tf_opt.live)
+    e = Tf_source_open_live(&src, tf_opt.interface);
+  else
+    e = Tf_source_open_file(&src, inputs[first < ninputs ? first : 0].path);
+  if (e != TF_OK)
+    return e;
+  if (tf_opt.console == TF_CONSOLE_OFF && (e = prepare_outdir()) != TF_OK) {
+    Tf_source_close(&src);
+    return e;
+  }
+  if ((e = Tf_flowtab_init()) != TF_OK || (e = Tf_output_init(tf_opt.max_fds)) != TF_OK ||
+      (e = Tf_demux_init()) != TF_OK || (e = Tf_console_init()) != TF_OK) {
+    Tf_source_close(&src);
+    return e;
+  }
+  Tf_log_debug(10, "file descriptors available for flows: %ld", Tf_output_fd_budget());
+  if (tf_opt.unprocessed_pcap && (e = Tf_pcapout_unprocessed_open(tf_opt.unprocessed_pcap)) != TF_OK) {
+    Tf_source_close(&src);
+    return e;
+  }
+  if ((e = Tf_plugins_start()) != TF_OK) {
+    Tf_source_close(&src);
+    return e;
+  }
+  if ((e = Tf_source_init()) != TF_OK) {
+    Tf_source_close(&src);
+    return e;
+  }
+  if (tf_opt.enable_report) {
+    if (tf_opt.report_path) {
+      report_path = tf_opt.report_path;
+    } else {
+      int plain = strcmp(tf_opt.outdir, ".") == 0;
+      snprintf(report_buf, sizeof(report_buf), "%s%sreport.xml", plain ? "" : tf_opt.outdir,
+               plain ? "" : "/");
+      report_path = report_buf;
+    }
+    if ((e = Tf_report_open(report_path)) != TF_OK) {
+      Tf_source_close(&src);
+      return e;
+    }
+    Tf_log_debug(1, "report file: %s", report_path);
+  }
+  if ((e = drop_privileges(report_path)) != TF_OK) {
+    Tf_source_close(&src);
+  } else if (tf_opt.live) {
+    e = process_source(&src, 0);
+  } else {
+    /* -r files in order, then the -R files, as 1.6.1 does. */
+    for (int pass = 0; pass < 2 && e == TF_OK; pass++) {
+      for (int i = 0; i < ninputs && e == TF_OK && !Tf_source_stop_requested(); i++) {
+        if (inputs[i].continuation != pass)
+          continue;
+        if (i != first || pass == 1) {
+          tf_err oe = Tf_source_open_file(&src, inputs[i].path);
+          if (oe == TF_ERR_USAGE) {
+            e = oe;
+            break;
+          }
+          if (oe != TF_OK) {
+            input_err = oe; /* go on with the other files */
+            continue;
+          }
+        }
+        tf_err re = process_source(&src, pass);
+        if (re != TF_OK && input_err == TF_OK)
+          input_err = re;
+        e = Tf_demux_error();
+      }
+    }
+  }
+  if (Tf_source_stop_requested())
+    Tf_log_debug(1, "terminating orderly");
+  Tf_demux_stats(&st);
+  Tf_demux_close_all();
+  if (Tf_report_is_open()) {
+    Tf_report_summary_begin();
+    Tf_plugins_run_end();
+    Tf_report_summary_end();
+  }
+  if (e == TF_OK)
+    e = Tf_demux_error();
+  if (Tf_report_close(&st) != TF_OK && e == TF_OK)
+    e = TF_ERR_OUTPUT;
+  Tf_plugins_shutdown();
+  Tf_pcapout_shutdown();
+  Tf_console_shutdown();
+  Tf_demux_shutdown();
+  Tf_source_shutdown();
+  Tf_output_shutdown();
+  Tf_flowtab_free();
+  return e != TF_OK ? e : input_err;
+}
+
+int main(int argc, char **argv)
+{
+  int help_level = 0, version = 0;
+  tf_err e;
+  tf_opt.outdir = ".";
+  tf_opt.store_output = 1;
+  tf_opt.max_bytes = UINT64_MAX;
+  tf_opt.max_seek = TF_DEFAULT_MAX_SEEK;
+  tf_opt.tcp_alert_fd = -1;
+  tf_opt.enable_report = 1;
+  tf_opt.packet_buffer_timeout = 10;
+  tf_opt.command_line = join_args(argc, argv);
+  if (set_template(TF_DEFAULT_TEMPLATE) != 0)
+    return TF_EXIT_OUTPUT;
+  if (parse_args(argc, argv, &help_level, &version) != 0) {
+    fprintf(stderr, "Try 'tcpflow -h' for more information.\n");
+    return TF_EXIT_USAGE;
+  }
+  if (version) {
+    printf("TCPFLOW %s\n", PACKAGE_VERSION);
+    return TF_EXIT_OK;
+  }
+  if (tf_opt.console_json && tf_opt.console == TF_CONSOLE_OFF)
+    tf_opt.console = TF_CONSOLE_WITH_HEADER;
+  if (tf_opt.console != TF_CONSOLE_OFF)
+    tf_opt.store_output = 0;
+  install_signals();
+  e = run(help_level);
+  Tf_settings_free();
+  free(tf_opt.template_str);
+  free(tf_opt.filter);
+  free(tf_opt.command_line);
+  return Tf_err_exit_status(e);
+}

@@ -1,0 +1,67 @@
+/*
+ * Everything the command line and -S decide, in one struct filled by
+ * main.c and read (never written) by the other stages.
+ */
+#ifndef TF_OPTIONS_H
+#define TF_OPTIONS_H
+
+#include <stdint.h>
+
+#define TF_DEFAULT_TEMPLATE "%A.%a-%B.%b%V%v%C%c"
+#define TF_DEFAULT_MAX_SEEK (16 * 1024 * 1024)
+
+enum tf_console_mode {
+  TF_CONSOLE_OFF = 0,
+  TF_CONSOLE_WITH_HEADER, /* -c */
+  TF_CONSOLE_NO_HEADER    /* -C */
+};
+
+struct tf_options {
+  /* output */
+  const char *outdir;       /* "." unless -o */
+  char *template_str;       /* -T or -F prefixes + default; owned */
+  int store_output;         /* 0 with -FX */
+  int counter_always;       /* -Fc: the counter on every name */
+  uint64_t max_bytes;       /* -b; UINT64_MAX for unlimited */
+  int max_bytes_set;
+  int64_t max_seek;         /* -m */
+  int strip_nonprint;       /* -s */
+  int findx;                /* -I */
+  int per_flow_pcap;        /* -K */
+  const char *unprocessed_pcap; /* -w */
+  long max_fds;             /* -f; 0 = what the OS allows */
+  int no_purge;             /* -P */
+  int no_decompress;        /* -Z */
+  /* console */
+  enum tf_console_mode console;
+  int console_hex;          /* -D */
+  int console_binary;       /* -B */
+  int console_color;        /* -g */
+  int console_no_newline;   /* -0 */
+  int console_json;         /* -J */
+  const char *semlock;      /* -L */
+  /* report */
+  const char *report_path;  /* -X, or NULL for <outdir>/report.xml */
+  int enable_report;        /* -S enable_report */
+  /* input */
+  const char *interface;    /* -i */
+  int live;                 /* capture from an interface */
+  int no_promisc;           /* -p */
+  char *filter;             /* BPF expression; owned */
+  /* settings */
+  int64_t tdelta;           /* -S tdelta */
+  int64_t tcp_timeout;      /* -S tcp_timeout, seconds of packet time */
+  int64_t idle_timeout;     /* -S idle_timeout, live capture only */
+  const char *tcp_cmd;      /* -S tcp_cmd */
+  int tcp_alert_fd;         /* -S tcp_alert_fd */
+  int packet_buffer_timeout; /* -S packet-buffer-timeout (ms) */
+  /* privileges */
+  const char *run_as_user;  /* -U */
+  const char *chroot_dir;   /* -z */
+  /* the real command line, for the report */
+  char *command_line;
+};
+
+extern struct tf_options tf_opt;
+
+#endif

@@ -1,0 +1,517 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "naming.h"
+#include "options.h"
+#include "output.h"
+
+#define WBUF_SIZE (64 * 1024)
+#define WBUF_COUNT 256          /* 16 MiB of append buffers in all */
+#define RESERVED_FDS 16         /* stdio, pcap, report, -w, scanners */
+#define MAX_COUNTER 1000000     /* names tried before giving up */
+#define PATH_MAX_LEN 4096
+
+struct tf_wbuf {
+  struct tf_flow *owner;        /* NULL when free */
+  uint64_t start;               /* stream offset of data[0] */
+  size_t len;
+  uint8_t data[WBUF_SIZE];
+};
+
+static struct tf_wbuf *wbufs;
+static unsigned wbuf_clock;     /* next buffer to steal when all are busy */
+static long fd_budget;
+static long open_count, max_open;
+static struct tf_flow *lru_head, *lru_tail; /* flows with an open fd */
+static char error_text[PATH_MAX_LEN + 256];
+
+const char *Tf_output_error(void)
+{
+  return error_text[0] ? error_text : NULL;
+}
+
+static tf_err output_fail(const char *what, const char *path, int err)
+{
+  if (!error_text[0])
+    snprintf(error_text, sizeof(error_text), "%s %s: %s", what, path, strerror(err));
+  Tf_log_error("%s %s: %s", what, path, strerror(err));
+  return TF_ERR_OUTPUT;
+}
+
+tf_err Tf_output_init(long max_fds)
+{
+  struct rlimit rl;
+  long limit = 1024;
+  wbufs = calloc(WBUF_COUNT, sizeof(*wbufs));
+  if (!wbufs)
+    return TF_ERR_NOMEM;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+    /* Ask for all we may have: each open flow file is a descriptor. */
+    if (rl.rlim_cur < rl.rlim_max) {
+      rl.rlim_cur = rl.rlim_max;
+      setrlimit(RLIMIT_NOFILE, &rl);
+      getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur != RLIM_INFINITY)
+      limit = (long)rl.rlim_cur;
+    else
+      limit = 1 << 20;
+  }
+  fd_budget = limit - RESERVED_FDS;
+  if (max_fds > 0 && max_fds < fd_budget)
+    fd_budget = max_fds;
+  if (fd_budget < 1)
+    fd_budget = 1;
+  return TF_OK;
+}
+
+void Tf_output_shutdown(void)
+{
+  free(wbufs);
+  wbufs = NULL;
+}
+
+long Tf_output_fd_budget(void)
+{
+  return fd_budget;
+}
+
+long Tf_output_open_count(void)
+{
+  return open_count;
+}
+
+long Tf_output_max_open(void)
+{
+  return max_open;
+}
+
+/* ------------------------------------------------------------ fd LRU */
+
+static void lru_unlink(struct tf_flow *f)
+{
+  if (f->lru_prev)
+    f->lru_prev->lru_next = f->lru_next;
+  else
+    lru_head = f->lru_next;
+  if (f->lru_next)
+    f->lru_next->lru_prev = f->lru_prev;
+  else
+    lru_tail = f->lru_prev;
+  f->lru_prev = f->lru_next = NULL;
+}
+
+static void lru_push_front(struct tf_flow *f)
+{
+  f->lru_prev = NULL;
+  f->lru_next = lru_head;
+  if (lru_head)
+    lru_head->lru_prev = f;
+  lru_head = f;
+  if (!lru_tail)
+    lru_tail = f;
+}
+
+static void output_set_times(struct tf_flow *f)
+{
+  struct timespec ts[2];
+  ts[0].tv_sec = ts[1].tv_sec = f->first_ts.tv_sec;
+  ts[0].tv_nsec = ts[1].tv_nsec = (long)f->first_ts.tv_usec * 1000;
+  futimens(f->fd, ts);
+}
+
+static tf_err wbuf_flush(struct tf_flow *f);
+
+/* Close f's descriptor (its data stays on disk; it is reopened on demand). */
+static tf_err output_close_fd(struct tf_flow *f)
+{
+  tf_err e = wbuf_flush(f);
+  if (f->fd < 0)
+    return e;
+  if (!f->temp_storage)
+    output_set_times(f);
+  if (close(f->fd) != 0 && e == TF_OK)
+    e = output_fail("cannot close", f->path, errno);
+  f->fd = -1;
+  lru_unlink(f);
+  open_count--;
+  return e;
+}
+
+static tf_err output_evict_one(void)
+{
+  if (!lru_tail)
+    return TF_ERR_OUTPUT;
+  return output_close_fd(lru_tail);
+}
+
+tf_err Tf_output_mkdirs(const char *path)
+{
+  char buf[PATH_MAX_LEN];
+  size_t n = strlen(path);
+  if (n >= sizeof(buf))
+    return TF_ERR_OUTPUT;
+  memcpy(buf, path, n + 1);
+  for (char *p = buf + 1; *p; p++) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+      return output_fail("cannot create directory", buf, errno);
+    *p = '/';
+  }
+  return TF_OK;
+}
+
+/* open(2) that makes room in the descriptor cache when the budget or the
+ * kernel says so, and creates missing parent directories. */
+static int output_open_path(const char *path, int flags)
+{
+  for (int attempt = 0; attempt < 64; attempt++) {
+    int fd;
+    if (open_count >= fd_budget && output_evict_one() != TF_OK)
+      return -1;
+    fd = open(path, flags | O_CLOEXEC, 0666);
+    if (fd >= 0)
+      return fd;
+    if ((errno == EMFILE || errno == ENFILE) && lru_tail) {
+      if (output_evict_one() != TF_OK)
+        return -1;
+      continue;
+    }
+    if (errno == ENOENT && (flags & O_CREAT)) {
+      if (Tf_output_mkdirs(path) != TF_OK)
+        return -1;
+      continue;
+    }
+    return -1;
+  }
+  errno = EMFILE;
+  return -1;
+}
+
+static size_t output_prefix(char *buf, size_t n)
+{
+  const char *d = tf_opt.outdir;
+  if (!d || !*d || strcmp(d, ".") == 0)
+    return 0;
+  return (size_t)snprintf(buf, n, "%s/", d);
+}
+
+/* Create f's file: try counter 0, 1, 2... until an exclusive create works,
+ * so that earlier runs and reused 4-tuples never overwrite each other. */
+static tf_err output_create(struct tf_flow *f)
+{
+  char path[PATH_MAX_LEN];
+  size_t plen = output_prefix(path, sizeof(path));
+  if (!tf_opt.store_output) {
+    /* -FX with data scanners: hidden storage, removed after the scan. */
+    snprintf(path + plen, sizeof(path) - plen, ".tcpflow-tmp-%ld-%llu", (long)getpid(),
+             (unsigned long long)f->flow_id);
+    f->fd = output_open_path(path, O_RDWR | O_CREAT | O_TRUNC);
+    if (f->fd < 0)
+      return output_fail("cannot create temporary flow storage", path, errno);
+    f->temp_storage = 1;
+  } else {
+    for (uint32_t counter = 0;; counter++) {
+      if (counter >= MAX_COUNTER ||
+          Tf_naming_expand(tf_opt.template_str, f, counter, tf_opt.counter_always, path + plen,
+                           sizeof(path) - plen) < 0)
+        return output_fail("cannot build a safe file name for flow", tf_opt.template_str,
+                           ENAMETOOLONG);
+      f->fd = output_open_path(path, O_RDWR | O_CREAT | O_EXCL);
+      if (f->fd >= 0) {
+        f->connection_count = counter;
+        break;
+      }
+      if (errno != EEXIST)
+        return output_fail("cannot create", path, errno);
+    }
+  }
+  f->path = strdup(path);
+  if (!f->path)
+    return TF_ERR_NOMEM;
+  f->has_file = 1;
+  open_count++;
+  if (open_count > max_open)
+    max_open = open_count;
+  lru_push_front(f);
+  if (tf_opt.tcp_alert_fd >= 0 && !f->temp_storage)
+    dprintf(tf_opt.tcp_alert_fd, "open\t%s\n", f->path);
+  return TF_OK;
+}
+
+static tf_err output_ensure_open(struct tf_flow *f)
+{
+  if (f->fd >= 0) {
+    if (lru_head != f) {
+      lru_unlink(f);
+      lru_push_front(f);
+    }
+    return TF_OK;
+  }
+  if (!f->has_file)
+    return output_create(f);
+  f->fd = output_open_path(f->path, O_RDWR | O_CREAT);
+  if (f->fd < 0)
+    return output_fail("cannot reopen", f->path, errno);
+  open_count++;
+  if (open_count > max_open)
+    max_open = open_count;
+  lru_push_front(f);
+  return TF_OK;
+}
+
+static tf_err output_pwrite(struct tf_flow *f, uint64_t offset, const uint8_t *data, size_t len)
+{
+  tf_err e = output_ensure_open(f);
+  if (e != TF_OK)
+    return e;
+  while (len > 0) {
+    ssize_t n = pwrite(f->fd, data, len, (off_t)offset);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return output_fail("cannot write", f->path, errno);
+    }
+    if (n == 0)
+      return output_fail("cannot write", f->path, ENOSPC);
+    data += n;
+    len -= (size_t)n;
+    offset += (uint64_t)n;
+  }
+  if (offset > f->file_size)
+    f->file_size = offset;
+  return TF_OK;
+}
+
+/* ------------------------------------------------------------ append buffers */
+
+static tf_err wbuf_flush(struct tf_flow *f)
+{
+  struct tf_wbuf *b = f->wbuf;
+  tf_err e = TF_OK;
+  if (!b)
+    return TF_OK;
+  f->wbuf = NULL; /* before writing: output_pwrite may evict and recurse */
+  if (b->len > 0)
+    e = output_pwrite(f, b->start, b->data, b->len);
+  b->owner = NULL;
+  b->len = 0;
+  return e;
+}
+
+static struct tf_wbuf *wbuf_get(void)
+{
+  for (unsigned i = 0; i < WBUF_COUNT; i++) {
+    struct tf_wbuf *b = &wbufs[(wbuf_clock + i) % WBUF_COUNT];
+    if (!b->owner) {
+      wbuf_clock = (wbuf_clock + i + 1) % WBUF_COUNT;
+      return b;
+    }
+  }
+  /* All busy: the one under the clock hand gives its bytes to its file. */
+  struct tf_wbuf *b = &wbufs[wbuf_clock];
+  wbuf_clock = (wbuf_clock + 1) % WBUF_COUNT;
+  if (wbuf_flush(b->owner) != TF_OK)
+    return NULL;
+  return b;
+}
+
+static uint64_t output_end(const struct tf_flow *f)
+{
+  uint64_t end = f->file_size;
+  if (f->wbuf && f->wbuf->start + f->wbuf->len > end)
+    end = f->wbuf->start + f->wbuf->len;
+  return end;
+}
+
+tf_err Tf_output_write(struct tf_flow *f, uint64_t offset, const uint8_t *data, size_t len)
+{
+  tf_err e;
+  if (!f->has_file) {
+    e = output_ensure_open(f);
+    if (e != TF_OK || len == 0)
+      return e;
+  }
+  if (len == 0)
+    return TF_OK;
+  if (offset == output_end(f) && len < WBUF_SIZE) {
+    struct tf_wbuf *b = f->wbuf;
+    if (b && b->len + len > WBUF_SIZE) {
+      e = wbuf_flush(f);
+      if (e != TF_OK)
+        return e;
+      b = NULL;
+    }
+    if (!b) {
+      b = wbuf_get();
+      if (!b)
+        return TF_ERR_OUTPUT;
+      b->owner = f;
+      b->start = offset;
+      b->len = 0;
+      f->wbuf = b;
+    }
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    return TF_OK;
+  }
+  e = wbuf_flush(f);
+  if (e != TF_OK)
+    return e;
+  return output_pwrite(f, offset, data, len);
+}
+
+tf_err Tf_output_prepend(struct tf_flow *f, uint64_t shift)
+{
+  static uint8_t chunk[WBUF_SIZE];
+  uint64_t end;
+  tf_err e;
+  for (uint32_t i = 0; i < f->nfindx; i++)
+    f->findx[i].offset += shift;
+  if (!f->has_file)
+    return TF_OK;
+  e = wbuf_flush(f);
+  if (e == TF_OK)
+    e = output_ensure_open(f);
+  if (e != TF_OK)
+    return e;
+  /* Move the bytes up from the end down, so nothing is overwritten early. */
+  end = f->file_size;
+  while (end > 0) {
+    size_t n = end > sizeof(chunk) ? sizeof(chunk) : (size_t)end;
+    ssize_t r = pread(f->fd, chunk, n, (off_t)(end - n));
+    if (r != (ssize_t)n)
+      return output_fail("cannot read back", f->path, r < 0 ? errno : EIO);
+    e = output_pwrite(f, end - n + shift, chunk, n);
+    if (e != TF_OK)
+      return e;
+    end -= n;
+  }
+  memset(chunk, 0, sizeof(chunk));
+  for (uint64_t at = 0; at < shift && at < f->file_size;) {
+    size_t n = shift - at > sizeof(chunk) ? sizeof(chunk) : (size_t)(shift - at);
+    e = output_pwrite(f, at, chunk, n);
+    if (e != TF_OK)
+      return e;
+    at += n;
+  }
+  return TF_OK;
+}
+
+/* ------------------------------------------------------------ findx */
+
+void Tf_output_findx_add(struct tf_flow *f, uint64_t offset, const struct timeval *ts,
+                         uint64_t len)
+{
+  if (f->nfindx == f->findx_cap) {
+    uint32_t cap = f->findx_cap ? f->findx_cap * 2 : 16;
+    struct tf_findx_entry *n = realloc(f->findx, cap * sizeof(*n));
+    if (!n)
+      return;
+    f->findx = n;
+    f->findx_cap = cap;
+  }
+  f->findx[f->nfindx].offset = offset;
+  f->findx[f->nfindx].ts = *ts;
+  f->findx[f->nfindx].len = len;
+  f->nfindx++;
+}
+
+static int findx_cmp(const void *a, const void *b)
+{
+  const struct tf_findx_entry *x = a, *y = b;
+  if (x->offset != y->offset)
+    return x->offset < y->offset ? -1 : 1;
+  if (x->ts.tv_sec != y->ts.tv_sec)
+    return x->ts.tv_sec < y->ts.tv_sec ? -1 : 1;
+  return (x->ts.tv_usec > y->ts.tv_usec) - (x->ts.tv_usec < y->ts.tv_usec);
+}
+
+/* Sorted by offset; consecutive frames with the same timestamp that
+ * continue each other share one line, as the manual describes. */
+static tf_err findx_write(struct tf_flow *f)
+{
+  char path[PATH_MAX_LEN];
+  FILE *fp;
+  int fd;
+  if (!f->nfindx || f->temp_storage)
+    return TF_OK;
+  qsort(f->findx, f->nfindx, sizeof(*f->findx), findx_cmp);
+  snprintf(path, sizeof(path), "%s.findx", f->path);
+  fd = output_open_path(path, O_WRONLY | O_CREAT | O_TRUNC);
+  if (fd < 0 || !(fp = fdopen(fd, "w"))) {
+    if (fd >= 0)
+      close(fd);
+    return output_fail("cannot create", path, errno);
+  }
+  for (uint32_t i = 0; i < f->nfindx;) {
+    struct tf_findx_entry e = f->findx[i++];
+    while (i < f->nfindx && f->findx[i].offset == e.offset + e.len &&
+           f->findx[i].ts.tv_sec == e.ts.tv_sec && f->findx[i].ts.tv_usec == e.ts.tv_usec)
+      e.len += f->findx[i++].len;
+    fprintf(fp, "%llu|%lld.%06ld|%llu\n", (unsigned long long)e.offset,
+            (long long)e.ts.tv_sec, (long)e.ts.tv_usec, (unsigned long long)e.len);
+  }
+  if (fclose(fp) != 0)
+    return output_fail("cannot write", path, errno);
+  return TF_OK;
+}
+
+/* ------------------------------------------------------------ close */
+
+tf_err Tf_output_close(struct tf_flow *f)
+{
+  tf_err e = output_close_fd(f);
+  tf_err e2;
+  if (f->has_file && !f->temp_storage && f->file_size == 0) {
+    /* An empty file still gets the flow's time, like every other. */
+    if (output_ensure_open(f) == TF_OK)
+      output_close_fd(f);
+  }
+  e2 = tf_opt.findx ? findx_write(f) : TF_OK;
+  return e != TF_OK ? e : e2;
+}
+
+long Tf_output_read(const char *path, uint64_t offset, uint8_t *buf, size_t len)
+{
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ssize_t n;
+  if (fd < 0)
+    return -1;
+  n = pread(fd, buf, len, (off_t)offset);
+  close(fd);
+  return n;
+}
+
+void Tf_output_release(struct tf_flow *f)
+{
+  if (f->wbuf) {
+    f->wbuf->owner = NULL;
+    f->wbuf->len = 0;
+    f->wbuf = NULL;
+  }
+  if (f->fd >= 0) {
+    close(f->fd);
+    f->fd = -1;
+    lru_unlink(f);
+    open_count--;
+  }
+  if (f->temp_storage && f->path)
+    unlink(f->path);
+  free(f->path);
+  f->path = NULL;
+  free(f->findx);
+  f->findx = NULL;
+  f->nfindx = f->findx_cap = 0;
+}

@@ -1,0 +1,46 @@
+/*
+ * Flow files: creation with the connection counter, an LRU cache of open
+ * descriptors (reopened on demand, so millions of flows work with -f 64),
+ * a fixed pool of append buffers (no allocation per packet), the prepend
+ * of data that arrives before a flow's first byte, and .findx companions.
+ */
+#ifndef TF_OUTPUT_H
+#define TF_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "flow.h"
+
+/* max_fds: -f, or 0 for what the OS allows (the soft limit is raised). */
+tf_err Tf_output_init(long max_fds);
+void Tf_output_shutdown(void);
+
+/* Descriptors the cache may hold, open now, and the most ever open. */
+long Tf_output_fd_budget(void);
+long Tf_output_open_count(void);
+long Tf_output_max_open(void);
+
+/* Place len bytes at stream offset `offset` of f (creating its file). */
+tf_err Tf_output_write(struct tf_flow *f, uint64_t offset, const uint8_t *data, size_t len);
+/* Shift the whole file up by `shift` bytes (zeros in front). */
+tf_err Tf_output_prepend(struct tf_flow *f, uint64_t shift);
+/* Write pending bytes, close the descriptor and set the file times. */
+tf_err Tf_output_close(struct tf_flow *f);
+/* Read back up to len bytes at offset from a flow's file (for scanners
+ * and straggler checks).  Returns bytes read or -1. */
+long Tf_output_read(const char *path, uint64_t offset, uint8_t *buf, size_t len);
+/* Remove temporary storage (-FX), release path and findx entries. */
+void Tf_output_release(struct tf_flow *f);
+/* Record a -I entry and write the .findx file at close. */
+void Tf_output_findx_add(struct tf_flow *f, uint64_t offset, const struct timeval *ts,
+                         uint64_t len);
+
+/* Create the parent directories of path (inside the output directory). */
+tf_err Tf_output_mkdirs(const char *path);
+
+/* The first output error, for the final message. */
+const char *Tf_output_error(void);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * Packet output through libpcap's savefile writer: -w (frames we did not
+ * process) and -K (one pcap per flow holding exactly that flow's frames).
+ * Files carry the link type of the frames they hold (1.6.1 wrote 6 for
+ * Ethernet and aborted on pcapng input).
+ */
+#ifndef TF_PCAPOUT_H
+#define TF_PCAPOUT_H
+
+#include "error.h"
+#include "flow.h"
+#include "packet.h"
+
+/* -w FILE: opened lazily with the link type of the first frame written. */
+tf_err Tf_pcapout_unprocessed_open(const char *path);
+void Tf_pcapout_unprocessed(const struct tf_packet *pkt);
+
+/* -K: append pkt's frame to "<path>.pcap" of flow f, where path is the
+ * flow's name (outdir prefix included).  Descriptors are cached (LRU) and
+ * files reopened in append mode, so any number of flows works. */
+tf_err Tf_pcapout_flow(struct tf_flow *f, const char *path, const struct tf_packet *pkt);
+/* The flow is finished: release its cached writer. */
+void Tf_pcapout_flow_close(struct tf_flow *f);
+
+void Tf_pcapout_shutdown(void);
+
+#endif

@@ -1,0 +1,322 @@
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <libxml/xmlversion.h>
+#include <libxml/xmlwriter.h>
+#include <pcap/pcap.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "options.h"
+#include "report.h"
+
+static xmlTextWriterPtr w;
+static int depth;        /* elements open */
+static int scope_floor;  /* scanners may not close below this depth */
+static int summary_written;
+static struct timeval start_tv;
+
+#define X(s) ((const xmlChar *)(s))
+
+int Tf_report_is_open(void)
+{
+  return w != NULL;
+}
+
+static void start(const char *name)
+{
+  if (xmlTextWriterStartElement(w, X(name)) >= 0)
+    depth++;
+}
+
+static void end(void)
+{
+  if (depth > 0 && xmlTextWriterEndElement(w) >= 0)
+    depth--;
+}
+
+static void attr(const char *name, const char *value)
+{
+  xmlTextWriterWriteAttribute(w, X(name), X(value));
+}
+
+static void leaf(const char *name, const char *value)
+{
+  xmlTextWriterWriteElement(w, X(name), X(value));
+}
+
+static void leaf_u64(const char *name, uint64_t v)
+{
+  xmlTextWriterWriteFormatElement(w, X(name), "%llu", (unsigned long long)v);
+}
+
+void Tf_report_format_time(const struct timeval *tv, char *buf, size_t n)
+{
+  struct tm tm;
+  time_t t = tv->tv_sec;
+  size_t len;
+  gmtime_r(&t, &tm);
+  len = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
+  if (tv->tv_usec)
+    snprintf(buf + len, n - len, ".%06ldZ", (long)tv->tv_usec);
+  else
+    snprintf(buf + len, n - len, "Z");
+}
+
+static void report_creator(void)
+{
+  struct utsname u;
+  struct passwd *pw = getpwuid(getuid());
+  char buf[128];
+  struct timeval now;
+  start("creator");
+  attr("version", "1.0");
+  leaf("program", "TCPFLOW");
+  leaf("version", PACKAGE_VERSION);
+  start("build_environment");
+#ifdef __VERSION__
+  leaf("compiler", __VERSION__);
+#endif
+  leaf("CFLAGS", TF_BUILD_CFLAGS);
+  leaf("LDFLAGS", TF_BUILD_LDFLAGS);
+  leaf("compilation_date", __DATE__ " " __TIME__);
+  start("library");
+  attr("name", "libpcap");
+  attr("version", pcap_lib_version());
+  end();
+  start("library");
+  attr("name", "libxml2");
+  attr("version", LIBXML_DOTTED_VERSION);
+  end();
+  end();
+  start("execution_environment");
+  if (uname(&u) == 0) {
+    leaf("os_sysname", u.sysname);
+    leaf("os_release", u.release);
+    leaf("os_version", u.version);
+    leaf("host", u.nodename);
+    leaf("arch", u.machine);
+  }
+  leaf("command_line", tf_opt.command_line ? tf_opt.command_line : "");
+  leaf_u64("uid", getuid());
+  leaf("username", pw ? pw->pw_name : "");
+  gettimeofday(&now, NULL);
+  now.tv_usec = 0;
+  Tf_report_format_time(&now, buf, sizeof(buf));
+  leaf("start_time", buf);
+  end();
+  end();
+}
+
+tf_err Tf_report_open(const char *path)
+{
+  gettimeofday(&start_tv, NULL);
+  w = xmlNewTextWriterFilename(path, 0);
+  if (!w) {
+    Tf_log_error("cannot create report %s", path);
+    return TF_ERR_OUTPUT;
+  }
+  xmlTextWriterSetIndent(w, 1);
+  xmlTextWriterSetIndentString(w, X("  "));
+  xmlTextWriterSetQuoteChar(w, '\'');
+  xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
+  start("dfxml");
+  attr("xmloutputversion", "1.0");
+  start("metadata");
+  attr("xmlns", "http://afflib.org/tcpflow/");
+  attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
+  attr("xmlns:dc", "http://purl.org/dc/elements/1.1/");
+  attr("xmlns:tcpflow", "http://afflib.org/tcpflow/");
+  leaf("dc:type", "Feature Extraction");
+  end();
+  report_creator();
+  start("configuration");
+  end();
+  xmlTextWriterWriteFormatElement(w, X("tdelta"), "%lld", (long long)tf_opt.tdelta);
+  start("configuration");
+  xmlTextWriterFlush(w);
+  return TF_OK;
+}
+
+static void attr_u64(const char *name, uint64_t v)
+{
+  xmlTextWriterWriteFormatAttribute(w, X(name), "%llu", (unsigned long long)v);
+}
+
+static void attr_mac(const char *name, const uint8_t *m)
+{
+  xmlTextWriterWriteFormatAttribute(w, X(name), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1],
+                                    m[2], m[3], m[4], m[5]);
+}
+
+static int mac_zero(const uint8_t *m)
+{
+  static const uint8_t zero[6];
+  return memcmp(m, zero, 6) == 0;
+}
+
+void Tf_report_flow_begin(const struct tf_flow *f, uint64_t filesize)
+{
+  char buf[INET6_ADDRSTRLEN + 32];
+  if (!w)
+    return;
+  start("fileobject");
+  if (f->path && !f->temp_storage)
+    leaf("filename", f->path);
+  leaf_u64("filesize", filesize);
+  start("tcpflow");
+  Tf_report_format_time(&f->first_ts, buf, sizeof(buf));
+  attr("startime", buf);
+  Tf_report_format_time(&f->last_ts, buf, sizeof(buf));
+  attr("endtime", buf);
+  /* Only links that have MAC addresses report them (1.6.1 printed the
+   * first bytes of any frame). */
+  if (f->have_macs && !(mac_zero(f->mac_dst) && mac_zero(f->mac_src))) {
+    attr_mac("mac_daddr", f->mac_dst);
+    attr_mac("mac_saddr", f->mac_src);
+  }
+  attr("family", f->key.family == 4 ? "2" : "10");
+  inet_ntop(f->key.family == 4 ? AF_INET : AF_INET6, f->key.src, buf, sizeof(buf));
+  attr("src_ipn", buf);
+  inet_ntop(f->key.family == 4 ? AF_INET : AF_INET6, f->key.dst, buf, sizeof(buf));
+  attr("dst_ipn", buf);
+  attr_u64("srcport", f->key.sport);
+  attr_u64("dstport", f->key.dport);
+  attr_u64("packets", f->packets);
+  if (f->out_of_order_count)
+    attr_u64("out_of_order_count", f->out_of_order_count);
+  if (f->violations)
+    attr_u64("violations", f->violations);
+  attr_u64("len", f->len);
+  if (f->caplen != f->len)
+    attr_u64("caplen", f->caplen);
+  if (f->vlan >= 0)
+    attr_u64("vlan", (uint64_t)f->vlan);
+  attr_u64("session_id", f->session_id);
+  end();
+}
+
+void Tf_report_flow_end(void)
+{
+  if (!w)
+    return;
+  end(); /* fileobject */
+}
+
+void Tf_report_scope_begin(void)
+{
+  scope_floor = depth;
+}
+
+void Tf_report_scope_end(void)
+{
+  while (w && depth > scope_floor)
+    end();
+  scope_floor = 0;
+}
+
+int Tf_report_xml_start(const char *name)
+{
+  if (!w || !name || !*name || scope_floor == 0)
+    return -1;
+  if (xmlTextWriterStartElement(w, X(name)) < 0)
+    return -1;
+  depth++;
+  return 0;
+}
+
+int Tf_report_xml_attr(const char *name, const char *value)
+{
+  if (!w || scope_floor == 0 || depth <= scope_floor)
+    return -1;
+  return xmlTextWriterWriteAttribute(w, X(name), X(value ? value : "")) < 0 ? -1 : 0;
+}
+
+int Tf_report_xml_text(const char *text)
+{
+  if (!w || scope_floor == 0 || depth <= scope_floor)
+    return -1;
+  return xmlTextWriterWriteString(w, X(text ? text : "")) < 0 ? -1 : 0;
+}
+
+int Tf_report_xml_end(void)
+{
+  if (!w || scope_floor == 0 || depth <= scope_floor)
+    return -1;
+  end();
+  return 0;
+}
+
+void Tf_report_summary_begin(void)
+{
+  if (!w)
+    return;
+  /* Leave the fileobject wrapper (the second <configuration>). */
+  while (depth > 1)
+    end();
+  start("summary");
+  summary_written = 1;
+}
+
+void Tf_report_summary_end(void)
+{
+  if (!w)
+    return;
+  while (depth > 1)
+    end();
+}
+
+static double tv_seconds(const struct timeval *tv)
+{
+  return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
+}
+
+tf_err Tf_report_close(const struct tf_run_stats *st)
+{
+  struct rusage ru;
+  struct timeval now;
+  tf_err e = TF_OK;
+  if (!w)
+    return TF_OK;
+  scope_floor = 0;
+  while (depth > 1)
+    end();
+  if (!summary_written) {
+    start("summary");
+    end();
+  }
+  leaf_u64("open_fds_at_end", (uint64_t)st->open_fds_at_end);
+  leaf_u64("max_open_flows", (uint64_t)st->max_open_flows);
+  leaf_u64("total_flows", st->total_flows);
+  leaf_u64("flow_map_size", st->flow_map_size);
+  leaf_u64("total_packets", st->total_packets);
+  getrusage(RUSAGE_SELF, &ru);
+  gettimeofday(&now, NULL);
+  start("rusage");
+  xmlTextWriterWriteFormatElement(w, X("utime"), "%.6f", tv_seconds(&ru.ru_utime));
+  xmlTextWriterWriteFormatElement(w, X("stime"), "%.6f", tv_seconds(&ru.ru_stime));
+  leaf_u64("maxrss", (uint64_t)ru.ru_maxrss);
+  leaf_u64("minflt", (uint64_t)ru.ru_minflt);
+  leaf_u64("majflt", (uint64_t)ru.ru_majflt);
+  leaf_u64("nswap", (uint64_t)ru.ru_nswap);
+  leaf_u64("inblock", (uint64_t)ru.ru_inblock);
+  leaf_u64("oublock", (uint64_t)ru.ru_oublock);
+  xmlTextWriterWriteFormatElement(w, X("clocktime"), "%.6f",
+                                  tv_seconds(&now) - tv_seconds(&start_tv));
+  end();
+  if (xmlTextWriterEndDocument(w) < 0 || xmlTextWriterFlush(w) < 0) {
+    Tf_log_error("cannot finish the report");
+    e = TF_ERR_OUTPUT;
+  }
+  xmlFreeTextWriter(w);
+  w = NULL;
+  depth = 0;
+  return e;
+}

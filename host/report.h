@@ -1,0 +1,48 @@
+/*
+ * The DFXML report (report.xml), written with libxml2's xmlTextWriter in
+ * the element and attribute order of tcpflow 1.6.1.  Whatever happens --
+ * fatal error, signal -- main.c calls Tf_report_close, so the file is
+ * always well-formed.
+ */
+#ifndef TF_REPORT_H
+#define TF_REPORT_H
+
+#include <stdint.h>
+
+#include "error.h"
+#include "flow.h"
+
+struct tf_run_stats {
+  long open_fds_at_end;
+  long max_open_flows;
+  uint64_t total_flows;
+  uint64_t flow_map_size;
+  uint64_t total_packets;
+};
+
+tf_err Tf_report_open(const char *path);
+int Tf_report_is_open(void);
+
+/* <fileobject> of a closed flow: filename, filesize and the <tcpflow>
+ * element.  Scanner XML may follow until Tf_report_flow_end. */
+void Tf_report_flow_begin(const struct tf_flow *f, uint64_t filesize);
+void Tf_report_flow_end(void);
+
+void Tf_report_summary_begin(void);
+void Tf_report_summary_end(void);
+
+/* Scanner XML, confined to the element open when the scope began. */
+void Tf_report_scope_begin(void);
+void Tf_report_scope_end(void);
+int Tf_report_xml_start(const char *name);
+int Tf_report_xml_attr(const char *name, const char *value);
+int Tf_report_xml_text(const char *text);
+int Tf_report_xml_end(void);
+
+/* Writes the run summary, closes every open element and the file. */
+tf_err Tf_report_close(const struct tf_run_stats *st);
+
+/* The time format of the report: 2020-01-02T03:04:05.101000Z. */
+void Tf_report_format_time(const struct timeval *tv, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * -S name=value settings: those given on the command line and those dropped
+ * into the configuration directory (defaults for an installation).  The
+ * store owns its strings.  Who declares which name is checked later by
+ * Tf_settings_check_known, once every scanner has been loaded.
+ */
+#ifndef TF_SETTINGS_H
+#define TF_SETTINGS_H
+
+#include "error.h"
+
+/* "name=value" from -S (the value may itself contain '='). */
+tf_err Tf_settings_add_arg(const char *arg);
+/* Every *.conf file of dir, in name order; a missing dir is not an error.
+ * Command-line values win over these. */
+tf_err Tf_settings_load_dir(const char *dir);
+/* The value set for name, or NULL. */
+const char *Tf_settings_get(const char *name);
+/* A callback telling whether a name is declared by the host or a scanner.
+ * Unknown command-line names are an error (listing known names via
+ * list_known), unknown configuration-file names a warning. */
+tf_err Tf_settings_check_known(int (*is_known)(const char *name), void (*list_known)(void));
+void Tf_settings_free(void);
+
+/* YES/NO as 1.6.1 reads it: true if the first character is Y, y, T, t or 1. */
+int Tf_settings_bool(const char *value);
+
+#endif

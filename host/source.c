@@ -1,0 +1,219 @@
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "demux.h"
+#include "ip.h"
+#include "link.h"
+#include "log.h"
+#include "options.h"
+#include "packet.h"
+#include "pcapout.h"
+#include "plugins.h"
+#include "source.h"
+
+static volatile sig_atomic_t stop_requested;
+static pcap_t *volatile live_pcap; /* for pcap_breakloop from a signal */
+static struct tf_defrag *defrag;
+static int want_packets;
+
+void Tf_source_request_stop(void)
+{
+  stop_requested = 1;
+  if (live_pcap)
+    pcap_breakloop(live_pcap);
+}
+
+int Tf_source_stop_requested(void)
+{
+  return stop_requested;
+}
+
+tf_err Tf_source_init(void)
+{
+  defrag = Tf_defrag_new();
+  want_packets = Tf_plugins_want_packets();
+  return defrag ? TF_OK : TF_ERR_NOMEM;
+}
+
+void Tf_source_shutdown(void)
+{
+  Tf_defrag_free(defrag);
+  defrag = NULL;
+}
+
+static tf_err source_filter(struct tf_source *s)
+{
+  struct bpf_program prog;
+  if (!tf_opt.filter || !*tf_opt.filter)
+    return TF_OK;
+  if (pcap_compile(s->pcap, &prog, tf_opt.filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+    Tf_log_error("bad filter expression '%s': %s", tf_opt.filter, pcap_geterr(s->pcap));
+    return TF_ERR_USAGE;
+  }
+  if (pcap_setfilter(s->pcap, &prog) != 0) {
+    Tf_log_error("cannot apply filter '%s' to %s: %s", tf_opt.filter, s->name,
+                 pcap_geterr(s->pcap));
+    pcap_freecode(&prog);
+    return TF_ERR_USAGE;
+  }
+  pcap_freecode(&prog);
+  return TF_OK;
+}
+
+static tf_err source_check_dlt(struct tf_source *s)
+{
+  s->dlt = pcap_datalink(s->pcap);
+  if (!Tf_link_supported(s->dlt)) {
+    const char *name = pcap_datalink_val_to_name(s->dlt);
+    Tf_log_warn("%s: link type %d (%s) is not supported; its packets are skipped", s->name,
+                s->dlt, name ? name : "unknown");
+  }
+  return source_filter(s);
+}
+
+tf_err Tf_source_open_file(struct tf_source *s, const char *path)
+{
+  char err[PCAP_ERRBUF_SIZE];
+  memset(s, 0, sizeof(*s));
+  s->name = path;
+  s->pcap = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, err);
+  if (!s->pcap) {
+    Tf_log_error("%s: %s", path, err);
+    return TF_ERR_INPUT;
+  }
+  return source_check_dlt(s);
+}
+
+tf_err Tf_source_open_live(struct tf_source *s, const char *iface)
+{
+  char err[PCAP_ERRBUF_SIZE];
+  pcap_if_t *devs = NULL;
+  static char dev_name[256];
+  memset(s, 0, sizeof(*s));
+  s->live = 1;
+  if (!iface) {
+    if (pcap_findalldevs(&devs, err) != 0 || !devs) {
+      Tf_log_error("no capture device found: %s", devs ? "" : err);
+      return TF_ERR_INPUT;
+    }
+    snprintf(dev_name, sizeof(dev_name), "%s", devs->name);
+    pcap_freealldevs(devs);
+    iface = dev_name;
+  }
+  s->name = iface;
+  s->pcap = pcap_create(iface, err);
+  if (!s->pcap) {
+    Tf_log_error("%s: %s", iface, err);
+    return TF_ERR_INPUT;
+  }
+  pcap_set_snaplen(s->pcap, 262144);
+  pcap_set_promisc(s->pcap, !tf_opt.no_promisc);
+  pcap_set_timeout(s->pcap, tf_opt.packet_buffer_timeout);
+  /* Small flows must show up at once, not when a buffer fills. */
+  pcap_set_immediate_mode(s->pcap, 1);
+  int rc = pcap_activate(s->pcap);
+  if (rc < 0) {
+    Tf_log_error("%s: %s", iface, pcap_geterr(s->pcap));
+    pcap_close(s->pcap);
+    s->pcap = NULL;
+    return TF_ERR_INPUT;
+  }
+  if (rc > 0)
+    Tf_log_warn("%s: %s", iface, pcap_geterr(s->pcap));
+  Tf_log_debug(1, "listening on %s", iface);
+  return source_check_dlt(s);
+}
+
+static void source_packet(struct tf_source *s, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+  struct tf_packet pkt;
+  pkt.dlt = s->dlt;
+  pkt.ts = h->ts;
+  pkt.ts.tv_sec += tf_opt.tdelta;
+  pkt.caplen = h->caplen;
+  pkt.wirelen = h->len;
+  pkt.frame = bytes;
+  if (want_packets)
+    Tf_plugins_packet(&pkt);
+  switch (Tf_link_decode(s->dlt, bytes, h->caplen, &pkt.link)) {
+  case TF_LINK_OK:
+    break;
+  case TF_LINK_UNSUPPORTED:
+    return; /* warned once when the source was opened */
+  default:
+    Tf_pcapout_unprocessed(&pkt);
+    return;
+  }
+  switch (Tf_ip_decode(defrag, &pkt)) {
+  case TF_IP_TCP:
+    Tf_demux_packet(&pkt);
+    break;
+  case TF_IP_FRAGMENT_HELD:
+    break;
+  default:
+    Tf_pcapout_unprocessed(&pkt);
+    break;
+  }
+  Tf_demux_expire(pkt.ts.tv_sec);
+}
+
+static void live_callback(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+  struct tf_source *s = (struct tf_source *)user;
+  source_packet(s, h, bytes);
+  if (stop_requested || Tf_demux_error() != TF_OK)
+    pcap_breakloop(s->pcap);
+}
+
+tf_err Tf_source_run(struct tf_source *s)
+{
+  struct pcap_pkthdr *h;
+  const u_char *bytes;
+  int rc;
+  if (s->live) {
+    live_pcap = s->pcap;
+    while (!stop_requested && Tf_demux_error() == TF_OK) {
+      rc = pcap_dispatch(s->pcap, -1, live_callback, (u_char *)s);
+      if (rc == PCAP_ERROR) {
+        Tf_log_error("%s: %s", s->name, pcap_geterr(s->pcap));
+        live_pcap = NULL;
+        return TF_ERR_INPUT;
+      }
+      if (rc == 0) /* a quiet link: idle flows still time out */
+        Tf_demux_expire((int64_t)time(NULL) + tf_opt.tdelta);
+    }
+    live_pcap = NULL;
+    return TF_OK;
+  }
+  while (!stop_requested && Tf_demux_error() == TF_OK) {
+    rc = pcap_next_ex(s->pcap, &h, &bytes);
+    if (rc == 1) {
+      source_packet(s, h, bytes);
+      continue;
+    }
+    if (rc == PCAP_ERROR_BREAK)
+      break; /* end of file */
+    if (rc == PCAP_ERROR) {
+      FILE *fp = pcap_file(s->pcap);
+      long off = fp ? ftell(fp) : -1;
+      if (off >= 0)
+        Tf_log_error("%s: cannot read past byte offset %ld: %s; flows up to there are kept",
+                     s->name, off, pcap_geterr(s->pcap));
+      else
+        Tf_log_error("%s: %s; flows up to there are kept", s->name, pcap_geterr(s->pcap));
+      return TF_ERR_INPUT;
+    }
+  }
+  return TF_OK;
+}
+
+void Tf_source_close(struct tf_source *s)
+{
+  if (s->pcap)
+    pcap_close(s->pcap);
+  s->pcap = NULL;
+}

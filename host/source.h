@@ -1,0 +1,37 @@
+/*
+ * Capture sources: savefiles (pcap, pcapng, "-" for standard input) and
+ * live interfaces, each run through the decoding pipeline
+ * (link -> IP -> TCP -> demux) until it ends, fails, or a signal asks us
+ * to stop.  A source is opened, used and closed by its caller.
+ */
+#ifndef TF_SOURCE_H
+#define TF_SOURCE_H
+
+#include <pcap/pcap.h>
+
+#include "error.h"
+
+struct tf_source {
+  pcap_t *pcap;
+  const char *name;        /* file name or interface, for messages */
+  int live;
+  int dlt;
+};
+
+/* Open a savefile or an interface and compile the BPF filter for its link
+ * type.  Errors are printed with the file name. */
+tf_err Tf_source_open_file(struct tf_source *s, const char *path);
+tf_err Tf_source_open_live(struct tf_source *s, const char *iface);
+/* Read every packet; returns TF_ERR_INPUT for a read error (truncation),
+ * after every packet before the error was processed. */
+tf_err Tf_source_run(struct tf_source *s);
+void Tf_source_close(struct tf_source *s);
+
+/* Set by signal handlers; the loop stops at the next packet. */
+void Tf_source_request_stop(void);
+int Tf_source_stop_requested(void);
+
+tf_err Tf_source_init(void);
+void Tf_source_shutdown(void);
+
+#endif
