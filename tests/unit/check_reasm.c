@@ -1,0 +1,377 @@
+/* Reassembly edge cases, built in code and run through Tf_demux_packet. */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "demux.h"
+#include "options.h"
+#include "packet.h"
+#include "testutil.h"
+
+#define C "10.0.0.1"
+#define S "10.0.0.2"
+#define CFILE "010.000.000.001.40000-010.000.000.002.00080"
+#define SFILE "010.000.000.002.00080-010.000.000.001.40000"
+#define SYN TF_TCP_SYN
+#define ACK TF_TCP_ACK
+#define FIN (TF_TCP_FIN | TF_TCP_ACK)
+#define RST TF_TCP_RST
+#define PA (TF_TCP_PSH | TF_TCP_ACK)
+
+static void client(uint32_t seq, uint8_t flags, const char *data)
+{
+  tu_seg(C, 40000, S, 80, seq, flags, data, data ? strlen(data) : 0, 1577934245);
+}
+
+static void server(uint32_t seq, uint8_t flags, const char *data)
+{
+  tu_seg(S, 80, C, 40000, seq, flags, data, data ? strlen(data) : 0, 1577934245);
+}
+
+static void assert_file(const char *name, const void *want, size_t wantlen)
+{
+  size_t len;
+  char *got = tu_read(name, &len);
+  ck_assert_msg(got != NULL, "%s missing", name);
+  ck_assert_msg(len == wantlen, "%s: %zu bytes, expected %zu", name, len, wantlen);
+  ck_assert_msg(memcmp(got, want, len) == 0, "%s: content differs", name);
+  free(got);
+}
+
+static void assert_str(const char *name, const char *want)
+{
+  assert_file(name, want, strlen(want));
+}
+
+START_TEST(basic_handshake_and_fin)
+{
+  tu_setup();
+  client(1000, SYN, NULL);
+  server(5000, SYN | ACK, NULL);
+  client(1001, ACK, NULL);
+  client(1001, PA, "Hello, ");
+  client(1008, PA, "world!\n");
+  server(5001, PA, "Server says hi\n");
+  client(1015, FIN, NULL);
+  server(5016, FIN, NULL);
+  assert_str(CFILE, "Hello, world!\n");
+  assert_str(SFILE, "Server says hi\n");
+  tu_teardown();
+}
+END_TEST
+
+
+START_TEST(out_of_order_content)
+{
+  tu_setup();
+  client(0, SYN, NULL);
+  client(21, PA, "3333333333");
+  client(1, PA, "1111111111");
+  client(11, PA, "2222222222");
+  client(31, FIN, NULL);
+  assert_str(CFILE, "111111111122222222223333333333");
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(retransmission_written_once_last_write_wins)
+{
+  tu_setup();
+  client(0, SYN, NULL);
+  client(1, PA, "ORIGINAL-DATA");
+  client(1, PA, "RETRANSMITTED");
+  client(14, PA, "+tail\n");
+  client(20, FIN, NULL);
+  assert_str(CFILE, "RETRANSMITTED+tail\n");
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(partial_overlap)
+{
+  tu_setup();
+  client(0, SYN, NULL);
+  client(1, PA, "aaaaaaaaaa");
+  client(6, PA, "BBBBBBBBBB");
+  client(16, FIN, NULL);
+  assert_str(CFILE, "aaaaaBBBBBBBBBB");
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(hole_is_zero_filled)
+{
+  tu_setup();
+  client(0, SYN, NULL);
+  client(1, PA, "1111111111");
+  client(21, PA, "3333333333");
+  client(31, FIN, NULL);
+  Tf_demux_close_all();
+  assert_file(CFILE, "1111111111\0\0\0\0\0\0\0\0\0\0" "3333333333", 30);
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(trailing_hole_not_materialised)
+{
+  tu_setup();
+  client(0, SYN, NULL);
+  client(1, PA, "1111111111");
+  client(21, FIN, NULL);
+  Tf_demux_close_all();
+  assert_str(CFILE, "1111111111");
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(no_syn_first_byte_at_zero)
+{
+  tu_setup();
+  client(777777, PA, "mid-stream");
+  Tf_demux_close_all();
+  assert_str(CFILE, "mid-stream");
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(no_syn_earlier_data_is_prepended)
+{
+  tu_setup();
+  client(101, PA, "middle-part|");
+  client(113, PA, "end-part\n");
+  client(91, PA, "EARLY-BYTE");
+  Tf_demux_close_all();
+  assert_str(CFILE, "EARLY-BYTEmiddle-part|end-part\n");
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(rst_closes_and_new_data_starts_c1)
+{
+  tu_setup();
+  client(0, SYN, NULL);
+  client(1, PA, "before-reset\n");
+  client(14, RST, NULL);
+  client(14, PA, "after-reset\n");
+  Tf_demux_close_all();
+  assert_str(CFILE, "before-reset\n");
+  assert_str(CFILE "c1", "after-reset\n");
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(four_tuple_reuse)
+{
+  tu_setup();
+  for (int i = 0; i < 3; i++) {
+    uint32_t isn = 1000u * (uint32_t)(i + 1);
+    char msg[16];
+    snprintf(msg, sizeof(msg), "conn-%d\n", i);
+    client(isn, SYN, NULL);
+    client(isn + 1, PA, msg);
+    client(isn + 1 + (uint32_t)strlen(msg), FIN, NULL);
+  }
+  assert_str(CFILE, "conn-0\n");
+  assert_str(CFILE "c1", "conn-1\n");
+  assert_str(CFILE "c2", "conn-2\n");
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(sequence_wraparound)
+{
+  tu_setup();
+  client(0xfffffff8u, SYN, NULL);
+  client(0xfffffff9u, PA, "0123456789");
+  client(0x00000003u, PA, "ABCDEFGHIJ");
+  client(0x0000000du, FIN, NULL);
+  assert_str(CFILE, "0123456789ABCDEFGHIJ");
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(max_seek_splits_flow)
+{
+  tu_setup();
+  client(0, SYN, NULL);
+  client(1, PA, "before-jump\n");
+  client(1 + 20 * 1024 * 1024, PA, "after-jump\n");
+  Tf_demux_close_all();
+  assert_str(CFILE, "before-jump\n");
+  assert_str(CFILE "c1", "after-jump\n");
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(small_jump_is_a_hole)
+{
+  tu_setup();
+  client(0, SYN, NULL);
+  client(1, PA, "abc");
+  client(104, PA, "xyz");
+  Tf_demux_close_all();
+  size_t len;
+  char *got = tu_read(CFILE, &len);
+  ck_assert_uint_eq(len, 106);
+  ck_assert(memcmp(got, "abc", 3) == 0 && memcmp(got + 103, "xyz", 3) == 0);
+  for (int i = 3; i < 103; i++)
+    ck_assert_int_eq(got[i], 0);
+  free(got);
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(keepalive_probe_ignored)
+{
+  tu_setup();
+  client(0, SYN, NULL);
+  client(1, PA, "abcdefghij\n");
+  client(11, ACK, "Z");
+  client(12, FIN, NULL);
+  assert_str(CFILE, "abcdefghij\n");
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(syn_payload_is_stream_data)
+{
+  /* TCP Fast Open: data on the SYN starts at ISN + 1. */
+  tu_setup();
+  client(100, SYN, "GET / ");
+  client(107, PA, "HTTP/1.1\r\n");
+  client(117, FIN, NULL);
+  assert_str(CFILE, "GET / HTTP/1.1\r\n");
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(straggler_after_fin_ignored)
+{
+  tu_setup();
+  client(0, SYN, NULL);
+  client(1, PA, "Hello, world!\n");
+  client(15, FIN, NULL);
+  client(1, PA, "Hello, world!\n"); /* exact late retransmission */
+  client(8, PA, "WORLD?\n");         /* different bytes: a new flow */
+  Tf_demux_close_all();
+  assert_str(CFILE, "Hello, world!\n");
+  assert_str(CFILE "c1", "WORLD?\n");
+  ck_assert_int_eq(tu_count_files(), 2);
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(max_bytes_cuts_file)
+{
+  tu_setup();
+  tf_opt.max_bytes = 10;
+  client(0, SYN, NULL);
+  client(1, PA, "Hello, world!\n");
+  client(15, FIN, NULL);
+  assert_str(CFILE, "Hello, wor");
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(ipv6_names)
+{
+  tu_setup();
+  tu_seg("2001:db8::1", 40000, "2001:db8::2", 80, 10, SYN, NULL, 0, 1);
+  tu_seg("2001:db8::1", 40000, "2001:db8::2", 80, 11, PA, "v6", 2, 1);
+  Tf_demux_close_all();
+  assert_str("2001:db8::1.40000-2001:db8::2.00080", "v6");
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(vlan_is_in_key_and_name)
+{
+  tu_setup();
+  tu_seg_vlan(100, C, 40000, S, 80, 10, PA, "vlan100", 7, 1);
+  tu_seg_vlan(200, C, 40000, S, 80, 10, PA, "vlan200", 7, 1);
+  Tf_demux_close_all();
+  assert_str(CFILE "--100", "vlan100");
+  assert_str(CFILE "--200", "vlan200");
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(flow_over_4gib_is_sparse_and_exact)
+{
+  struct stat st;
+  char path[512];
+  tu_setup();
+  tf_opt.max_seek = INT32_MAX;
+  uint32_t seq = 1;
+  client(0, SYN, NULL);
+  for (int i = 0; i < 4; i++) {
+    client(seq, PA, "X");
+    seq += 0x7fff0000u; /* ~2 GiB further each time */
+  }
+  Tf_demux_close_all();
+  snprintf(path, sizeof(path), "%s/%s", tu_outdir(), CFILE);
+  ck_assert_int_eq(stat(path, &st), 0);
+  ck_assert_uint_eq((uint64_t)st.st_size, 3ull * 0x7fff0000ull + 1);
+  tu_teardown();
+}
+END_TEST
+
+START_TEST(findx_sorted_after_out_of_order)
+{
+  tu_setup();
+  tf_opt.findx = 1;
+  tu_seg(C, 40000, S, 80, 0, SYN, NULL, 0, 100);
+  tu_seg(C, 40000, S, 80, 21, PA, "3333333333", 10, 103);
+  tu_seg(C, 40000, S, 80, 1, PA, "1111111111", 10, 104);
+  tu_seg(C, 40000, S, 80, 11, PA, "2222222222", 10, 105);
+  Tf_demux_close_all();
+  char *fx = tu_read(CFILE ".findx", NULL);
+  ck_assert_ptr_nonnull(fx);
+  ck_assert_str_eq(fx, "0|104.000000|10\n10|105.000000|10\n20|103.000000|10\n");
+  free(fx);
+  tu_teardown();
+}
+END_TEST
+
+static Suite *reasm_suite(void)
+{
+  Suite *s = suite_create("reassembly");
+  TCase *tc = tcase_create("core");
+  tcase_set_timeout(tc, 60);
+  tcase_add_test(tc, basic_handshake_and_fin);
+  tcase_add_test(tc, out_of_order_content);
+  tcase_add_test(tc, retransmission_written_once_last_write_wins);
+  tcase_add_test(tc, partial_overlap);
+  tcase_add_test(tc, hole_is_zero_filled);
+  tcase_add_test(tc, trailing_hole_not_materialised);
+  tcase_add_test(tc, no_syn_first_byte_at_zero);
+  tcase_add_test(tc, no_syn_earlier_data_is_prepended);
+  tcase_add_test(tc, rst_closes_and_new_data_starts_c1);
+  tcase_add_test(tc, four_tuple_reuse);
+  tcase_add_test(tc, sequence_wraparound);
+  tcase_add_test(tc, max_seek_splits_flow);
+  tcase_add_test(tc, small_jump_is_a_hole);
+  tcase_add_test(tc, keepalive_probe_ignored);
+  tcase_add_test(tc, syn_payload_is_stream_data);
+  tcase_add_test(tc, straggler_after_fin_ignored);
+  tcase_add_test(tc, max_bytes_cuts_file);
+  tcase_add_test(tc, ipv6_names);
+  tcase_add_test(tc, vlan_is_in_key_and_name);
+  tcase_add_test(tc, flow_over_4gib_is_sparse_and_exact);
+  tcase_add_test(tc, findx_sorted_after_out_of_order);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void)
+{
+  SRunner *sr = srunner_create(reasm_suite());
+  int failed;
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
