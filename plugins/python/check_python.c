@@ -145,6 +145,17 @@ START_TEST(module_fails_to_import)
 }
 END_TEST
 
+START_TEST(module_dependency_missing)
+{
+  char *err;
+  configure(TF_PY_DIR "/tests", "py_missing_dep", "f");
+  capture_stderr();
+  init_fails("E: python module 'py_missing_dep' failed to import:");
+  err = captured_stderr();
+  ck_assert_has(err, "No module named 'no_such_dependency_for_tcpflow'");
+}
+END_TEST
+
 START_TEST(function_missing)
 {
   configure(TF_PY_DIR "/examples", "sample_plugin", "nope");
@@ -323,6 +334,7 @@ int main(void)
   tcase_add_test(t, bad_max_bytes);
   tcase_add_test(t, module_not_found);
   tcase_add_test(t, module_fails_to_import);
+  tcase_add_test(t, module_dependency_missing);
   tcase_add_test(t, function_missing);
   tcase_add_test(t, function_not_callable);
   tcase_add_test(t, sample_plugin_full_content);

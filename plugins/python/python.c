@@ -94,6 +94,33 @@ static int py_add_path(struct py_state *s, const char *dir)
   return 0;
 }
 
+/* 1 when the pending exception says that module itself does not exist (not
+ * a module it imports); clears it then. */
+static int py_is_missing_module(const char *module)
+{
+  PyObject *type, *value, *tb, *name;
+  int missing = 0;
+  if (!PyErr_ExceptionMatches(PyExc_ModuleNotFoundError))
+    return 0;
+  PyErr_Fetch(&type, &value, &tb);
+  PyErr_NormalizeException(&type, &value, &tb);
+  name = value ? PyObject_GetAttrString(value, "name") : NULL;
+  if (name && PyUnicode_Check(name)) {
+    const char *n = PyUnicode_AsUTF8(name);
+    missing = n && strcmp(n, module) == 0;
+  }
+  PyErr_Clear();
+  Py_XDECREF(name);
+  if (missing) {
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+  } else {
+    PyErr_Restore(type, value, tb);
+  }
+  return missing;
+}
+
 /* Imports the module and finds the function; messages name what the user
  * got wrong. */
 static int py_load(struct py_state *s, const char *path)
@@ -103,8 +130,7 @@ static int py_load(struct py_state *s, const char *path)
     return -1;
   module = PyImport_ImportModule(s->module_name);
   if (!module) {
-    if (PyErr_ExceptionMatches(PyExc_ModuleNotFoundError)) {
-      PyErr_Clear();
+    if (py_is_missing_module(s->module_name)) {
       s->host->log(s->ctx, TFS_LOG_ERROR,
                    "python module '%s' not found (py_path='%s'); it must be a file %s.py "
                    "in py_path or on the default sys.path",

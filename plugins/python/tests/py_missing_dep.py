@@ -1,0 +1,7 @@
+"""Test script: a module that exists but imports one that does not."""
+
+import no_such_dependency_for_tcpflow  # noqa: F401
+
+
+def f(data):
+    return "unreachable"
