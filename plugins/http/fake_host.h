@@ -1,0 +1,47 @@
+/*
+ * A fake tcpflow host for scanner unit tests: a struct tfs_host whose
+ * output files are real files in a private temporary directory and whose
+ * XML and log calls are recorded as text, so a test can drive a scanner
+ * through its descriptor and check both.  Shared by the http and gzip tests.
+ */
+#ifndef TF_HTTP_FAKE_HOST_H
+#define TF_HTTP_FAKE_HOST_H
+
+#include <stddef.h>
+#include <tcpflow/scanner.h>
+
+/* A host for one scanner (its settings table gives the defaults), with a
+ * fresh temporary directory.  Aborts on failure. */
+tfs_ctx *Fake_host_new(const struct tfs_scanner *scanner);
+/* Removes the directory and everything in it. */
+void Fake_host_free(tfs_ctx *ctx);
+const struct tfs_host *Fake_host_api(void);
+const char *Fake_host_dir(const tfs_ctx *ctx);
+
+/* -S name=value (also host settings such as "tcpflow.no_decompress"). */
+void Fake_host_set(tfs_ctx *ctx, const char *name, const char *value);
+
+/* Recorded XML, compact and unescaped: <a x='1'>text<b/></a>. */
+const char *Fake_host_xml(const tfs_ctx *ctx);
+/* Log lines "L: message\n", L one of E W I D. */
+const char *Fake_host_log(const tfs_ctx *ctx);
+void Fake_host_clear(tfs_ctx *ctx);
+/* output_open calls refused because of a bad suffix. */
+int Fake_host_bad_suffixes(const tfs_ctx *ctx);
+
+/* A flow whose file is <dir>/<name> (name NULL: no file). */
+struct tfs_flow_info Fake_host_flow(tfs_ctx *ctx, uint64_t flow_id, uint64_t session_id,
+                                    const char *name);
+/* Contents of <dir>/<name> (NUL-terminated for convenience), or NULL when
+ * it does not exist.  The caller frees it. */
+char *Fake_host_slurp(const tfs_ctx *ctx, const char *name, size_t *len);
+/* Number of entries in the directory. */
+int Fake_host_files(const tfs_ctx *ctx);
+
+/* Drives one whole flow: flow_open, data in chunks of `step` bytes
+ * (0: one call), flow_close.  Returns the first error. */
+int Fake_host_replay(const struct tfs_scanner *sc, void *state,
+                     const struct tfs_flow_info *flow, const void *data, size_t len,
+                     size_t step);
+
+#endif
