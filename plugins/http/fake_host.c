@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "fake_host.h"
 
+#include <check.h>
 #include <dirent.h>
 #include <ftw.h>
 #include <stdarg.h>
@@ -351,4 +352,14 @@ int Fake_host_replay(const struct tfs_scanner *sc, void *state,
     off += n;
   }
   return sc->flow_close(state, flow);
+}
+
+int Fake_host_run_suite(Suite *s)
+{
+  SRunner *sr = srunner_create(s);
+  int failed;
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -44,4 +44,8 @@ int Fake_host_replay(const struct tfs_scanner *sc, void *state,
                      const struct tfs_flow_info *flow, const void *data, size_t len,
                      size_t step);
 
+/* Runs a check suite; the exit status for main(). */
+struct Suite;
+int Fake_host_run_suite(struct Suite *s);
+
 #endif
