@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -234,6 +235,18 @@ static void console_name(const struct tf_flow *f, char *buf, size_t n)
     snprintf(buf, n, "flow%llu", (unsigned long long)f->flow_id);
 }
 
+/* -s: the manual says files get non-printables as '.', like the console
+ * (1.6.1 only did it on the console). */
+static const uint8_t *strip_copy(const uint8_t *data, size_t len)
+{
+  static uint8_t buf[262144]; /* the largest snapshot length libpcap uses */
+  if (len > sizeof(buf))
+    len = sizeof(buf);
+  for (size_t i = 0; i < len; i++)
+    buf[i] = (isprint(data[i]) || data[i] == '\n' || data[i] == '\r') ? data[i] : '.';
+  return buf;
+}
+
 static void store(struct tf_flow *f, uint32_t seq, const uint8_t *data, size_t len,
                   const struct timeval *ts)
 {
@@ -279,6 +292,8 @@ static void store(struct tf_flow *f, uint32_t seq, const uint8_t *data, size_t l
   wlen = (uint64_t)offset >= tf_opt.max_bytes ? 0
          : (uint64_t)offset + len > tf_opt.max_bytes ? tf_opt.max_bytes - (uint64_t)offset
                                                      : len;
+  if (tf_opt.strip_nonprint && wlen > 0)
+    data = strip_copy(data, (size_t)wlen);
   if (tf_opt.store_output || Tf_plugins_want_data())
     note_error(Tf_output_write(f, (uint64_t)offset, data, (size_t)wlen));
   if (tf_opt.findx && wlen > 0 && tf_opt.store_output)

@@ -31,6 +31,7 @@ static struct tf_wbuf *wbufs;
 static unsigned wbuf_clock;     /* next buffer to steal when all are busy */
 static long fd_budget;
 static long open_count, max_open;
+static uint64_t files_created;
 static struct tf_flow *lru_head, *lru_tail; /* flows with an open fd */
 static char error_text[PATH_MAX_LEN + 256];
 
@@ -241,6 +242,9 @@ static tf_err output_create(struct tf_flow *f)
   if (!f->path)
     return TF_ERR_NOMEM;
   f->has_file = 1;
+  if (++files_created == 10001 && !f->temp_storage && !strchr(tf_opt.template_str, '/'))
+    Tf_log_warn("more than 10,000 files in %s; -Fk, -Fm or -Fg bin them into directories",
+                tf_opt.outdir);
   open_count++;
   if (open_count > max_open)
     max_open = open_count;

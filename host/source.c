@@ -197,6 +197,8 @@ tf_err Tf_source_run(struct tf_source *s)
     }
     if (rc == PCAP_ERROR_BREAK)
       break; /* end of file */
+    if (rc == PCAP_ERROR && stop_requested)
+      break; /* a signal interrupted the read: an orderly stop, not an error */
     if (rc == PCAP_ERROR) {
       FILE *fp = pcap_file(s->pcap);
       long off = fp ? ftell(fp) : -1;

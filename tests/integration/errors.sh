@@ -1,0 +1,100 @@
+#!/bin/bash
+# Bad input and hostile conditions end in a clear message naming the file, the
+# documented exit status, every byte seen so far written and a well-formed
+# report -- never a crash.
+. "$(dirname "$0")/lib.sh"
+command -v xmllint >/dev/null || skip "xmllint missing (libxml2-utils)"
+T=$TCPFLOW
+C=$CAPTURES
+
+expect() { # expect "desc" want_rc stderr_regex -- command...
+  local desc=$1 want=$2 re=$3 rc
+  shift 4
+  "$@" >"$WORK/out" 2>"$WORK/err"
+  rc=$?
+  if [ "$rc" = "$want" ] && grep -Eq -- "$re" "$WORK/err"; then
+    ok "$desc"
+  else
+    not_ok "$desc (exit $rc, stderr: $(head -c 300 "$WORK/err"))"
+  fi
+}
+
+expect "missing capture: exit 2, names the file" 2 "/nonexistent.pcap" -- \
+  "$T" -o "$WORK/o1" -r /nonexistent.pcap
+check "missing capture: nothing created" test ! -e "$WORK/o1"
+
+printf 'this is not a capture file at all\n' >"$WORK/junk.pcap"
+expect "not a capture: exit 2, names the file" 2 "junk.pcap" -- "$T" -o "$WORK/o2" -r "$WORK/junk.pcap"
+
+expect "bad filter: exit 1, names the expression" 1 "tcp port nonsense" -- \
+  "$T" -o "$WORK/o3" -r "$C/tf_test-gzip.pcap" tcp port nonsense
+check "bad filter: nothing created" test ! -e "$WORK/o3"
+
+expect "a filter in several words works" 0 "" -- \
+  "$T" -o "$WORK/o3b" -r "$C/tf_jpegs.cap" tcp and port 3177
+check "filter selects one connection" test "$(find "$WORK/o3b" -type f ! -name report.xml | wc -l)" = 2
+
+expect "unknown -T specifier: exit 1 before reading" 1 "%Q" -- \
+  "$T" -o "$WORK/o4" -T 'x%Q' -r "$C/tf_test-gzip.pcap"
+check "bad template: nothing created" test ! -e "$WORK/o4"
+expect "template leaving the output directory is refused" 1 "inside the output directory" -- \
+  "$T" -o "$WORK/o5" -T '../%A' -r "$C/tf_test-gzip.pcap"
+expect "absolute template is refused" 1 "inside the output directory" -- \
+  "$T" -o "$WORK/o5" -T '/tmp/%A' -r "$C/tf_test-gzip.pcap"
+
+expect "unknown -S name: exit 1 and the known names" 1 "tcp_timeout" -- \
+  "$T" -o "$WORK/o6" -S tcp_timout=5 -r "$C/tf_test-gzip.pcap"
+expect "unknown scanner: exit 1" 1 "unknown scanner 'nosuch'" -- \
+  "$T" -o "$WORK/o7" -e nosuch -r "$C/tf_test-gzip.pcap"
+expect "-z without -U: exit 1" 1 "-z requires -U" -- \
+  "$T" -o "$WORK/o8" -z /tmp -r "$C/tf_test-gzip.pcap"
+
+: >"$WORK/afile"
+expect "output path is a file: exit 3" 3 "not a directory" -- \
+  "$T" -o "$WORK/afile" -r "$C/tf_test-gzip.pcap"
+
+# A capture cut in the middle of a record: flows up to the cut are kept.
+head -c 200000 "$C/tf_jpegs.cap" >"$WORK/cut.pcap"
+expect "truncated capture: exit 2, names file and offset" 2 "cut.pcap.*offset" -- \
+  "$T" -o "$WORK/o9" -r "$WORK/cut.pcap"
+check "truncated capture: report well-formed" xml_ok "$WORK/o9/report.xml"
+check "truncated capture: flows before the cut written" \
+  test "$(find "$WORK/o9" -type f ! -name report.xml | wc -l)" -ge 20
+"$T" -o "$WORK/o9full" -r "$C/tf_jpegs.cap" >/dev/null 2>&1
+n_same=0
+for f in "$WORK"/o9/0*; do
+  b=$(basename "$f")
+  cmp -s "$f" "$WORK/o9full/$b" && n_same=$((n_same + 1))
+done
+check "truncated capture: most flows equal to the full run ($n_same)" test "$n_same" -ge 10
+
+# Signals: SIGTERM while reading a slow stream finishes the report and keeps
+# every flow seen.
+mkfifo "$WORK/fifo"
+(cat "$C/tf_test-gzip.pcap"; sleep 30) >"$WORK/fifo" &
+feeder=$!
+"$T" -o "$WORK/o10" -r - <"$WORK/fifo" >/dev/null 2>"$WORK/err" &
+pid=$!
+sleep 2
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+kill "$feeder" 2>/dev/null
+check "SIGTERM: exit 0" test "$rc" = 0
+check "SIGTERM: report well-formed" xml_ok "$WORK/o10/report.xml"
+check "SIGTERM: flows seen are written" \
+  test "$(stat -c %s "$WORK/o10/172.031.021.034.00080-052.043.158.010.55634" 2>/dev/null)" = 334
+
+# Disk full and unwritable directories need a small file system of our own.
+if [ "$(id -u)" = 0 ] && mkdir -p "$WORK/small" && mount -t tmpfs -o size=256k tmpfs "$WORK/small" 2>/dev/null; then
+  expect "disk full: exit 3, names the file" 3 "No space left on device" -- \
+    "$T" -o "$WORK/small/out" -X "$WORK/full.xml" -r "$C/zk_smb2.pcap"
+  check "disk full: report well-formed" xml_ok "$WORK/full.xml"
+  mount -o remount,ro "$WORK/small"
+  expect "read-only output directory: exit 3 before reading" 3 "not writable|Read-only" -- \
+    "$T" -o "$WORK/small/out" -X "$WORK/ro.xml" -r "$C/tf_test-gzip.pcap"
+  umount "$WORK/small"
+else
+  echo "# skipped disk-full and read-only checks (needs root and tmpfs mounts)"
+fi
+finish

@@ -1,0 +1,148 @@
+#!/bin/bash
+# Every option of the manual, each with a check that fails if it is ignored.
+# (The naming options -Ft -FT -Fk -Fm -Fg -T -b -m and the console modes are
+# also compared with tcpflow 1.6.1 by differential.sh.)
+. "$(dirname "$0")/lib.sh"
+command -v python3 >/dev/null || skip "python3 missing"
+T=$TCPFLOW
+C=$CAPTURES
+GEN="python3 $TESTS_SRCDIR/tools/gen_flows.py"
+G=$C/tf_test-gzip.pcap
+CF=052.043.158.010.55634-172.031.021.034.00080
+SF=172.031.021.034.00080-052.043.158.010.55634
+files() { find "$1" -type f ! -name report.xml | wc -l; }
+
+check "-V prints the version and exits 0" sh -c "'$T' -V | grep -q '^TCPFLOW '"
+check "-h prints usage and exits 0" sh -c "'$T' -h | grep -q 'usage: tcpflow'"
+check "--help works too" sh -c "'$T' --help | grep -q 'usage: tcpflow'"
+
+# -Fc: the counter on every name, and no endless loop on a reused 4-tuple.
+printf 'x' >/dev/null
+$GEN "$WORK/reuse.pcap" --flows 1 --segments 1
+cat "$WORK/reuse.pcap" >"$WORK/r3.pcap"
+"$T" -o "$WORK/fc" -Fc -r "$WORK/reuse.pcap" -r "$WORK/reuse.pcap" -r "$WORK/reuse.pcap" >/dev/null 2>&1
+check "-Fc: c0 c1 c2 on three reuses of a 4-tuple" \
+  test -f "$WORK/fc/010.000.000.000.01024-192.000.002.001.00080c2" -a -f "$WORK/fc/010.000.000.000.01024-192.000.002.001.00080c0"
+"$T" -o "$WORK/nfc" -r "$WORK/reuse.pcap" -r "$WORK/reuse.pcap" >/dev/null 2>&1
+check "without -Fc the first has no counter, the second c1" \
+  test -f "$WORK/nfc/010.000.000.000.01024-192.000.002.001.00080" -a -f "$WORK/nfc/010.000.000.000.01024-192.000.002.001.00080c1"
+
+# -T with '/' makes directories; %S is shared by both directions.
+"$T" -o "$WORK/t" -T '%A/%a/%B/%b/%S' -r "$G" >/dev/null 2>&1
+check "-T '/' makes subdirectories" test -f "$WORK/t/052.043.158.010/55634/172.031.021.034/00080/00000000000000000000"
+check "-T %S: both directions share the session id" test -f "$WORK/t/172.031.021.034/00080/052.043.158.010/55634/00000000000000000000"
+"$T" -o "$WORK/tk" -T 'x%N' -Fk -r "$G" >/dev/null 2>&1
+check "-T then -Fk: the prefix applies (command-line order)" test -f "$WORK/tk/000/x000"
+"$T" -o "$WORK/kt" -Fk -T 'x%N' -r "$G" >/dev/null 2>&1
+check "-Fk then -T: -T replaces it" test -f "$WORK/kt/x000"
+
+# -X, -S enable_report=NO, -FX
+(cd "$WORK" && "$T" -o "$WORK/x" -X my.xml -r "$G" >/dev/null 2>&1)
+check "-X puts the report where asked" xml_ok "$WORK/my.xml"
+check "-X: no report.xml in the output directory" test ! -e "$WORK/x/report.xml"
+"$T" -o "$WORK/nr" -S enable_report=NO -r "$G" >/dev/null 2>&1
+check "-S enable_report=NO: no report" test ! -e "$WORK/nr/report.xml" -a -f "$WORK/nr/$CF"
+"$T" -o "$WORK/fx" -FX -r "$G" >/dev/null 2>&1
+check "-FX: report only" test "$(files "$WORK/fx")" = 0 -a -f "$WORK/fx/report.xml"
+check "-FX: the report still counts the bytes" grep -q "<filesize>434</filesize>" "$WORK/fx/report.xml"
+
+# -b, -m
+"$T" -o "$WORK/b" -b 10 -r "$G" >/dev/null 2>&1
+check "-b 10 cuts every flow at 10 bytes" test "$(stat -c %s "$WORK/b/$CF")" = 10
+"$T" -o "$WORK/m" -m 100 -r "$C/tf_jpegs.cap" >/dev/null 2>&1
+"$T" -o "$WORK/m0" -r "$C/tf_jpegs.cap" >/dev/null 2>&1
+check "-m 100 splits flows with holes" test "$(files "$WORK/m")" -gt "$(files "$WORK/m0")"
+
+# -s strips non-printables in files as the manual says (1.6.1 did not).
+"$T" -o "$WORK/s" -s -r "$G" >/dev/null 2>&1
+check "-s: no non-printable byte left in the server flow" \
+  sh -c "! LC_ALL=C grep -q '[^[:print:]\r]' '$WORK/s/$SF' && test \$(stat -c %s '$WORK/s/$SF') = 334"
+
+# -I: sorted .findx companion
+"$T" -o "$WORK/i" -I -r "$C/tf_test1-out-of-order.pcap" >/dev/null 2>&1
+fx=$(find "$WORK/i" -name '*.findx' | head -1)
+check "-I writes .findx files" test -n "$fx"
+check "-I: byte-index|timestamp|length, sorted by index" \
+  sh -c "grep -Eq '^[0-9]+\|[0-9]+\.[0-9]{6}\|[0-9]+$' '$fx' && sort -t'|' -n -c -k1,1 '$fx'"
+tot=$(awk -F'|' '{s+=$3} END {print s}' "$fx")
+check "-I: lengths add up to the file size" test "$tot" = "$(stat -c %s "${fx%.findx}")"
+
+# -K: one pcap per flow with the right link type and exactly its packets.
+"$T" -o "$WORK/k" -K -r "$G" >/dev/null 2>&1
+check "-K writes a pcap per flow" test -f "$WORK/k/$CF.pcap" -a -f "$WORK/k/$SF.pcap"
+if command -v tcpdump >/dev/null; then
+  n=$(tcpdump -nn -r "$WORK/k/$CF.pcap" 2>/dev/null | wc -l)
+  want=$(tcpdump -nn -r "$G" 'src host 52.43.158.10 and src port 55634' 2>/dev/null | wc -l)
+  check "-K: the flow's packets, all of them ($n)" test "$n" = "$want" -a "$n" -gt 0
+  check "-K: Ethernet link type (1.6.1 wrote 6)" sh -c "tcpdump -r '$WORK/k/$CF.pcap' 2>&1 | grep -q 'EN10MB'"
+fi
+
+# -w: unprocessed packets, also from pcapng input (1.6.1 aborted).
+"$T" -o "$WORK/w" -w "$WORK/unproc.pcap" -r "$C/cs_http_espn.pcapng" >/dev/null 2>&1
+check "-w on pcapng input works" test -s "$WORK/unproc.pcap"
+if command -v tcpdump >/dev/null; then
+  check "-w holds no TCP packets of decoded flows" \
+    test "$(tcpdump -nn -r "$WORK/unproc.pcap" tcp 2>/dev/null | wc -l)" = 0
+  check "-w holds the UDP packets" test "$(tcpdump -nn -r "$WORK/unproc.pcap" udp 2>/dev/null | wc -l)" -gt 0
+fi
+
+# -l, -r -, -R
+"$T" -o "$WORK/l" -l "$G" "$C/tf_test2-vlan.pcap" >/dev/null 2>&1
+check "-l: every argument is a file" test "$(files "$WORK/l")" = 4
+"$T" -o "$WORK/stdin" -r - <"$G" >/dev/null 2>&1
+check "-r - reads standard input" cmp -s "$WORK/stdin/$SF" "$WORK/nr/$SF"
+$GEN "$WORK/partA.pcap" --flows 4 --segments 6 --split "$WORK/partB.pcap"
+$GEN "$WORK/whole.pcap" --flows 4 --segments 6
+"$T" -o "$WORK/R" -r "$WORK/partA.pcap" -R "$WORK/partB.pcap" >/dev/null 2>&1
+"$T" -o "$WORK/whole" -r "$WORK/whole.pcap" >/dev/null 2>&1
+"$T" -o "$WORK/Ronly" -R "$WORK/partB.pcap" >/dev/null 2>&1
+check "-R continues flows opened by -r" diff -r -x report.xml "$WORK/R" "$WORK/whole"
+check "-R alone creates no flow" test "$(files "$WORK/Ronly")" = 0
+
+# -f: a small descriptor cache loses nothing.
+$GEN "$WORK/many.pcap" --flows 3000 --segments 3 --interleave
+"$T" -o "$WORK/f16" -f 16 -r "$WORK/many.pcap" >/dev/null 2>&1
+"$T" -o "$WORK/fall" -r "$WORK/many.pcap" >/dev/null 2>&1
+check "-f 16: 3000 interleaved flows equal to an unlimited run" diff -r -x report.xml "$WORK/f16" "$WORK/fall"
+check "-f 16: the report says at most 16 were open" grep -Eq "<max_open_flows>(1[0-6]|[0-9])</max_open_flows>" "$WORK/f16/report.xml"
+"$T" -o "$WORK/v" -v -r "$G" 2>"$WORK/verr" >/dev/null
+check "-v reports the descriptors in use" grep -q "file descriptors available" "$WORK/verr"
+"$T" -o "$WORK/d0" -d 0 -r "$WORK/nonexist" 2>"$WORK/derr" >/dev/null
+check "-d 0 still shows errors" grep -q "nonexist" "$WORK/derr"
+
+# Settings: tcp_timeout (packet time), tcp_alert_fd, tcp_cmd, tdelta.
+$GEN "$WORK/slow.pcap" --flows 1 --segments 4 --gap 100
+"$T" -o "$WORK/to" -S tcp_timeout=50 -r "$WORK/slow.pcap" >/dev/null 2>&1
+check "-S tcp_timeout=50 splits a flow idle for 100 s" test "$(files "$WORK/to")" -gt 2
+"$T" -o "$WORK/alert" -S tcp_alert_fd=3 -r "$G" 3>"$WORK/alerts" >/dev/null 2>&1
+check "-S tcp_alert_fd: open and close lines" \
+  sh -c "grep -q '^open	$WORK/alert/$CF\$' '$WORK/alerts' && grep -q '^close	$WORK/alert/$CF\$' '$WORK/alerts'"
+"$T" -o "$WORK/cmd" -S "tcp_cmd=echo TCPCMD >>$WORK/cmdlog" -r "$G" >/dev/null 2>&1
+check "-S tcp_cmd runs once per flow file with its path" \
+  test "$(grep -c "^TCPCMD $WORK/cmd/" "$WORK/cmdlog")" = 2
+"$T" -o "$WORK/td" -S tdelta=3600 -T '%t' -r "$G" >/dev/null 2>&1
+"$T" -o "$WORK/td0" -T '%t' -r "$G" >/dev/null 2>&1
+a=$(ls "$WORK/td0" | grep -v report | sort | head -1)
+bb=$(ls "$WORK/td" | grep -v report | sort | head -1)
+check "-S tdelta shifts packet times" test "$((bb - a))" = 3600
+check "a setting value may contain '='" "$T" -o "$WORK/eq" -S "tcp_cmd=true a=b" -r "$G"
+
+# -P keeps closed flows for straggler detection (no crash, same output)
+"$T" -o "$WORK/P" -P -r "$G" >/dev/null 2>&1
+check "-P: same output" diff -r -x report.xml "$WORK/P" "$WORK/stdin"
+
+# More than 10,000 files without binning: one warning, silenced by -q and
+# not given with -Fk.
+$GEN "$WORK/10k.pcap" --flows 10010 --segments 1
+"$T" -o "$WORK/w10k" -r "$WORK/10k.pcap" 2>"$WORK/err10k" >/dev/null
+check "more than 10,000 files: one warning" test "$(grep -c '10,000 files' "$WORK/err10k")" = 1
+"$T" -q -o "$WORK/q10k" -r "$WORK/10k.pcap" 2>"$WORK/errq" >/dev/null
+check "-q silences it" sh -c "! grep -q '10,000 files' '$WORK/errq'"
+"$T" -Fk -o "$WORK/k10k" -r "$WORK/10k.pcap" 2>"$WORK/errk" >/dev/null
+check "-Fk: no warning" sh -c "! grep -q '10,000 files' '$WORK/errk'"
+check "-Fk bins into directories of at most 1000 flows" test -d "$WORK/k10k/000" -a "$(ls "$WORK/k10k/000" | wc -l)" -le 1000
+
+# -e all is -a
+"$T" -e all -o "$WORK/all" -r "$G" >/dev/null 2>&1
+check "-e all enables scanners" grep -q "hashdigest" "$WORK/all/report.xml"
+finish

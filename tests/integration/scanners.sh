@@ -1,0 +1,44 @@
+#!/bin/bash
+# Scanner selection (-e/-x/-E/-a/-FM) and the md5 scanner: on every capture
+# of the corpus each flow's digest equals md5sum of its file.
+. "$(dirname "$0")/lib.sh"
+command -v python3 >/dev/null || skip "python3 missing"
+D="python3 $(dirname "$0")/digests.py"
+T=$TCPFLOW
+C=$CAPTURES
+
+"$T" -hh >"$WORK/hh" 2>&1
+for s in md5 http gzip python wifi; do
+  check "-hh lists the $s scanner" grep -Eq "^   $s +" "$WORK/hh"
+done
+check "-hh shows the md5 setting" grep -q "md5_extra_digests" "$WORK/hh"
+
+for cap in "$C"/*; do
+  b=$(basename "$cap")
+  "$T" -e md5 -o "$WORK/md5-$b" -r "$cap" >/dev/null 2>&1
+  check "-e md5 digests equal md5sum: $b" $D "$WORK/md5-$b/report.xml"
+done
+
+G=$C/tf_jpegs.cap
+"$T" -FM -o "$WORK/fm" -r "$G" >/dev/null 2>&1
+check "-FM enables md5 (1.6.1 silently did not)" $D "$WORK/fm/report.xml"
+"$T" -a -x md5 -o "$WORK/ax" -r "$G" >/dev/null 2>&1
+check "-x md5 after -a disables it (1.6.1 kept it)" $D "$WORK/ax/report.xml" --expect-none
+"$T" -E md5 -o "$WORK/E" -r "$G" >/dev/null 2>&1
+check "-E md5 keeps writing flow files (1.6.1 wrote none)" \
+  test "$(find "$WORK/E" -type f ! -name report.xml | wc -l)" = 48
+"$T" -FX -e md5 -o "$WORK/fx" -r "$G" >/dev/null 2>&1
+check "-FX writes no flow file" test "$(find "$WORK/fx" -type f ! -name report.xml | wc -l)" = 0
+check "-FX leaves no temporary storage" test "$(find "$WORK/fx" -name '.tcpflow-tmp*' | wc -l)" = 0
+check "-FX -e md5: digests still right" $D "$WORK/fx/report.xml" --reference "$WORK/fm"
+"$T" -b 10 -e md5 -o "$WORK/b" -r "$G" >/dev/null 2>&1
+check "-b 10 -e md5: digest of the cut file" $D "$WORK/b/report.xml"
+"$T" -e md5 -S md5_extra_digests=sha1,sha256 -o "$WORK/sha" -r "$G" >/dev/null 2>&1
+check "md5_extra_digests adds SHA1 and SHA256" grep -q "hashdigest type='SHA256'" "$WORK/sha/report.xml"
+check "extra digests are right" $D "$WORK/sha/report.xml"
+"$T" -e md5 -S md5_extra_digests=crc32 -o "$WORK/bad" -r "$G" >"$WORK/out" 2>&1
+check "unknown extra digest: clear error" grep -q "unknown digest 'crc32'" "$WORK/out"
+# Small, periodic and duplicate flows are digested too (1.6.1 skipped them).
+"$T" -e md5 -o "$WORK/small" -r "$C/td_tcp_rst_data-trunc.pcap" >/dev/null 2>&1
+check "small flows get a digest" grep -q "hashdigest" "$WORK/small/report.xml"
+finish

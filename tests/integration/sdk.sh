@@ -1,0 +1,83 @@
+#!/bin/bash
+# The plugin ABI as a public contract: install into a scratch DESTDIR, build
+# the example scanner out of tree with nothing but
+# `pkg-config --cflags tcpflow-sdk`, load it into the installed tcpflow; then
+# the clear refusals: another ABI major, no entry symbol, a missing shared
+# library, a world-writable module, a scanner that fails to start -- and a
+# broken module that is not selected does not stop the run.
+. "$(dirname "$0")/lib.sh"
+[ -n "${TESTS_SANITIZED:-}" ] && skip "the SDK test runs in the plain build only"
+command -v pkg-config >/dev/null || skip "pkg-config missing"
+command -v cc >/dev/null || skip "no C compiler"
+DEST=$WORK/dest
+make -s -C "$TOP_BUILDDIR" install DESTDIR="$DEST" >"$WORK/install.log" 2>&1 ||
+  { cat "$WORK/install.log"; not_ok "make install DESTDIR"; finish; }
+ok "make install DESTDIR"
+pc=$(find "$DEST" -name tcpflow-sdk.pc | head -1)
+check "tcpflow-sdk.pc installed" test -n "$pc"
+export PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_SYSROOT_DIR=$DEST
+cflags=$(pkg-config --cflags tcpflow-sdk)
+plugindir=$DEST$(pkg-config --variable=plugindir tcpflow-sdk | sed "s|^$DEST||")
+check "plugindir variable points into the install" test -d "$plugindir"
+installed=$(find "$DEST" -type f -name tcpflow -perm -u+x | head -1)
+check "installed binary" test -x "$installed"
+check "man page installed" test -n "$(find "$DEST" -name tcpflow.1)"
+check "header installed" test -n "$(find "$DEST" -path '*include/tcpflow/scanner.h')"
+
+mkdir -p "$WORK/mods"
+# shellcheck disable=SC2086
+cc -shared -fPIC -Wall -Werror $cflags -o "$WORK/mods/bytecount.so" \
+  "$TOP_SRCDIR/sdk/examples/bytecount.c" 2>"$WORK/cc.log"
+check "example builds out of tree with pkg-config cflags only" test -f "$WORK/mods/bytecount.so"
+unset TCPFLOW_PLUGIN_PATH
+"$installed" --plugin-dir "$WORK/mods" -hh >"$WORK/hh" 2>&1
+check "-hh lists the out-of-tree scanner" grep -q "bytecount" "$WORK/hh"
+check "-hh lists its setting" grep -q "bytecount_threshold=90" "$WORK/hh"
+"$installed" --plugin-dir "$WORK/mods" -e bytecount -o "$WORK/o1" -r "$CAPTURES/tf_test-gzip.pcap" 2>"$WORK/err"
+check "installed tcpflow runs the example" grep -q "<bytecount total='434' printable=" "$WORK/o1/report.xml"
+
+# Another ABI major: a clear refusal naming the file and both versions.
+sed 's/\.abi_major = TFS_ABI_MAJOR/.abi_major = TFS_ABI_MAJOR + 1/; s/bytecount/future/g' \
+  "$TOP_SRCDIR/sdk/examples/bytecount.c" >"$WORK/future.c"
+# shellcheck disable=SC2086
+cc -shared -fPIC $cflags -o "$WORK/mods/future.so" "$WORK/future.c"
+"$installed" --plugin-dir "$WORK/mods" -e future -r "$CAPTURES/tf_test-gzip.pcap" -o "$WORK/o2" 2>"$WORK/err"
+rc=$?
+check "ABI major mismatch: exit 1" test "$rc" = 1
+check "ABI major mismatch: names the file and both versions" \
+  grep -Eq "future.so was built for scanner ABI 2\.0, but this tcpflow provides ABI 1\.0" "$WORK/err"
+
+# No entry symbol.
+printf 'int not_a_scanner(void) { return 1; }\n' >"$WORK/plain.c"
+cc -shared -fPIC -o "$WORK/mods/plain.so" "$WORK/plain.c"
+"$installed" --plugin-dir "$WORK/mods" -e plain -r "$CAPTURES/tf_test-gzip.pcap" -o "$WORK/o3" 2>"$WORK/err"
+check "not a scanner: exit 1 and a clear message" grep -q "plain.so: not a tcpflow scanner (no tcpflow_scanner_describe symbol)" "$WORK/err"
+
+# A missing shared-library dependency: the dynamic loader's text is shown.
+printf 'void missing_function(void); void f(void) { missing_function(); }\n' >"$WORK/dep.c"
+cc -shared -fPIC -o "$WORK/libtfmissing.so" "$WORK/dep.c"
+printf 'void f(void); int tcpflow_scanner_describe(void) { f(); return 0; }\n' >"$WORK/needy.c"
+cc -shared -fPIC -o "$WORK/mods/needy.so" "$WORK/needy.c" -L"$WORK" -ltfmissing
+"$installed" --plugin-dir "$WORK/mods" -e needy -r "$CAPTURES/tf_test-gzip.pcap" -o "$WORK/o4" 2>"$WORK/err"
+check "missing dependency: the loader's reason" grep -q "needy.so: cannot load: .*libtfmissing" "$WORK/err"
+
+# Broken modules that are not selected do not stop the run.
+"$installed" --plugin-dir "$WORK/mods" -e bytecount -r "$CAPTURES/tf_test-gzip.pcap" -o "$WORK/o5" 2>"$WORK/err"
+check "unselected broken modules do not stop the run" test $? = 0
+
+# A world-writable module is refused.
+mkdir -p "$WORK/ww"
+cp "$WORK/mods/bytecount.so" "$WORK/ww/"
+chmod 0777 "$WORK/ww/bytecount.so"
+"$installed" --plugin-dir "$WORK/ww" -e bytecount -r "$CAPTURES/tf_test-gzip.pcap" -o "$WORK/o6" 2>"$WORK/err"
+check "world-writable module refused" grep -q "writable by every user" "$WORK/err"
+
+# A scanner that fails to start stops the run before any packet is read.
+sed 's/st->threshold = strtol/if (1) return TFS_ERROR; st->threshold = strtol/; s/bytecount/failstart/g' \
+  "$TOP_SRCDIR/sdk/examples/bytecount.c" >"$WORK/failstart.c"
+# shellcheck disable=SC2086
+cc -shared -fPIC $cflags -o "$WORK/mods/failstart.so" "$WORK/failstart.c" 2>/dev/null
+"$installed" --plugin-dir "$WORK/mods" -e failstart -r "$CAPTURES/tf_test-gzip.pcap" -o "$WORK/o7" 2>"$WORK/err"
+rc=$?
+check "failing init: exit 1 naming the module" test "$rc" = 1 -a -n "$(grep "failstart" "$WORK/err")"
+finish
