@@ -91,8 +91,10 @@ run_cases() {
   expect "tcpflow --plugin-dir=$work/cli -e " mine md5
   expect "tcpflow --plugin-dir $work/cli -x " mine
   expect "tcpflow -S tcp_" tcp_timeout= tcp_cmd= tcp_alert_fd=
-  expect "tcpflow -S " md5_extra_digests= http_keep_compressed= py_path= py_module= py_function= \
-    tdelta= enable_report= idle_timeout=
+  expect "tcpflow -S " md5_extra_digests= http_keep_compressed= http_alert_fd= py_path= py_module= \
+    py_function= gzip_max_decompressed= wifi_max_entries= tdelta= enable_report= idle_timeout=
+  expect "tcpflow -S http_keep_compressed=" YES NO
+  expect "tcpflow -S tcp_cmd=gz" gzip
   expect "tcpflow -S enable_report=" YES NO
   expect "tcpflow -S md5_extra_digests=" sha1 sha256
   expect "tcpflow -i " any
