@@ -131,19 +131,21 @@ static void usage_more(FILE *out)
 
 static char *join_args(int argc, char **argv)
 {
-  size_t n = 1;
+  size_t n = 1, at = 0;
   char *s;
   for (int i = 0; i < argc; i++)
     n += strlen(argv[i]) + 1;
   s = malloc(n);
   if (!s)
     return NULL;
-  s[0] = '\0';
   for (int i = 0; i < argc; i++) {
+    size_t len = strlen(argv[i]);
     if (i)
-      strcat(s, " ");
-    strcat(s, argv[i]);
+      s[at++] = ' ';
+    memcpy(s + at, argv[i], len);
+    at += len;
   }
+  s[at] = '\0';
   return s;
 }
 
@@ -232,7 +234,7 @@ static int parse_args(int argc, char **argv, int *help_level, int *version)
 {
   int c, files_mode = 0;
   long long v;
-  while ((c = getopt_long(argc, argv, "aAb:cCd:De:E:f:F:ghHi:IJKlL:m:o:pPqr:R:sS:T:U:vVw:x:X:z:Z0",
+  while ((c = getopt_long(argc, argv, "aAb:BcCd:De:E:f:F:ghHi:IJKlL:m:o:pPqr:R:sS:T:U:vVw:x:X:z:Z0",
                           long_options, NULL)) != -1) {
     switch (c) {
     case 'a':
@@ -545,6 +547,11 @@ static tf_err run(int help_level)
   }
   {
     char err[512];
+    /* Check what the user wrote before we append to it. */
+    if (Tf_naming_check(tf_opt.template_str, err, sizeof(err)) != 0) {
+      Tf_log_error("%s", err);
+      return TF_ERR_USAGE;
+    }
     /* Every name carries the counter, so reused 4-tuples never collide. */
     if (!strstr(tf_opt.template_str, "%c")) {
       size_t n = strlen(tf_opt.template_str) + 5;

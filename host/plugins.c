@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ltdl.h>
@@ -237,6 +238,17 @@ void Tf_plugins_set_host_settings(const struct tfs_setting *table)
   host_settings = table;
 }
 
+/* Formats into a local buffer first: the arguments often live in *m too. */
+static void set_error(struct tfs_ctx *m, const char *fmt, ...)
+{
+  char buf[sizeof(m->load_error)];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof(buf), fmt, ap);
+  va_end(ap);
+  memcpy(m->load_error, buf, sizeof(buf));
+}
+
 static struct tfs_ctx *find_module(const char *name)
 {
   for (int i = 0; i < nmodules; i++)
@@ -278,33 +290,29 @@ static int check_descriptor(struct tfs_ctx *m)
   const struct tfs_scanner *d = m->desc;
   uint32_t n = 0;
   if (d->abi_major != TFS_ABI_MAJOR || d->abi_minor > TFS_ABI_MINOR) {
-    snprintf(m->load_error, sizeof(m->load_error),
-             "%s was built for scanner ABI %u.%u, but this tcpflow provides ABI %u.%u%s",
+    set_error(m, "%s was built for scanner ABI %u.%u, but this tcpflow provides ABI %u.%u%s",
              m->path, d->abi_major, d->abi_minor, TFS_ABI_MAJOR, TFS_ABI_MINOR,
              d->abi_major != TFS_ABI_MAJOR ? " (major versions differ: rebuild the scanner)"
                                            : " (the scanner needs a newer tcpflow)");
     return 0;
   }
   if (d->struct_size < MIN_SCANNER_SIZE_1_0) {
-    snprintf(m->load_error, sizeof(m->load_error),
-             "%s: descriptor size %u is smaller than ABI %u.%u requires (%zu)", m->path,
+    set_error(m, "%s: descriptor size %u is smaller than ABI %u.%u requires (%zu)", m->path,
              d->struct_size, d->abi_major, d->abi_minor, MIN_SCANNER_SIZE_1_0);
     return 0;
   }
   if (!name_valid(d->name)) {
-    snprintf(m->load_error, sizeof(m->load_error),
-             "%s: scanner name must be 1-63 characters of a-z, 0-9 and _", m->path);
+    set_error(m, "%s: scanner name must be 1-63 characters of a-z, 0-9 and _", m->path);
     return 0;
   }
   for (const struct tfs_setting *s = d->settings; s && s->name; s++) {
     if (++n > MAX_SETTINGS_PER_SCANNER || strnlen(s->name, 128) == 128 || !s->name[0] ||
         strchr(s->name, '=')) {
-      snprintf(m->load_error, sizeof(m->load_error), "%s: invalid settings table", m->path);
+      set_error(m, "%s: invalid settings table", m->path);
       return 0;
     }
     if (setting_declared_by_other(m, s->name)) {
-      snprintf(m->load_error, sizeof(m->load_error),
-               "%s: setting '%s' is already declared by the host or another scanner", m->path,
+      set_error(m,   "%s: setting '%s' is already declared by the host or another scanner", m->path,
                s->name);
       return 0;
     }
@@ -338,8 +346,7 @@ static void load_module(const char *dir, const char *file)
   snprintf(m->name, sizeof(m->name), "%s", stem);
   snprintf(m->path, sizeof(m->path), "%s/%s", dir, file);
   if (path_writable_by_others(dir) || path_writable_by_others(m->path)) {
-    snprintf(m->load_error, sizeof(m->load_error),
-             "%s: refused, the module or its directory is writable by every user", m->path);
+    set_error(m, "%s: refused, the module or its directory is writable by every user", m->path);
     return;
   }
   /* Symbols global: the python scanner's libpython must be visible to the
@@ -349,18 +356,25 @@ static void load_module(const char *dir, const char *file)
   m->handle = lt_dlopenadvise(m->path, advise);
   lt_dladvise_destroy(&advise);
   if (!m->handle) {
-    snprintf(m->load_error, sizeof(m->load_error), "%s: cannot load: %s", m->path, lt_dlerror());
+    /* libltdl often says only "file not found"; the dynamic loader itself
+     * names the missing library or symbol. */
+    const char *why = lt_dlerror();
+    void *probe = dlopen(m->path, RTLD_NOW | RTLD_LOCAL);
+    if (!probe)
+      why = dlerror();
+    else
+      dlclose(probe);
+    set_error(m, "%s: cannot load: %s", m->path, why ? why : "unknown error");
     return;
   }
   describe = (tfs_describe_fn)(uintptr_t)lt_dlsym(m->handle, TFS_ENTRY_SYMBOL);
   if (!describe) {
-    snprintf(m->load_error, sizeof(m->load_error),
-             "%s: not a tcpflow scanner (no %s symbol)", m->path, TFS_ENTRY_SYMBOL);
+    set_error(m, "%s: not a tcpflow scanner (no %s symbol)", m->path, TFS_ENTRY_SYMBOL);
     return;
   }
   m->desc = describe();
   if (!m->desc) {
-    snprintf(m->load_error, sizeof(m->load_error), "%s: %s returned no descriptor", m->path,
+    set_error(m, "%s: %s returned no descriptor", m->path,
              TFS_ENTRY_SYMBOL);
     return;
   }

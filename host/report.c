@@ -129,11 +129,12 @@ tf_err Tf_report_open(const char *path)
   xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
   start("dfxml");
   attr("xmloutputversion", "1.0");
+  /* Scanners add tcpflow:-prefixed elements anywhere below. */
+  attr("xmlns:tcpflow", "http://afflib.org/tcpflow/");
   start("metadata");
   attr("xmlns", "http://afflib.org/tcpflow/");
   attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
   attr("xmlns:dc", "http://purl.org/dc/elements/1.1/");
-  attr("xmlns:tcpflow", "http://afflib.org/tcpflow/");
   leaf("dc:type", "Feature Extraction");
   end();
   report_creator();

@@ -26,15 +26,15 @@ vlan_to_vid() {
   done)
 }
 
-# Is this difference listed?  $1 capture, $2 path of the file (or "console").
+# Is this difference listed?  $1 capture, $2 path of the file below the output
+# directory (or "console"), matched against the listed glob.
 listed() {
-  local base
-  base=$(basename "$2")
-  while IFS=$'\t' read -r cap glob _reason; do
-    case $cap in '#'* | '') continue ;; esac
-    [ "$cap" = "$1" ] || continue
+  local lcap glob _reason
+  while IFS=$'\t' read -r lcap glob _reason; do
+    case $lcap in '#'* | '') continue ;; esac
+    [ "$lcap" = "$1" ] || continue
     # shellcheck disable=SC2053
-    [[ $base == $glob ]] && return 0
+    [[ $2 == $glob ]] && return 0
   done <"$DIFFS"
   return 1
 }

@@ -26,7 +26,7 @@ check "-FM enables md5 (1.6.1 silently did not)" $D "$WORK/fm/report.xml"
 check "-x md5 after -a disables it (1.6.1 kept it)" $D "$WORK/ax/report.xml" --expect-none
 "$T" -E md5 -o "$WORK/E" -r "$G" >/dev/null 2>&1
 check "-E md5 keeps writing flow files (1.6.1 wrote none)" \
-  test "$(find "$WORK/E" -type f ! -name report.xml | wc -l)" = 48
+  diff -r -x report.xml "$WORK/E" "$WORK/md5-$(basename "$G")"
 "$T" -FX -e md5 -o "$WORK/fx" -r "$G" >/dev/null 2>&1
 check "-FX writes no flow file" test "$(find "$WORK/fx" -type f ! -name report.xml | wc -l)" = 0
 check "-FX leaves no temporary storage" test "$(find "$WORK/fx" -name '.tcpflow-tmp*' | wc -l)" = 0
