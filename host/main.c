@@ -448,12 +448,15 @@ static void install_signals(void)
   signal(SIGPIPE, SIG_IGN);
 }
 
+static int outdir_created; /* by us: -U hands it to the user */
+
 /* The output directory exists and is writable, before any packet is read. */
 static tf_err prepare_outdir(void)
 {
   struct stat st;
   const char *d = tf_opt.outdir;
   if (stat(d, &st) != 0) {
+    outdir_created = 1;
     char probe[4096];
     snprintf(probe, sizeof(probe), "%s/", d);
     if (Tf_output_mkdirs(probe) != TF_OK)
@@ -486,6 +489,8 @@ static tf_err drop_privileges(const char *report_path)
   }
   if (report_path && chown(report_path, pw->pw_uid, pw->pw_gid) != 0)
     Tf_log_warn("cannot give %s to %s: %s", report_path, pw->pw_name, strerror(errno));
+  if (outdir_created && chown(tf_opt.outdir, pw->pw_uid, pw->pw_gid) != 0)
+    Tf_log_warn("cannot give %s to %s: %s", tf_opt.outdir, pw->pw_name, strerror(errno));
   if (tf_opt.chroot_dir) {
     if (chroot(tf_opt.chroot_dir) != 0 || chdir("/") != 0) {
       Tf_log_error("cannot chroot to %s: %s", tf_opt.chroot_dir, strerror(errno));

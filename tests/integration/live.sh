@@ -1,0 +1,56 @@
+#!/bin/bash
+# Live capture on the loopback interface: a real server (python http.server)
+# and a real client (curl), a BPF expression, an orderly stop on SIGINT with
+# every flow written and the report finished, and -U dropping privileges so
+# the files belong to that user.  Needs root (capturing); skipped otherwise.
+. "$(dirname "$0")/lib.sh"
+[ "$(id -u)" = 0 ] || skip "live capture needs root"
+command -v curl >/dev/null || skip "curl missing"
+command -v python3 >/dev/null || skip "python3 missing"
+ip link show lo >/dev/null 2>&1 || skip "no loopback interface"
+
+port=$((20000 + RANDOM % 20000))
+mkdir -p "$WORK/www"
+head -c 200000 /dev/urandom >"$WORK/www/blob.bin"
+printf 'hello from the live test\n' >"$WORK/www/hello.txt"
+(cd "$WORK/www" && exec python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/hello.txt" && break; sleep 0.1; done
+
+capture() { # capture OUTDIR [extra options]
+  local out=$1
+  shift
+  "$TCPFLOW" -i lo -o "$out" "$@" "tcp port $port" 2>"$WORK/live.err" &
+  tf=$!
+  sleep 1.5
+  curl -s -o "$WORK/got.bin" "http://127.0.0.1:$port/blob.bin"
+  curl -s -o /dev/null "http://127.0.0.1:$port/hello.txt"
+  sleep 1
+  kill -INT "$tf"
+  wait "$tf"
+  echo $?
+}
+
+rc=$(capture "$WORK/live")
+check "SIGINT: exit 0" test "$rc" = 0
+check "report finished" xml_ok "$WORK/live/report.xml"
+n=$(find "$WORK/live" -type f ! -name report.xml | wc -l)
+check "two connections, four flow files ($n)" test "$n" = 4
+srv=$(grep -l "blob" "$WORK"/live/127.000.000.001.*-127.000.000.001.* 2>/dev/null | head -1)
+body=$(find "$WORK/live" -type f -name "127.000.000.001.$(printf %05d "$port")-*" -size +190k | head -1)
+check "the server flow holds the whole file after the headers" \
+  sh -c "tail -c 200000 '$body' | cmp -s - '$WORK/www/blob.bin'"
+check "the client flow holds the request" test -n "$srv"
+
+# -U: privileges dropped after opening the device; files belong to the user.
+if id nobody >/dev/null 2>&1; then
+  chmod 0755 "$WORK" # mktemp makes it private; nobody must reach its output
+  mkdir -p "$WORK/asuser"
+  chmod 0777 "$WORK/asuser"
+  rc=$(capture "$WORK/asuser/out" -U nobody)
+  check "-U nobody: exit 0" test "$rc" = 0
+  owners=$(find "$WORK/asuser/out" -type f ! -name report.xml -printf '%u\n' | sort -u)
+  check "-U nobody: flow files belong to nobody ($owners)" test "$owners" = nobody
+fi
+finish
