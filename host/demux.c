@@ -369,13 +369,15 @@ void Tf_demux_packet(const struct tf_packet *pkt)
       return;
     if (!syn && is_straggler(&key, seq, data, len))
       return;
-  } else if (!syn) {
+  } else {
+    /* SYNs too: a second SYN/ACK with a new ISN starts a new flow, as in
+     * 1.6.1 (names carry the time of the packet that created the flow). */
     int32_t delta = (int32_t)(seq - f->nsn);
     if ((int64_t)delta > tf_opt.max_seek || -(int64_t)delta > tf_opt.max_seek) {
       demux_close(f);
       f = NULL;
-      if (len == 0)
-        return;
+      if (len == 0 && !syn)
+        return; /* only a SYN or data starts a flow */
     }
   }
   if (!f && !(f = create_flow(&key, pkt)))
