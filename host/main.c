@@ -579,10 +579,12 @@ static tf_err run(int help_level)
    * filter leaves no output behind. */
   while (first < ninputs && inputs[first].continuation)
     first++;
+  if (first == ninputs)
+    first = 0; /* only -R files */
   if (tf_opt.live)
     e = Tf_source_open_live(&src, tf_opt.interface);
   else
-    e = Tf_source_open_file(&src, inputs[first < ninputs ? first : 0].path);
+    e = Tf_source_open_file(&src, inputs[first].path);
   if (e != TF_OK)
     return e;
   if (tf_opt.console == TF_CONSOLE_OFF && (e = prepare_outdir()) != TF_OK) {
@@ -632,7 +634,7 @@ static tf_err run(int help_level)
       for (int i = 0; i < ninputs && e == TF_OK && !Tf_source_stop_requested(); i++) {
         if (inputs[i].continuation != pass)
           continue;
-        if (i != first || pass == 1) {
+        if (i != first) { /* the first one is open already */
           tf_err oe = Tf_source_open_file(&src, inputs[i].path);
           if (oe == TF_ERR_USAGE) {
             e = oe;

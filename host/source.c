@@ -64,15 +64,23 @@ static tf_err source_filter(struct tf_source *s)
   return TF_OK;
 }
 
+/* Checks the link type and applies the filter; on failure the source is
+ * closed, so callers only ever own an open source on TF_OK. */
 static tf_err source_check_dlt(struct tf_source *s)
 {
+  tf_err e;
   s->dlt = pcap_datalink(s->pcap);
   if (!Tf_link_supported(s->dlt)) {
     const char *name = pcap_datalink_val_to_name(s->dlt);
     Tf_log_warn("%s: link type %d (%s) is not supported; its packets are skipped", s->name,
                 s->dlt, name ? name : "unknown");
   }
-  return source_filter(s);
+  e = source_filter(s);
+  if (e != TF_OK) {
+    pcap_close(s->pcap);
+    s->pcap = NULL;
+  }
+  return e;
 }
 
 tf_err Tf_source_open_file(struct tf_source *s, const char *path)
