@@ -85,6 +85,30 @@ check "SIGTERM: report well-formed" xml_ok "$WORK/o10/report.xml"
 check "SIGTERM: flows seen are written" \
   test "$(stat -c %s "$WORK/o10/172.031.021.034.00080-052.043.158.010.55634" 2>/dev/null)" = 334
 
+# SIGHUP and SIGINT stop as orderly as SIGTERM.
+for sig in HUP INT; do
+  (cat "$C/tf_test-gzip.pcap"; sleep 30) >"$WORK/fifo" &
+  feeder=$!
+  "$T" -o "$WORK/o11$sig" -r - <"$WORK/fifo" >/dev/null 2>&1 &
+  pid=$!
+  sleep 2
+  kill -$sig "$pid"
+  wait "$pid"
+  rc=$?
+  kill "$feeder" 2>/dev/null
+  check "SIG$sig: exit 0" test "$rc" = 0
+  check "SIG$sig: report well-formed" xml_ok "$WORK/o11$sig/report.xml"
+done
+
+# Too many open files: a descriptor limit far below the flows and a large -f
+# lose no byte.
+python3 "$TESTS_SRCDIR/tools/gen_flows.py" "$WORK/many.pcap" --flows 20000 --segments 2 --interleave
+(ulimit -n 48 && "$T" -f 100000 -o "$WORK/lim" -r "$WORK/many.pcap" >/dev/null 2>"$WORK/limerr")
+check "ulimit -n 48 with -f 100000: exit 0" test $? = 0
+"$T" -o "$WORK/nolim" -r "$WORK/many.pcap" >/dev/null 2>&1
+check "ulimit -n 48: every flow file equal to a run without the limit" \
+  diff -r -q -x report.xml "$WORK/lim" "$WORK/nolim"
+
 # Disk full and unwritable directories need a small file system of our own.
 if [ "$(id -u)" = 0 ] && mkdir -p "$WORK/small" && mount -t tmpfs -o size=256k tmpfs "$WORK/small" 2>/dev/null; then
   expect "disk full: exit 3, names the file" 3 "No space left on device" -- \

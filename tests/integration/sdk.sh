@@ -80,4 +80,22 @@ cc -shared -fPIC $cflags -o "$WORK/mods/failstart.so" "$WORK/failstart.c" 2>/dev
 "$installed" --plugin-dir "$WORK/mods" -e failstart -r "$CAPTURES/tf_test-gzip.pcap" -o "$WORK/o7" 2>"$WORK/err"
 rc=$?
 check "failing init: exit 1 naming the module" test "$rc" = 1 -a -n "$(grep "failstart" "$WORK/err")"
+
+# A scanner that breaks the rules is contained: escapes refused, errors
+# reported, the host's flow files and report intact.
+# shellcheck disable=SC2086
+cc -shared -fPIC $cflags -o "$WORK/mods/misbehave.so" "$TESTS_SRCDIR/integration/misbehave.c"
+"$installed" --plugin-dir "$WORK/mods" -e misbehave -o "$WORK/o8/out" -r "$CAPTURES/tf_jpegs.cap" 2>"$WORK/err"
+rc=$?
+check "misbehaving scanner: the run completes (exit $rc)" test "$rc" = 0
+check "misbehaving scanner: no file outside the output directory" \
+  test -z "$(find "$WORK/o8" -name '*escaped*')"
+check "misbehaving scanner: its failure is reported and it is disabled" \
+  grep -q "scanner 'misbehave' failed in flow_data" "$WORK/err"
+check "misbehaving scanner: refused suffix reported" grep -q "refused output suffix" "$WORK/err"
+check "misbehaving scanner: report well-formed" xml_ok "$WORK/o8/out/report.xml"
+check "misbehaving scanner: elements left open were closed, text escaped" \
+  grep -q "<left_open note='&lt;closed by the host&gt; &amp; &quot;escaped&quot;'/>" "$WORK/o8/out/report.xml"
+"$installed" -o "$WORK/o9" -r "$CAPTURES/tf_jpegs.cap" 2>/dev/null
+check "misbehaving scanner: flow files identical to a run without it" diff -r -x report.xml "$WORK/o8/out" "$WORK/o9"
 finish
