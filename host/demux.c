@@ -224,14 +224,10 @@ void Tf_demux_expire(int64_t now)
 
 /* ------------------------------------------------------------ placing bytes */
 
-/* The name used by console and -K output (counter 0, outdir prefix). */
+/* The name console output prints (counter 0, outdir prefix). */
 static void console_name(const struct tf_flow *f, char *buf, size_t n)
 {
-  size_t at = 0;
-  if (tf_opt.outdir && *tf_opt.outdir && strcmp(tf_opt.outdir, ".") != 0)
-    at = (size_t)snprintf(buf, n, "%s/", tf_opt.outdir);
-  if (at >= n || Tf_naming_expand(tf_opt.template_str, f, 0, tf_opt.counter_always, buf + at,
-                                  n - at) < 0)
+  if (Tf_output_name(f, 0, buf, n) < 0)
     snprintf(buf, n, "flow%llu", (unsigned long long)f->flow_id);
 }
 
@@ -389,9 +385,7 @@ void Tf_demux_packet(const struct tf_packet *pkt)
   f->caplen += pkt->caplen;
   total_packets++;
   if (tf_opt.per_flow_pcap) {
-    char name[4096];
-    console_name(f, name, sizeof(name));
-    note_error(Tf_pcapout_flow(f, name, pkt));
+    note_error(Tf_pcapout_flow(f, pkt));
     return;
   }
   if (syn) {

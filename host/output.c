@@ -208,13 +208,24 @@ static size_t output_prefix(char *buf, size_t n)
   return (size_t)snprintf(buf, n, "%s/", d);
 }
 
+int Tf_output_name(const struct tf_flow *f, uint32_t counter, char *buf, size_t n)
+{
+  size_t plen = output_prefix(buf, n);
+  int len;
+  if (plen >= n)
+    return -1;
+  len = Tf_naming_expand(tf_opt.template_str, f, counter, tf_opt.counter_always, buf + plen,
+                         n - plen);
+  return len < 0 ? -1 : (int)plen + len;
+}
+
 /* Create f's file: try counter 0, 1, 2... until an exclusive create works,
  * so that earlier runs and reused 4-tuples never overwrite each other. */
 static tf_err output_create(struct tf_flow *f)
 {
   char path[PATH_MAX_LEN];
-  size_t plen = output_prefix(path, sizeof(path));
   if (!tf_opt.store_output) {
+    size_t plen = output_prefix(path, sizeof(path));
     /* -FX with data scanners: hidden storage, removed after the scan. */
     snprintf(path + plen, sizeof(path) - plen, ".tcpflow-tmp-%ld-%llu", (long)getpid(),
              (unsigned long long)f->flow_id);
@@ -224,9 +235,7 @@ static tf_err output_create(struct tf_flow *f)
     f->temp_storage = 1;
   } else {
     for (uint32_t counter = 0;; counter++) {
-      if (counter >= MAX_COUNTER ||
-          Tf_naming_expand(tf_opt.template_str, f, counter, tf_opt.counter_always, path + plen,
-                           sizeof(path) - plen) < 0)
+      if (counter >= MAX_COUNTER || Tf_output_name(f, counter, path, sizeof(path)) < 0)
         return output_fail("cannot build a safe file name for flow", tf_opt.template_str,
                            ENAMETOOLONG);
       f->fd = output_open_path(path, O_RDWR | O_CREAT | O_EXCL);

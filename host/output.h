@@ -37,6 +37,10 @@ void Tf_output_release(struct tf_flow *f);
 void Tf_output_findx_add(struct tf_flow *f, uint64_t offset, const struct timeval *ts,
                          uint64_t len);
 
+/* The path of f's file with connection counter `counter`: the output
+ * directory prefix and the expanded template.  Returns its length or -1. */
+int Tf_output_name(const struct tf_flow *f, uint32_t counter, char *buf, size_t n);
+
 /* Create the parent directories of path (inside the output directory). */
 tf_err Tf_output_mkdirs(const char *path);
 
