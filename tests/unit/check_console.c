@@ -129,8 +129,6 @@ int main(void)
 {
   Suite *s = suite_create("console");
   TCase *tc = tcase_create("formats");
-  SRunner *sr;
-  int failed;
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, plain_and_stripped);
   tcase_add_test(tc, hex_dump_layout);
@@ -138,9 +136,5 @@ int main(void)
   tcase_add_test(tc, colours_by_role);
   tcase_add_test(tc, max_bytes_per_flow);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tu_run(s);
 }

@@ -7,6 +7,7 @@
 
 #include "defrag.h"
 #include "ip.h"
+#include "testutil.h"
 
 static struct tf_defrag *df;
 
@@ -195,8 +196,6 @@ int main(void)
 {
   Suite *s = suite_create("ip");
   TCase *tc = tcase_create("decode");
-  SRunner *sr;
-  int failed;
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, ethernet_padding_is_not_payload);
   tcase_add_test(tc, ipv4_options_and_lies);
@@ -207,9 +206,5 @@ int main(void)
   tcase_add_test(tc, ipv6_extension_chain);
   tcase_add_test(tc, ipv6_fragments);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tu_run(s);
 }

@@ -136,8 +136,6 @@ int main(void)
 {
   Suite *s = suite_create("link");
   TCase *tc = tcase_create("decoders");
-  SRunner *sr;
-  int failed;
   tcase_add_test(tc, ethernet_ipv4);
   tcase_add_test(tc, vlan_id_not_whole_tag);
   tcase_add_test(tc, qinq_and_mpls);
@@ -146,9 +144,5 @@ int main(void)
   tcase_add_test(tc, bsd_null_every_af_inet6);
   tcase_add_test(tc, raw_ppp_pppoe);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tu_run(s);
 }

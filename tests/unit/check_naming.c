@@ -7,6 +7,7 @@
 
 #include "flow.h"
 #include "naming.h"
+#include "testutil.h"
 
 static struct tf_flow flow_v4(void)
 {
@@ -120,8 +121,6 @@ int main(void)
 {
   Suite *s = suite_create("naming");
   TCase *tc = tcase_create("templates");
-  SRunner *sr;
-  int failed;
   tcase_add_test(tc, default_names);
   tcase_add_test(tc, every_specifier);
   tcase_add_test(tc, counter_always);
@@ -130,9 +129,5 @@ int main(void)
   tcase_add_test(tc, template_check);
   tcase_add_test(tc, too_long_name_refused);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tu_run(s);
 }

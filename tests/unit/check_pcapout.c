@@ -104,15 +104,9 @@ int main(void)
 {
   Suite *s = suite_create("pcapout");
   TCase *tc = tcase_create("files");
-  SRunner *sr;
-  int failed;
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, per_flow_pcaps_survive_eviction);
   tcase_add_test(tc, unprocessed_keeps_first_link_type);
   suite_add_tcase(s, tc);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tu_run(s);
 }

@@ -369,10 +369,5 @@ static Suite *reasm_suite(void)
 
 int main(void)
 {
-  SRunner *sr = srunner_create(reasm_suite());
-  int failed;
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tu_run(reasm_suite());
 }

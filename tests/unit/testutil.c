@@ -164,3 +164,13 @@ size_t tu_frame_ipv4(uint8_t *b, size_t cap, uint16_t vlan_tci, int use_vlan,
   memset(b + ip + iplen, 0, pad);
   return ip + iplen + pad;
 }
+
+int tu_run(Suite *s)
+{
+  SRunner *sr = srunner_create(s);
+  int failed;
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

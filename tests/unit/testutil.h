@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <check.h>
+
 #include "packet.h"
 
 /* Fresh tf_opt defaults with outdir set to a new temporary directory. */
@@ -31,5 +33,8 @@ int tu_count_files(void);
  * pad adds that many zero bytes after the IP packet (Ethernet padding). */
 size_t tu_frame_ipv4(uint8_t *buf, size_t cap, uint16_t vlan_tci, int use_vlan,
                      const char *payload, size_t plen, size_t pad);
+
+/* Run every test of s; the exit status for main. */
+int tu_run(Suite *s);
 
 #endif
