@@ -88,10 +88,18 @@ void Http_body_begin(struct http_body *b, const struct tfs_host *host, tfs_ctx *
 }
 
 void Http_body_data(struct http_body *b, const struct tfs_flow_info *flow,
-                    const uint8_t *data, size_t len)
+                    const uint8_t *data, size_t len, int missing)
 {
   b->flow = flow;
   b->rec->body_length += len;
+  if (missing) {
+    b->rec->gap_bytes += len;
+    /* Zeros in place of deflate data decode to garbage or an error at
+     * best: what was inflated before the gap stays, nothing after it is
+     * inflated.  Plain and -GZIP files still get the zeros, as the flow
+     * file holds them. */
+    b->gap = 1;
+  }
   if (b->failed || len == 0)
     return;
   if (!b->inf) {
@@ -102,7 +110,8 @@ void Http_body_data(struct http_body *b, const struct tfs_flow_info *flow,
     b->raw_out = body_open(b, "-GZIP");
   if (b->raw_out && b->host->output_write(b->raw_out, data, len) != TFS_OK)
     b->failed = 1;
-  Gz_inflater_feed(b->inf, data, len);
+  if (!b->gap)
+    Gz_inflater_feed(b->inf, data, len);
 }
 
 static char *body_strdup(const char *s)
@@ -115,7 +124,12 @@ void Http_body_end(struct http_body *b, const struct tfs_flow_info *flow)
   struct http_record *rec = b->rec;
   b->flow = flow;
   if (b->inf) {
-    rec->decode = Gz_status_name(Gz_inflater_finish(b->inf));
+    enum gz_status gs = Gz_inflater_finish(b->inf);
+    /* Even when a stream had ended before the gap, another may have begun
+     * in it: the output cannot be called whole. */
+    if (b->gap && gs == GZ_OK)
+      gs = GZ_TRUNCATED;
+    rec->decode = Gz_status_name(gs);
     Gz_inflater_free(b->inf);
   }
   if (b->raw_out) {

@@ -293,23 +293,171 @@ START_TEST(midstream_resync)
 }
 END_TEST
 
+/* One piece of a flow replayed with holes: p NULL stands for len bytes
+ * the capture lost. */
+struct ch_piece {
+  const void *p;
+  size_t len;
+};
+
+static void ch_gappy(struct ch_run *r, const char *name, const struct ch_piece *pc, size_t n)
+{
+  struct tfs_flow_info f = Fake_host_flow(r->ctx, r->next_id++, 1, name);
+  uint64_t off = 0;
+  size_t i;
+  for (i = 0; i < n; i++) {
+    ck_assert_int_eq(r->sc->flow_data(r->state, &f, off, pc[i].p, pc[i].len), TFS_OK);
+    off += pc[i].len;
+  }
+  ck_assert_int_eq(r->sc->flow_close(r->state, &f), TFS_OK);
+}
+
 START_TEST(gap_in_body)
 {
   struct ch_run r;
   const char a[] = "HTTP/1.1 200 OK\r\nContent-Length: 20\r\n\r\n0123";
-  const char b[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-  struct tfs_flow_info f;
+  const char b[] = "abHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  const struct ch_piece pc[] = {{a, strlen(a)}, {NULL, 14}, {b, strlen(b)}};
   ch_start(&r);
   ch_init(&r);
-  f = Fake_host_flow(r.ctx, 50, 1, "resp");
-  ck_assert_int_eq(r.sc->flow_data(r.state, &f, 0, (const uint8_t *)a, strlen(a)), TFS_OK);
-  ck_assert_int_eq(r.sc->flow_data(r.state, &f, strlen(a), NULL, 16), TFS_OK);
-  ck_assert_int_eq(r.sc->flow_data(r.state, &f, strlen(a) + 16, (const uint8_t *)b, strlen(b)),
-                   TFS_OK);
-  ck_assert_int_eq(r.sc->flow_close(r.state, &f), TFS_OK);
-  ch_body_is(&r, "resp-HTTPBODY-001", "0123", 4);
-  ch_xml_has(&r, "end='gap'");
+  ch_gappy(&r, "resp", pc, 3);
+  /* zeros where the flow file has its hole, then the real tail */
+  ch_body_is(&r, "resp-HTTPBODY-001", "0123\0\0\0\0\0\0\0\0\0\0\0\0\0\0ab", 20);
+  ch_xml_has(&r, "body_length='20' decoded_length='20' gap_bytes='14'");
+  ch_xml_has(&r, "end='complete'");
   ch_body_is(&r, "resp-HTTPBODY-002", "ok", 2);
+  ch_stop(&r);
+}
+END_TEST
+
+START_TEST(gap_past_body_end)
+{
+  struct ch_run r;
+  const char a[] = "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n0123";
+  const char b[] = "P/1.1 200 OK\r\nContent-Length: 2\r\n\r\nno\r\n"
+                   "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  const struct ch_piece pc[] = {{a, strlen(a)}, {NULL, 6}, {b, strlen(b)}};
+  ch_start(&r);
+  ch_init(&r);
+  ch_gappy(&r, "resp", pc, 3);
+  /* two zeros end the body; the next status line lost its start */
+  ch_body_is(&r, "resp-HTTPBODY-001", "0123\0\0", 6);
+  ch_xml_has(&r, "decoded_length='6' gap_bytes='2'");
+  ch_body_is(&r, "resp-HTTPBODY-002", "ok", 2);
+  ch_absent(&r, "resp-HTTPBODY-003");
+  ch_stop(&r);
+}
+END_TEST
+
+START_TEST(gap_in_chunk)
+{
+  struct ch_run r;
+  const char a[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\n01";
+  const char b[] = "\r\n3\r\nxyz\r\n0\r\n\r\n";
+  const char c[] = "\n3\r\nxyz\r\n0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  const struct ch_piece in_data[] = {{a, strlen(a)}, {NULL, 8}, {b, strlen(b)}};
+  /* the gap runs past the chunk's data into its CRLF */
+  const struct ch_piece past_data[] = {{a, strlen(a)}, {NULL, 9}, {c, strlen(c)}};
+  ch_start(&r);
+  ch_init(&r);
+  ch_gappy(&r, "resp", in_data, 3);
+  ch_body_is(&r, "resp-HTTPBODY-001", "01\0\0\0\0\0\0\0\0xyz", 13);
+  ch_xml_has(&r, "decoded_length='13' gap_bytes='8'");
+  ch_xml_has(&r, "end='complete'");
+  Fake_host_clear(r.ctx);
+  ch_gappy(&r, "resp2", past_data, 3);
+  ch_body_is(&r, "resp2-HTTPBODY-001", "01\0\0\0\0\0\0\0\0", 10);
+  ch_xml_has(&r, "decoded_length='10' gap_bytes='8'");
+  ch_xml_has(&r, "end='gap'");
+  ch_body_is(&r, "resp2-HTTPBODY-002", "ok", 2);
+  ch_stop(&r);
+}
+END_TEST
+
+START_TEST(gap_in_gzip)
+{
+  struct ch_run r;
+  char text[50000], *m;
+  size_t zlen, mlen, got, i;
+  uint8_t *z;
+  char *out;
+  const char next[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  srand(5);
+  for (i = 0; i < sizeof(text); i++)
+    text[i] = (char)('a' + rand() % 26);
+  z = ch_deflate(text, sizeof(text), 15 + 16, &zlen);
+  m = ch_gzip_response(z, zlen, &mlen);
+  {
+    /* a hole of 1000 bytes in the middle of the compressed body */
+    size_t cut = mlen - zlen / 2;
+    const struct ch_piece pc[] = {
+        {m, cut}, {NULL, 1000}, {m + cut + 1000, mlen - cut - 1000}, {next, strlen(next)}};
+    ch_start(&r);
+    Fake_host_set(r.ctx, "http_keep_compressed", "YES");
+    ch_init(&r);
+    ch_gappy(&r, "resp", pc, 4);
+  }
+  /* what inflated before the gap is kept, and is right */
+  out = Fake_host_slurp(r.ctx, "resp-HTTPBODY-001", &got);
+  ck_assert_ptr_nonnull(out);
+  ck_assert_uint_gt(got, 0);
+  ck_assert_uint_lt(got, sizeof(text));
+  ck_assert_int_eq(memcmp(out, text, got), 0);
+  free(out);
+  ch_xml_has(&r, "gap_bytes='1000'");
+  ch_xml_has(&r, "decode='truncated'");
+  ch_xml_has(&r, "end='complete'");
+  /* the compressed companion holds the zeros as the flow file does */
+  out = Fake_host_slurp(r.ctx, "resp-HTTPBODY-001-GZIP", &got);
+  ck_assert_ptr_nonnull(out);
+  ck_assert_uint_eq(got, zlen);
+  ck_assert_int_eq(memcmp(out + zlen / 2 + 500, "\0\0\0\0", 4), 0);
+  free(out);
+  ch_body_is(&r, "resp-HTTPBODY-002", "ok", 2);
+  free(m);
+  free(z);
+  ch_stop(&r);
+}
+END_TEST
+
+START_TEST(gap_in_headers)
+{
+  struct ch_run r;
+  const char a[] = "HTTP/1.1 200 OK\r\nContent-Le";
+  const char b[] = "\r\n\r\nbody lost with its length\n"
+                   "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  const struct ch_piece pc[] = {{a, strlen(a)}, {NULL, 10}, {b, strlen(b)}};
+  ch_start(&r);
+  ch_init(&r);
+  ch_gappy(&r, "resp", pc, 3);
+  ch_xml_has(&r, "number='1' offset='0' body_length='0' decoded_length='0' end='gap'");
+  ch_absent(&r, "resp-HTTPBODY-001");
+  ch_body_is(&r, "resp-HTTPBODY-002", "ok", 2);
+  ch_stop(&r);
+}
+END_TEST
+
+START_TEST(gap_in_reason_phrase)
+{
+  struct ch_run r;
+  const char a[] = "HTTP/1.0 302 MO";
+  const char b[] = "ookie: x=y\r\nContent-Length: 4\r\n\r\nbody";
+  const char c[] = "ookie: x=y\r\n\r\nbody of unknown end";
+  const struct ch_piece framed[] = {{a, strlen(a)}, {NULL, 40}, {b, strlen(b)}};
+  const struct ch_piece unframed[] = {{a, strlen(a)}, {NULL, 40}, {c, strlen(c)}};
+  ch_start(&r);
+  ch_init(&r);
+  /* free text absorbs the gap; the length after it is trusted */
+  ch_gappy(&r, "resp", framed, 3);
+  ch_body_is(&r, "resp-HTTPBODY-001", "body", 4);
+  ch_xml_has(&r, "status='302' body_offset='88' body_length='4' decoded_length='4' "
+                 "head_gap_bytes='40'");
+  ch_xml_has(&r, "end='complete'");
+  Fake_host_clear(r.ctx);
+  /* without one, the lost headers may have said where the body ends */
+  ch_gappy(&r, "resp2", unframed, 3);
+  ch_xml_has(&r, "head_gap_bytes='40' end='gap'");
+  ch_absent(&r, "resp2-HTTPBODY-001");
   ch_stop(&r);
 }
 END_TEST
@@ -501,6 +649,11 @@ int main(void)
   tcase_add_test(tc, post_body);
   tcase_add_test(tc, midstream_resync);
   tcase_add_test(tc, gap_in_body);
+  tcase_add_test(tc, gap_past_body_end);
+  tcase_add_test(tc, gap_in_chunk);
+  tcase_add_test(tc, gap_in_gzip);
+  tcase_add_test(tc, gap_in_headers);
+  tcase_add_test(tc, gap_in_reason_phrase);
   tcase_add_test(tc, bad_chunk_size);
   tcase_add_test(tc, huge_header_line);
   tcase_add_test(tc, lying_content_length);

@@ -6,6 +6,7 @@
  * message.  Data is streamed into http-parser as the host replays it.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,10 +46,15 @@ struct http_state {
   http_parser parser;
   enum http_pause pause;
   int stop_after; /* 101: what follows is another protocol */
-  const uint8_t *chunk; /* buffer given to the parser and its flow offset */
+  const uint8_t *chunk; /* buffer given to the parser, its end and flow offset */
+  const uint8_t *chunk_end;
   uint64_t chunk_off;
 
   int in_msg, in_head;
+  int in_chunk; /* inside a chunk's data (its size is known) */
+  int filling;  /* the parser is reading zeros for missing bytes */
+  int in_reason; /* the last buffer ended inside a reason phrase */
+  int gap_abort; /* the message is given up because of a gap */
   unsigned counter;
   struct http_record cur;
   struct http_body body;
@@ -182,6 +188,8 @@ static int http_on_begin(http_parser *p)
   st->in_msg = 1;
   st->cur.kind = st->kind;
   st->cur.number = ++st->counter;
+  st->in_chunk = 0;
+  st->in_reason = 0;
   st->field_len = st->value_len = 0;
   st->in_value = 0;
   /* Pausing here tells the driver where the start line begins. */
@@ -221,9 +229,19 @@ static void http_header_done(struct http_state *st)
   st->in_value = 0;
 }
 
+/* Only tracks whether a buffer ended inside the reason phrase: free text
+ * nothing depends on, which can absorb a gap (http_flow_data). */
+static int http_on_status(http_parser *p, const char *at, size_t len)
+{
+  struct http_state *st = p->data;
+  st->in_reason = (const uint8_t *)at + len == st->chunk_end;
+  return 0;
+}
+
 static int http_on_field(http_parser *p, const char *at, size_t len)
 {
   struct http_state *st = p->data;
+  st->in_reason = 0;
   if (st->in_value)
     http_header_done(st);
   if (len > HTTP_FIELD_MAX - st->field_len)
@@ -270,6 +288,16 @@ static int http_on_headers(http_parser *p)
       skip = !strcmp(st->cur.method, "HEAD");
   }
   Http_body_begin(&st->body, st->host, st->ctx, &st->cfg, &st->cur);
+  st->in_reason = 0;
+  /* Headers lost in a gap may have said where the body ends: only a
+   * length or chunking seen after the gap, or no body at all, can be
+   * trusted. */
+  if (st->cur.head_gap_bytes && !skip && !(p->flags & (F_CHUNKED | F_CONTENTLENGTH)) &&
+      !(st->kind == HTTP_KIND_RESPONSE &&
+        (p->status_code / 100 == 1 || p->status_code == 204 || p->status_code == 304))) {
+    st->gap_abort = 1;
+    return -1;
+  }
   st->pause = HTTP_PAUSE_HEADERS;
   http_parser_pause(p, 1);
   return skip;
@@ -282,7 +310,22 @@ static int http_on_body(http_parser *p, const char *at, size_t len)
     st->cur.has_body_offset = 1;
     st->cur.body_offset = st->chunk_off + (uint64_t)((const uint8_t *)at - st->chunk);
   }
-  Http_body_data(&st->body, st->flow, (const uint8_t *)at, len);
+  Http_body_data(&st->body, st->flow, (const uint8_t *)at, len, st->filling);
+  return 0;
+}
+
+/* The size of the chunk is in content_length; the last chunk has none. */
+static int http_on_chunk_header(http_parser *p)
+{
+  struct http_state *st = p->data;
+  st->in_chunk = p->content_length > 0;
+  return 0;
+}
+
+static int http_on_chunk_complete(http_parser *p)
+{
+  struct http_state *st = p->data;
+  st->in_chunk = 0;
   return 0;
 }
 
@@ -296,18 +339,22 @@ static int http_on_complete(http_parser *p)
 static const http_parser_settings http_callbacks = {
   .on_message_begin = http_on_begin,
   .on_url = http_on_url,
+  .on_status = http_on_status,
   .on_header_field = http_on_field,
   .on_header_value = http_on_value,
   .on_headers_complete = http_on_headers,
   .on_body = http_on_body,
   .on_message_complete = http_on_complete,
+  .on_chunk_header = http_on_chunk_header,
+  .on_chunk_complete = http_on_chunk_complete,
 };
 
 /* ---- driving the parser ---- */
 
 static void http_to_sync(struct http_state *st, const char *end, int at_line_start)
 {
-  http_end_message(st, end);
+  http_end_message(st, st->gap_abort ? "gap" : end);
+  st->gap_abort = 0;
   st->mode = HTTP_SYNC;
   st->line_len = 0;
   st->line_skip = !at_line_start;
@@ -323,6 +370,7 @@ static size_t http_parse(struct http_state *st, const uint8_t *data, size_t len,
     size_t n;
     enum http_errno err;
     st->chunk = p;
+    st->chunk_end = data + len;
     st->chunk_off = off + used;
     st->pause = HTTP_PAUSE_NONE;
     n = http_parser_execute(&st->parser, &http_callbacks, (const char *)p, len - used);
@@ -405,6 +453,36 @@ static size_t http_sync(struct http_state *st, const uint8_t *data, size_t len, 
   return take;
 }
 
+/* Bytes of the body still to come whose extent is known: the rest of a
+ * Content-Length body or of a chunk's data.  0 in a header block, a
+ * chunk-size line or a body that runs until the connection closes, where
+ * zeros would be taken for syntax. */
+static uint64_t http_body_room(const struct http_state *st)
+{
+  const http_parser *p = &st->parser;
+  if (st->mode != HTTP_PARSE || !st->in_msg || st->in_head)
+    return 0;
+  if (p->flags & F_CHUNKED)
+    return st->in_chunk ? p->content_length : 0;
+  return p->content_length == ULLONG_MAX ? 0 : p->content_length;
+}
+
+/* Missing bytes inside a body or a reason phrase: the parser reads them as
+ * the zeros the flow file holds there (as 1.6.1 does), so the body keeps
+ * its length and what follows the gap is parsed where it belongs. */
+static void http_fill_gap(struct http_state *st, uint64_t off, size_t len)
+{
+  static const uint8_t zeros[16384];
+  st->filling = 1;
+  while (len && st->mode == HTTP_PARSE) {
+    size_t n = len < sizeof(zeros) ? len : sizeof(zeros);
+    http_parse(st, zeros, n, off);
+    off += n;
+    len -= n;
+  }
+  st->filling = 0;
+}
+
 static void http_reset_flow(struct http_state *st)
 {
   size_t i;
@@ -440,12 +518,37 @@ static int http_flow_data(void *state, const struct tfs_flow_info *flow, uint64_
     st->flow_id = flow->flow_id;
   }
   if (!data) {
-    /* A hole: what the parser would read there is not what was sent. */
-    if (st->mode == HTTP_PARSE)
-      http_to_sync(st, "gap", 1);
-    else if (st->mode == HTTP_SYNC) {
+    uint64_t room;
+    size_t fill;
+    /* A status line cut by the gap: the parser takes it up, so the gap
+     * can fall in its reason phrase below. */
+    if (st->mode == HTTP_SYNC && !st->line_skip && st->kind != HTTP_KIND_REQUEST &&
+        Http_sync_status_prefix(st->line, st->line_len)) {
+      size_t line_len = st->line_len;
+      st->kind = HTTP_KIND_RESPONSE;
+      http_start_parser(st);
       st->line_len = 0;
-      st->line_skip = 0;
+      http_parse(st, (const uint8_t *)st->line, line_len, st->line_off);
+    }
+    if (st->mode == HTTP_PARSE && st->in_reason) {
+      /* The rest of the line after the gap joins the reason phrase; the
+       * headers that follow it are parsed. */
+      st->cur.head_gap_bytes += len;
+      room = len;
+    } else {
+      room = http_body_room(st);
+    }
+    fill = room < len ? (size_t)room : len;
+    http_fill_gap(st, offset, fill);
+    /* Past the body, what the parser would read is not what was sent:
+     * look for the next message start after the gap. */
+    if (fill < len) {
+      if (st->mode == HTTP_PARSE)
+        http_to_sync(st, "gap", 1);
+      else if (st->mode == HTTP_SYNC) {
+        st->line_len = 0;
+        st->line_skip = 0;
+      }
     }
     if (st->nrecs || st->in_msg || st->kind != HTTP_KIND_NONE)
       st->host->log(st->ctx, TFS_LOG_DEBUG, "flow %" PRIu64 ": gap of %zu bytes at %" PRIu64,
@@ -496,6 +599,10 @@ static void http_report_message(struct http_state *st, const struct http_record 
     http_attr_u64(st, "body_offset", r->body_offset);
   http_attr_u64(st, "body_length", r->body_length);
   http_attr_u64(st, "decoded_length", r->decoded_length);
+  if (r->gap_bytes)
+    http_attr_u64(st, "gap_bytes", r->gap_bytes);
+  if (r->head_gap_bytes)
+    http_attr_u64(st, "head_gap_bytes", r->head_gap_bytes);
   http_attr_str(st, "file", r->file);
   http_attr_str(st, "md5", r->file ? r->md5 : NULL);
   http_attr_str(st, "compressed_file", r->compressed_file);

@@ -33,6 +33,8 @@ struct http_record {
   int has_body_offset;
   uint64_t body_offset; /* first body byte handed over by the parser */
   uint64_t body_length; /* body bytes after de-chunking */
+  uint64_t gap_bytes;   /* of those, never captured (zeros in the file) */
+  uint64_t head_gap_bytes; /* never captured, inside the status line */
   uint64_t decoded_length; /* bytes written to the body file */
   char *file;           /* body file, NULL when empty */
   char *compressed_file;
@@ -53,12 +55,14 @@ struct http_body {
   struct gz_inflater *inf;
   void *md5;
   int failed;
+  int gap; /* bytes are missing: inflation stopped there */
 };
 
 void Http_body_begin(struct http_body *b, const struct tfs_host *host, tfs_ctx *ctx,
                      const struct http_config *cfg, struct http_record *rec);
+/* missing: data is the zeros that stand for bytes the capture lost. */
 void Http_body_data(struct http_body *b, const struct tfs_flow_info *flow,
-                    const uint8_t *data, size_t len);
+                    const uint8_t *data, size_t len, int missing);
 /* Finishes the body and completes rec (file, lengths, md5, decode). */
 void Http_body_end(struct http_body *b, const struct tfs_flow_info *flow);
 
@@ -79,5 +83,7 @@ void Http_pairs_request_closed(struct http_pairs *pp, uint64_t session);
 
 /* Kind of message a complete line (with its \n) starts, or HTTP_KIND_NONE. */
 int Http_sync_kind(const char *line, size_t len);
+/* The start of a line, cut short, begins "HTTP/1.x NNN ". */
+int Http_sync_status_prefix(const char *line, size_t len);
 
 #endif

@@ -26,6 +26,19 @@ static int sync_method(const char *p, size_t len)
   }
 }
 
+/* "HTTP/1.1 200" at line, of length len (at least 12). */
+static int sync_status(const char *line, size_t len)
+{
+  return sync_version(line, len) && len >= 12 && line[8] == ' ' &&
+         isdigit((unsigned char)line[9]) && isdigit((unsigned char)line[10]) &&
+         isdigit((unsigned char)line[11]);
+}
+
+int Http_sync_status_prefix(const char *line, size_t len)
+{
+  return len > 12 && sync_status(line, len) && line[12] == ' ' && !memchr(line, '\n', len);
+}
+
 int Http_sync_kind(const char *line, size_t len)
 {
   const char *sp1, *sp2;
@@ -35,11 +48,8 @@ int Http_sync_kind(const char *line, size_t len)
     len--;
   /* HTTP/1.1 200 [reason] */
   if (sync_version(line, len))
-    return len >= 12 && line[8] == ' ' && isdigit((unsigned char)line[9]) &&
-                   isdigit((unsigned char)line[10]) && isdigit((unsigned char)line[11]) &&
-                   (len == 12 || line[12] == ' ')
-               ? HTTP_KIND_RESPONSE
-               : HTTP_KIND_NONE;
+    return sync_status(line, len) && (len == 12 || line[12] == ' ') ? HTTP_KIND_RESPONSE
+                                                                    : HTTP_KIND_NONE;
   /* METHOD SP target SP HTTP/1.x */
   sp1 = memchr(line, ' ', len);
   if (!sp1 || len < 8)
