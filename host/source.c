@@ -132,8 +132,10 @@ tf_err Tf_source_open_live(struct tf_source *s, const char *iface)
   }
   if (rc > 0)
     Tf_log_warn("%s: %s", iface, pcap_geterr(s->pcap));
-  Tf_log_debug(1, "listening on %s", iface);
-  return source_check_dlt(s);
+  tf_err e = source_check_dlt(s);
+  if (e == TF_OK) /* only now are packets of the filter being captured */
+    Tf_log_debug(1, "listening on %s", iface);
+  return e;
 }
 
 static void source_packet(struct tf_source *s, const struct pcap_pkthdr *h, const u_char *bytes)

@@ -18,15 +18,19 @@ server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/hello.txt" && break; sleep 0.1; done
 
+wait_listening() { # the capture is active once tcpflow says so
+  for _ in $(seq 100); do grep -q "listening on" "$1" 2>/dev/null && return; sleep 0.1; done
+}
+
 capture() { # capture OUTDIR [extra options]
   local out=$1
   shift
   "$TCPFLOW" -i lo -o "$out" "$@" "tcp port $port" 2>"$WORK/live.err" &
   tf=$!
-  sleep 1.5
+  wait_listening "$WORK/live.err"
   curl -s -o "$WORK/got.bin" "http://127.0.0.1:$port/blob.bin"
   curl -s -o /dev/null "http://127.0.0.1:$port/hello.txt"
-  sleep 1
+  sleep 2
   kill -INT "$tf"
   wait "$tf"
   echo $?
@@ -42,6 +46,27 @@ body=$(find "$WORK/live" -type f -name "127.000.000.001.$(printf %05d "$port")-*
 check "the server flow holds the whole file after the headers" \
   sh -c "tail -c 200000 '$body' | cmp -s - '$WORK/www/blob.bin'"
 check "the client flow holds the request" test -n "$srv"
+
+# Idle flows are closed on a live capture after idle_timeout (here 1 s),
+# even when the connection stays open.
+"$TCPFLOW" -i lo -o "$WORK/idle" -S idle_timeout=1 -S tcp_alert_fd=3 "tcp port $port" \
+  3>"$WORK/alerts" 2>"$WORK/idle.err" &
+tf=$!
+wait_listening "$WORK/idle.err"
+python3 - "$port" <<'PY' &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+time.sleep(6)
+PY
+client=$!
+sleep 4.5
+closes_before_exit=$(grep -c '^close' "$WORK/alerts")
+kill -INT "$tf"
+wait "$tf"
+wait "$client"
+check "idle_timeout closes idle live flows while the connection is open ($closes_before_exit)" \
+  test "$closes_before_exit" -ge 1
 
 # -U: privileges dropped after opening the device; files belong to the user.
 if id nobody >/dev/null 2>&1; then

@@ -152,6 +152,16 @@ check "-q silences it" sh -c "! grep -q '10,000 files' '$WORK/errq'"
 check "-Fk: no warning" sh -c "! grep -q '10,000 files' '$WORK/errk'"
 check "-Fk bins into directories of at most 1000 flows" test -d "$WORK/k10k/000" -a "$(ls "$WORK/k10k/000" | wc -l)" -le 1000
 
+# -L: console writes locked by a named semaphore; two at once still give
+# every packet's output whole.
+"$T" -c -L tftest$$ -r "$G" >"$WORK/l1" 2>/dev/null &
+"$T" -c -L tftest$$ -r "$G" >"$WORK/l2" 2>/dev/null
+wait
+"$T" -c -r "$G" >"$WORK/l0" 2>/dev/null
+check "-L: output equal to a run without it" sh -c "cmp -s '$WORK/l0' '$WORK/l1' && cmp -s '$WORK/l0' '$WORK/l2'"
+check "-L: the semaphore exists" test -e "/dev/shm/sem.tftest$$"
+rm -f "/dev/shm/sem.tftest$$"
+
 # -e all is -a
 "$T" -e all -o "$WORK/all" -r "$G" >/dev/null 2>&1
 check "-e all enables scanners" grep -q "hashdigest" "$WORK/all/report.xml"
