@@ -545,7 +545,7 @@ static void wifi_text(struct wifi_state *s, FILE *fp)
     fprintf(fp, "  %-17s %4s %-4s %10s  %s\n", "BSSID", "CH", "ENC", "FRAMES", "SSID");
   for (i = 0; i < s->aps.n; i++) {
     const struct wifi_ent *e = &s->aps.ents[i];
-    char mac[18], ssid[WIFI_SSID_TEXT], ch[8] = "-";
+    char mac[18], ssid[WIFI_SSID_TEXT], ch[12] = "-";
     wifi_mac(e->key, mac);
     wifi_escape(e->ssid, e->ssid_len, ssid);
     if (e->channel > 0)
