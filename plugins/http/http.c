@@ -54,7 +54,6 @@ struct http_state {
   int in_chunk; /* inside a chunk's data (its size is known) */
   int filling;  /* the parser is reading zeros for missing bytes */
   int in_reason; /* the last buffer ended inside a reason phrase */
-  int gap_abort; /* the message is given up because of a gap */
   unsigned counter;
   struct http_record cur;
   struct http_body body;
@@ -293,11 +292,8 @@ static int http_on_headers(http_parser *p)
    * length or chunking seen after the gap, or no body at all, can be
    * trusted. */
   if (st->cur.head_gap_bytes && !skip && !(p->flags & (F_CHUNKED | F_CONTENTLENGTH)) &&
-      !(st->kind == HTTP_KIND_RESPONSE &&
-        (p->status_code / 100 == 1 || p->status_code == 204 || p->status_code == 304))) {
-    st->gap_abort = 1;
+      p->status_code / 100 != 1 && p->status_code != 204 && p->status_code != 304)
     return -1;
-  }
   st->pause = HTTP_PAUSE_HEADERS;
   http_parser_pause(p, 1);
   return skip;
@@ -353,8 +349,7 @@ static const http_parser_settings http_callbacks = {
 
 static void http_to_sync(struct http_state *st, const char *end, int at_line_start)
 {
-  http_end_message(st, st->gap_abort ? "gap" : end);
-  st->gap_abort = 0;
+  http_end_message(st, end);
   st->mode = HTTP_SYNC;
   st->line_len = 0;
   st->line_skip = !at_line_start;
@@ -397,7 +392,11 @@ static size_t http_parse(struct http_state *st, const uint8_t *data, size_t len,
     if (err != HPE_OK) {
       st->host->log(st->ctx, TFS_LOG_DEBUG, "flow %" PRIu64 " offset %" PRIu64 ": %s",
                     st->flow->flow_id, off + used, http_errno_name(err));
-      http_to_sync(st, "parse_error", 0);
+      /* After a gap in its status line the syntax error is most likely
+       * the gap's doing: the line after it is joined to the reason phrase
+       * whatever it held, headers may be missing, the callback above may
+       * have given the message up. */
+      http_to_sync(st, st->cur.head_gap_bytes ? "gap" : "parse_error", 0);
       return used;
     }
     if (st->parser.upgrade || st->stop_after) {
