@@ -609,6 +609,10 @@ static tf_err run(int help_level)
     Tf_source_close(&src);
     return e;
   }
+  /* Console output is for reading now: no report.xml dropped in the
+   * current directory unless -X asks for one (as upstream did after 1.6.1). */
+  if (tf_opt.console != TF_CONSOLE_OFF && !tf_opt.report_path)
+    tf_opt.enable_report = 0;
   if (tf_opt.enable_report) {
     if (tf_opt.report_path) {
       report_path = tf_opt.report_path;
