@@ -162,6 +162,9 @@ check "-L: output equal to a run without it" sh -c "cmp -s '$WORK/l0' '$WORK/l1'
 check "-L: the semaphore exists" test -e "/dev/shm/sem.tftest$$"
 rm -f "/dev/shm/sem.tftest$$"
 
+(cd "$WORK" && mkdir -p crep && cd crep && "$T" -c -r "$G" >/dev/null 2>&1)
+check "console mode writes no report.xml unless -X" test ! -e "$WORK/crep/report.xml"
+
 # -e all is -a
 "$T" -e all -o "$WORK/all" -r "$G" >/dev/null 2>&1
 check "-e all enables scanners" grep -q "hashdigest" "$WORK/all/report.xml"
