@@ -1,0 +1,10 @@
+#!/bin/sh
+# make check runs each replay-built harness through this: every seed and
+# every past crash of that harness, as separate inputs.
+prog=$1
+name=$(basename "$prog")
+set --
+for d in "$srcdir/seeds/$name" "$srcdir/regressions/$name"; do
+  test -d "$d" && set -- "$@" "$d"
+done
+exec "$prog" "$@"
