@@ -492,7 +492,7 @@ static tf_err drop_privileges(const char *report_path)
   if (outdir_created && chown(tf_opt.outdir, pw->pw_uid, pw->pw_gid) != 0)
     Tf_log_warn("cannot give %s to %s: %s", tf_opt.outdir, pw->pw_name, strerror(errno));
   if (tf_opt.chroot_dir) {
-    if (chroot(tf_opt.chroot_dir) != 0 || chdir("/") != 0) {
+    if (chroot(".") != 0 || chdir("/") != 0) { /* we are in it already */
       Tf_log_error("cannot chroot to %s: %s", tf_opt.chroot_dir, strerror(errno));
       return TF_ERR_USAGE;
     }
@@ -550,6 +550,11 @@ static tf_err run(int help_level)
     Tf_log_error("-z requires -U");
     return TF_ERR_USAGE;
   }
+  if (tf_opt.chroot_dir && (tf_opt.outdir[0] == '/' ||
+                            (tf_opt.report_path && tf_opt.report_path[0] == '/'))) {
+    Tf_log_error("-z: -o and -X are inside the chroot directory, give them as relative paths");
+    return TF_ERR_USAGE;
+  }
   {
     char err[512];
     /* Check what the user wrote before we append to it. */
@@ -587,6 +592,13 @@ static tf_err run(int help_level)
     e = Tf_source_open_file(&src, inputs[first].path);
   if (e != TF_OK)
     return e;
+  /* With -z everything we write lives inside the chroot directory: work
+   * from there already, so the paths mean the same before and after. */
+  if (tf_opt.chroot_dir && chdir(tf_opt.chroot_dir) != 0) {
+    Tf_log_error("-z %s: %s", tf_opt.chroot_dir, strerror(errno));
+    Tf_source_close(&src);
+    return TF_ERR_USAGE;
+  }
   if (tf_opt.console == TF_CONSOLE_OFF && (e = prepare_outdir()) != TF_OK) {
     Tf_source_close(&src);
     return e;

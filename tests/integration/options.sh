@@ -165,6 +165,19 @@ rm -f "/dev/shm/sem.tftest$$"
 (cd "$WORK" && mkdir -p crep && cd crep && "$T" -c -r "$G" >/dev/null 2>&1)
 check "console mode writes no report.xml unless -X" test ! -e "$WORK/crep/report.xml"
 
+# -U and -z (root only): privileges dropped and chroot entered after the
+# capture is open; output inside the chroot, owned by the user.
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+  mkdir -p "$WORK/jail"
+  chmod 0755 "$WORK" "$WORK/jail"
+  "$T" -z "$WORK/jail" -U nobody -o out -r "$G" >/dev/null 2>"$WORK/zerr"
+  check "-z -U: exit 0" test $? = 0
+  check "-z: output inside the chroot directory" test -f "$WORK/jail/out/$SF"
+  check "-U: flow files belong to the user" test "$(stat -c %U "$WORK/jail/out/$SF")" = nobody
+  "$T" -z "$WORK/jail" -U nobody -o "$WORK/abs" -r "$G" >/dev/null 2>"$WORK/zerr"
+  check "-z with an absolute -o: clear error" grep -q "inside the chroot" "$WORK/zerr"
+fi
+
 # -e all is -a
 "$T" -e all -o "$WORK/all" -r "$G" >/dev/null 2>&1
 check "-e all enables scanners" grep -q "hashdigest" "$WORK/all/report.xml"
