@@ -24,6 +24,7 @@
 #include <tcpflow/scanner.h>
 
 #include "fuzz.h"
+#include "log.h"
 #include "plugins.h"
 #include "options.h"
 
@@ -172,6 +173,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   tf_opt.outdir = dir;
   Tf_plugins_add_dir(dir);
   Tf_plugins_set_host_settings(host_table);
+  tf_quiet = 1; /* the loader warns about every refused module */
   Tf_plugins_cmd_all(); /* the command list only grows: one -a for all runs */
   devnull = must(fopen("/dev/null", "w"));
   return 0;
