@@ -243,9 +243,62 @@ static const uint8_t *strip_copy(const uint8_t *data, size_t len)
   return buf;
 }
 
+/* ------------------------------------------------------------ streaming */
+
+static uint8_t stream_buf[64 * 1024];
+
+/* Bytes already streamed being overwritten with other bytes (last write
+ * wins) make the streamed view wrong: the scanners hear the flow again. */
+static void stream_check_overwrite(struct tf_flow *f, uint64_t offset, const uint8_t *data,
+                                   size_t len)
+{
+  if (f->stream_diverged || offset >= f->streamed)
+    return;
+  if (offset + len > f->streamed)
+    len = (size_t)(f->streamed - offset);
+  while (len > 0) {
+    size_t n = len < sizeof(stream_buf) ? len : sizeof(stream_buf);
+    if (Tf_output_readback(f, offset, stream_buf, n) != TF_OK ||
+        memcmp(stream_buf, data, n) != 0) {
+      f->stream_diverged = 1;
+      return;
+    }
+    offset += n;
+    data += n;
+    len -= n;
+  }
+}
+
+/* Hand streaming scanners every byte now contiguous from the start: this
+ * segment's new bytes, then what out-of-order segments stored beyond it. */
+static void stream_advance(struct tf_flow *f, uint64_t offset, const uint8_t *data, size_t len)
+{
+  uint64_t end = offset + len, avail;
+  if (f->stream_diverged)
+    return;
+  if (offset <= f->streamed && end > f->streamed) {
+    Tf_plugins_stream(f, f->streamed, data + (f->streamed - offset), (size_t)(end - f->streamed));
+    f->streamed = end;
+  }
+  if (f->nseen == 0 || f->seen[0].start != 0 || f->seen_overflow)
+    return;
+  avail = f->seen[0].end < tf_opt.max_bytes ? f->seen[0].end : tf_opt.max_bytes;
+  while (f->streamed < avail) {
+    size_t n = avail - f->streamed < sizeof(stream_buf) ? (size_t)(avail - f->streamed)
+                                                         : sizeof(stream_buf);
+    if (Tf_output_readback(f, f->streamed, stream_buf, n) != TF_OK) {
+      f->stream_diverged = 1; /* the close-time replay will say what failed */
+      return;
+    }
+    Tf_plugins_stream(f, f->streamed, stream_buf, n);
+    f->streamed += n;
+  }
+}
+
 static void store(struct tf_flow *f, uint32_t seq, const uint8_t *data, size_t len,
                   const struct timeval *ts)
 {
+  int streaming = Tf_plugins_want_stream();
   int32_t delta = (int32_t)(seq - f->nsn);
   int64_t offset;
   uint64_t wlen;
@@ -270,6 +323,8 @@ static void store(struct tf_flow *f, uint32_t seq, const uint8_t *data, size_t l
       /* No SYN: the stream started earlier than we thought.  Shift what
        * is stored so far up, and the start of the stream back. */
       note_error(Tf_output_prepend(f, before));
+      if (f->streamed > 0)
+        f->stream_diverged = 1; /* everything streamed moved up */
       for (uint32_t i = 0; i < f->nseen; i++) {
         f->seen[i].start += before;
         f->seen[i].end += before;
@@ -290,11 +345,15 @@ static void store(struct tf_flow *f, uint32_t seq, const uint8_t *data, size_t l
                                                      : len;
   if (tf_opt.strip_nonprint && wlen > 0)
     data = strip_copy(data, (size_t)wlen);
+  if (streaming && wlen > 0)
+    stream_check_overwrite(f, (uint64_t)offset, data, (size_t)wlen);
   if (tf_opt.store_output || Tf_plugins_want_data())
     note_error(Tf_output_write(f, (uint64_t)offset, data, (size_t)wlen));
   if (tf_opt.findx && wlen > 0 && tf_opt.store_output)
     Tf_output_findx_add(f, (uint64_t)offset, ts, wlen);
   seen_add(f, (uint64_t)offset, (uint64_t)offset + len);
+  if (streaming)
+    stream_advance(f, (uint64_t)offset, data, (size_t)wlen);
   if ((uint64_t)offset + len > f->length)
     f->length = (uint64_t)offset + len;
   f->pos = (uint64_t)offset + len;

@@ -82,6 +82,9 @@ struct tf_flow {
   struct tf_findx_entry *findx; /* -I entries; owned */
   uint32_t nfindx, findx_cap;
   uint64_t console_bytes; /* bytes printed in console mode */
+  uint64_t streamed;     /* bytes handed to streaming scanners so far */
+  int stream_diverged;   /* streamed bytes changed: replay all at close */
+  void **scanner_slots;  /* per-scanner state (plugins.c); owned */
   struct tf_kpcap *kpcap; /* -K writer while cached (pcapout.c) */
   int kpcap_started;     /* its file was created in this run */
 };

@@ -496,6 +496,22 @@ tf_err Tf_output_close(struct tf_flow *f)
   return e != TF_OK ? e : e2;
 }
 
+tf_err Tf_output_readback(struct tf_flow *f, uint64_t offset, uint8_t *buf, size_t len)
+{
+  tf_err e = wbuf_flush(f);
+  if (e == TF_OK)
+    e = output_ensure_open(f);
+  while (e == TF_OK && len > 0) {
+    ssize_t n = pread(f->fd, buf, len, (off_t)offset);
+    if (n <= 0)
+      return output_fail("cannot read back", f->path, n < 0 ? errno : EIO);
+    buf += n;
+    len -= (size_t)n;
+    offset += (uint64_t)n;
+  }
+  return e;
+}
+
 long Tf_output_read(const char *path, uint64_t offset, uint8_t *buf, size_t len)
 {
   int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -31,6 +31,8 @@ tf_err Tf_output_close(struct tf_flow *f);
 /* Read back up to len bytes at offset from a flow's file (for scanners
  * and straggler checks).  Returns bytes read or -1. */
 long Tf_output_read(const char *path, uint64_t offset, uint8_t *buf, size_t len);
+/* Read back len bytes at offset of f's file, pending appends included. */
+tf_err Tf_output_readback(struct tf_flow *f, uint64_t offset, uint8_t *buf, size_t len);
 /* Remove temporary storage (-FX), release path and findx entries. */
 void Tf_output_release(struct tf_flow *f);
 /* Record a -I entry and write the .findx file at close. */

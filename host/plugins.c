@@ -64,6 +64,7 @@ static const struct tfs_setting *host_settings;
 static const struct tf_flow *current_flow; /* flow being closed, for output_open */
 static int ltdl_ready;
 static uint8_t replay_buf[REPLAY_CHUNK];
+static int stream_active; /* a started scanner streams (kept in step by update_stream) */
 
 /* ------------------------------------------------------------ host services */
 
@@ -581,6 +582,8 @@ void Tf_plugins_print_help(FILE *out)
 
 /* ------------------------------------------------------------ run */
 
+static void update_stream(void);
+
 tf_err Tf_plugins_start(void)
 {
   for (int i = 0; i < nmodules; i++) {
@@ -594,12 +597,13 @@ tf_err Tf_plugins_start(void)
     m->started = 1;
     Tf_log_debug(2, "scanner %s started", m->name);
   }
+  update_stream();
   return TF_OK;
 }
 
-static int active(const struct tfs_ctx *m, uint32_t flag)
+static int active(const struct tfs_ctx *m, uint32_t flags)
 {
-  return m->started && !m->failed && (!flag || (m->desc->flags & flag));
+  return m->started && !m->failed && (m->desc->flags & flags) == flags;
 }
 
 static int any_active(uint32_t flag)
@@ -628,11 +632,17 @@ int Tf_plugins_any_enabled(void)
   return 0;
 }
 
+static void update_stream(void)
+{
+  stream_active = any_active(TFS_SCANNER_WANTS_DATA | TFS_SCANNER_STREAMS);
+}
+
 static void fail(struct tfs_ctx *m, const char *event, const struct tf_flow *f)
 {
   Tf_log_error("scanner '%s' failed in %s%s%s; it is disabled for the rest of the run",
                m->name, event, f && f->path ? " for " : "", f && f->path ? f->path : "");
   m->failed = 1;
+  update_stream();
 }
 
 void Tf_plugins_packet(const struct tf_packet *pkt)
@@ -667,34 +677,68 @@ static void flow_info(const struct tf_flow *f, struct tfs_flow_info *fi)
   fi->path = f->temp_storage ? NULL : f->path;
 }
 
-void Tf_plugins_flow_open(const struct tf_flow *f)
+/* Each scanner sees its own per-flow slot. */
+static void set_slot(struct tfs_flow_info *fi, struct tf_flow *f, int i)
 {
-  struct tfs_flow_info fi;
-  int any = 0;
-  for (int i = 0; i < nmodules && !any; i++)
-    any = active(&modules[i], 0) && modules[i].desc->flow_open;
-  if (!any)
-    return;
-  flow_info(f, &fi);
-  for (int i = 0; i < nmodules; i++)
-    if (active(&modules[i], 0) && modules[i].desc->flow_open)
-      modules[i].desc->flow_open(modules[i].state, &fi);
+  fi->scanner_state = f->scanner_slots ? &f->scanner_slots[i] : NULL;
 }
 
-static void deliver(const struct tfs_flow_info *fi, const struct tf_flow *f, uint64_t off,
-                    const uint8_t *data, size_t len)
+int Tf_plugins_want_stream(void)
+{
+  return stream_active;
+}
+
+void Tf_plugins_flow_open(struct tf_flow *f)
+{
+  struct tfs_flow_info fi;
+  if (!any_active(0))
+    return;
+  /* One slot per scanner, for the life of the flow (not per packet). */
+  f->scanner_slots = calloc((size_t)nmodules, sizeof(void *));
+  flow_info(f, &fi);
+  for (int i = 0; i < nmodules; i++) {
+    if (active(&modules[i], 0) && modules[i].desc->flow_open) {
+      set_slot(&fi, f, i);
+      modules[i].desc->flow_open(modules[i].state, &fi);
+    }
+  }
+}
+
+/* Which data scanners an event is for. */
+enum audience { TO_CLOSE_SCANNERS, TO_STREAMERS, TO_ALL };
+
+static int in_audience(const struct tfs_ctx *m, enum audience who)
+{
+  if (!active(m, TFS_SCANNER_WANTS_DATA) || !m->desc->flow_data)
+    return 0;
+  return who == TO_ALL || (who == TO_STREAMERS) == ((m->desc->flags & TFS_SCANNER_STREAMS) != 0);
+}
+
+static void deliver(struct tfs_flow_info *fi, struct tf_flow *f, enum audience who,
+                    uint64_t off, const uint8_t *data, size_t len)
 {
   for (int i = 0; i < nmodules; i++) {
     struct tfs_ctx *m = &modules[i];
-    if (active(m, TFS_SCANNER_WANTS_DATA) && m->desc->flow_data &&
-        m->desc->flow_data(m->state, fi, off, data, len) != TFS_OK)
+    if (!in_audience(m, who))
+      continue;
+    set_slot(fi, f, i);
+    if (m->desc->flow_data(m->state, fi, off, data, len) != TFS_OK)
       fail(m, "flow_data", f);
   }
 }
 
+void Tf_plugins_stream(struct tf_flow *f, uint64_t off, const uint8_t *data, size_t len)
+{
+  struct tfs_flow_info fi;
+  flow_info(f, &fi);
+  current_flow = f;
+  deliver(&fi, f, TO_STREAMERS, off, data, len);
+  current_flow = NULL;
+}
+
 /* Bytes [from, to) of the file, in chunks. */
-static void replay_file_range(int fd, const struct tfs_flow_info *fi, const struct tf_flow *f,
-                              uint64_t from, uint64_t to)
+static void replay_file_range(int fd, struct tfs_flow_info *fi, struct tf_flow *f,
+                              enum audience who, uint64_t from, uint64_t to)
 {
   while (from < to) {
     size_t want = to - from > REPLAY_CHUNK ? REPLAY_CHUNK : (size_t)(to - from);
@@ -704,16 +748,19 @@ static void replay_file_range(int fd, const struct tfs_flow_info *fi, const stru
                    n < 0 ? strerror(errno) : "file shorter than expected");
       return;
     }
-    deliver(fi, f, from, replay_buf, (size_t)n);
+    deliver(fi, f, who, from, replay_buf, (size_t)n);
     from += (uint64_t)n;
   }
 }
 
-/* The flow file in order; ranges never placed are announced as gaps. */
-static void replay(const struct tfs_flow_info *fi, const struct tf_flow *f)
+/* The flow file in order from `from`; ranges never placed are gaps. */
+static void replay(struct tfs_flow_info *fi, struct tf_flow *f, enum audience who, uint64_t from)
 {
-  uint64_t cursor = 0, size = f->file_size;
-  int fd = open(f->path, O_RDONLY | O_CLOEXEC);
+  uint64_t cursor = from, size = f->file_size;
+  int fd;
+  if (cursor >= size)
+    return;
+  fd = open(f->path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     Tf_log_error("cannot read back %s for the scanners: %s", f->path, strerror(errno));
     return;
@@ -721,37 +768,48 @@ static void replay(const struct tfs_flow_info *fi, const struct tf_flow *f)
   if (!f->seen_overflow) {
     for (uint32_t i = 0; i < f->nseen && cursor < size; i++) {
       uint64_t s = f->seen[i].start, e = f->seen[i].end < size ? f->seen[i].end : size;
+      if (e <= cursor)
+        continue;
       if (s > cursor) {
-        deliver(fi, f, cursor, NULL, (size_t)(s - cursor));
+        deliver(fi, f, who, cursor, NULL, (size_t)(s - cursor));
         cursor = s;
       }
-      if (e > cursor) {
-        replay_file_range(fd, fi, f, cursor, e);
-        cursor = e;
-      }
+      replay_file_range(fd, fi, f, who, cursor, e);
+      cursor = e;
     }
   }
-  replay_file_range(fd, fi, f, cursor, size);
+  replay_file_range(fd, fi, f, who, cursor, size);
   close(fd);
 }
 
-void Tf_plugins_flow_close(const struct tf_flow *f)
+void Tf_plugins_flow_close(struct tf_flow *f)
 {
   struct tfs_flow_info fi;
   flow_info(f, &fi);
   current_flow = f;
-  if (f->has_file && f->file_size > 0 && any_active(TFS_SCANNER_WANTS_DATA))
-    replay(&fi, f);
+  if (f->has_file && f->file_size > 0) {
+    /* Scanners that streamed get only what they have not seen, unless
+     * what they saw changed: then everyone hears the whole flow. */
+    if (f->stream_diverged) {
+      replay(&fi, f, TO_ALL, 0);
+    } else {
+      replay(&fi, f, TO_CLOSE_SCANNERS, 0);
+      replay(&fi, f, TO_STREAMERS, f->streamed);
+    }
+  }
   for (int i = 0; i < nmodules; i++) {
     struct tfs_ctx *m = &modules[i];
     if (!active(m, 0) || !m->desc->flow_close)
       continue;
+    set_slot(&fi, f, i);
     Tf_report_scope_begin();
     if (m->desc->flow_close(m->state, &fi) != TFS_OK)
       fail(m, "flow_close", f);
     Tf_report_scope_end();
   }
   current_flow = NULL;
+  free(f->scanner_slots);
+  f->scanner_slots = NULL;
 }
 
 void Tf_plugins_run_end(void)

@@ -38,14 +38,18 @@ void Tf_plugins_list_settings(FILE *out);
 /* init every enabled scanner; an error names the module and stops the run. */
 tf_err Tf_plugins_start(void);
 int Tf_plugins_want_data(void);
+/* Some scanner takes flow_data while the capture is read. */
+int Tf_plugins_want_stream(void);
+/* Bytes [off, off+len) of f became contiguous from the flow's start. */
+void Tf_plugins_stream(struct tf_flow *f, uint64_t off, const uint8_t *data, size_t len);
 int Tf_plugins_want_packets(void);
 int Tf_plugins_any_enabled(void);
 
 void Tf_plugins_packet(const struct tf_packet *pkt);
-void Tf_plugins_flow_open(const struct tf_flow *f);
+void Tf_plugins_flow_open(struct tf_flow *f);
 /* Replay the flow's bytes to data scanners and let every scanner add to
  * the flow's <fileobject> (which the caller has opened). */
-void Tf_plugins_flow_close(const struct tf_flow *f);
+void Tf_plugins_flow_close(struct tf_flow *f);
 /* run_end of every scanner, inside <summary>. */
 void Tf_plugins_run_end(void);
 /* fini and unload. */

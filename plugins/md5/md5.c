@@ -1,8 +1,10 @@
 /*
  * md5 scanner: the MD5 of every flow (and optionally SHA-1/SHA-256) as
  * <hashdigest type='MD5'> in the flow's <fileobject>.  Digests are computed
- * from the bytes the host replays, which are exactly the flow file's
- * content (gaps are zeros there), so they equal md5sum of the file.
+ * from the bytes the host streams while it reads the capture, completed at
+ * close (after a hole, or from the start when streamed bytes changed):
+ * exactly the flow file's content (gaps are zeros there), so they equal
+ * md5sum of the file, without the file being read again.
  */
 #include <ctype.h>
 #include <openssl/evp.h>
@@ -19,9 +21,12 @@ struct md5_state {
   int ndigests;
   const EVP_MD *md[MD5_MAX_DIGESTS];
   const char *label[MD5_MAX_DIGESTS]; /* the type attribute */
+};
+
+/* One flow's digests in progress, kept in the flow's scanner slot: the
+ * host streams bytes as they arrive, interleaved across flows. */
+struct md5_flow {
   EVP_MD_CTX *mdctx[MD5_MAX_DIGESTS];
-  uint64_t flow_id;                   /* flow being digested */
-  int active;                         /* a digest is in progress */
 };
 
 static const struct tfs_setting md5_settings[] = {
@@ -38,21 +43,13 @@ static int md5_add_digest(struct md5_state *st, const char *name, const char *la
   }
   st->md[st->ndigests] = md;
   st->label[st->ndigests] = label;
-  st->mdctx[st->ndigests] = EVP_MD_CTX_new();
-  if (!st->mdctx[st->ndigests])
-    return TFS_ERROR;
   st->ndigests++;
   return TFS_OK;
 }
 
 static void md5_fini(void *state)
 {
-  struct md5_state *st = state;
-  if (!st)
-    return;
-  for (int i = 0; i < st->ndigests; i++)
-    EVP_MD_CTX_free(st->mdctx[i]);
-  free(st);
+  free(state);
 }
 
 static int md5_init(const struct tfs_host *host, tfs_ctx *ctx, void **state)
@@ -87,20 +84,36 @@ static int md5_init(const struct tfs_host *host, tfs_ctx *ctx, void **state)
   return TFS_OK;
 }
 
-static int md5_begin(struct md5_state *st, uint64_t flow_id)
+static void md5_flow_free(struct md5_state *st, struct md5_flow *mf)
 {
-  for (int i = 0; i < st->ndigests; i++)
-    if (EVP_DigestInit_ex(st->mdctx[i], st->md[i], NULL) != 1)
-      return TFS_ERROR;
-  st->flow_id = flow_id;
-  st->active = 1;
-  return TFS_OK;
+  for (int i = 0; mf && i < st->ndigests; i++)
+    EVP_MD_CTX_free(mf->mdctx[i]);
+  free(mf);
 }
 
-static int md5_update(struct md5_state *st, const void *data, size_t len)
+/* A fresh digest for the flow (also when the host replays from offset 0). */
+static struct md5_flow *md5_begin(struct md5_state *st, const struct tfs_flow_info *flow)
+{
+  struct md5_flow *mf = *flow->scanner_state;
+  if (!mf) {
+    mf = calloc(1, sizeof(*mf));
+    if (!mf)
+      return NULL;
+    *flow->scanner_state = mf;
+  }
+  for (int i = 0; i < st->ndigests; i++) {
+    if (!mf->mdctx[i] && !(mf->mdctx[i] = EVP_MD_CTX_new()))
+      return NULL;
+    if (EVP_DigestInit_ex(mf->mdctx[i], st->md[i], NULL) != 1)
+      return NULL;
+  }
+  return mf;
+}
+
+static int md5_update(struct md5_state *st, struct md5_flow *mf, const void *data, size_t len)
 {
   for (int i = 0; i < st->ndigests; i++)
-    if (EVP_DigestUpdate(st->mdctx[i], data, len) != 1)
+    if (EVP_DigestUpdate(mf->mdctx[i], data, len) != 1)
       return TFS_ERROR;
   return TFS_OK;
 }
@@ -110,14 +123,15 @@ static int md5_flow_data(void *state, const struct tfs_flow_info *flow, uint64_t
 {
   static const uint8_t zeros[4096];
   struct md5_state *st = state;
-  if ((!st->active || st->flow_id != flow->flow_id) && md5_begin(st, flow->flow_id) != TFS_OK)
+  struct md5_flow *mf = *flow->scanner_state;
+  if ((!mf || offset == 0) && !(mf = md5_begin(st, flow)))
     return TFS_ERROR;
   if (data)
-    return md5_update(st, data, len);
+    return md5_update(st, mf, data, len);
   /* A gap: the flow file holds zeros there. */
   while (len > 0) {
     size_t n = len < sizeof(zeros) ? len : sizeof(zeros);
-    if (md5_update(st, zeros, n) != TFS_OK)
+    if (md5_update(st, mf, zeros, n) != TFS_OK)
       return TFS_ERROR;
     len -= n;
   }
@@ -127,21 +141,20 @@ static int md5_flow_data(void *state, const struct tfs_flow_info *flow, uint64_t
 static int md5_flow_close(void *state, const struct tfs_flow_info *flow)
 {
   struct md5_state *st = state;
+  struct md5_flow *mf = *flow->scanner_state;
   unsigned char digest[EVP_MAX_MD_SIZE];
   char hex[2 * EVP_MAX_MD_SIZE + 1];
   unsigned int n;
   int rc = TFS_OK;
-  /* A flow without a file and without bytes has nothing to digest. */
-  if (!st->active || st->flow_id != flow->flow_id) {
-    if (!flow->path)
-      return TFS_OK;
-    if (md5_begin(st, flow->flow_id) != TFS_OK)
-      return TFS_ERROR;
-  }
-  st->active = 0;
+  /* A flow without a file and without bytes has nothing to digest; an
+   * empty file gets the digest of nothing. */
+  if (!mf && (!flow->path || !(mf = md5_begin(st, flow))))
+    return flow->path ? TFS_ERROR : TFS_OK;
   for (int i = 0; i < st->ndigests && rc == TFS_OK; i++) {
-    if (EVP_DigestFinal_ex(st->mdctx[i], digest, &n) != 1)
-      return TFS_ERROR;
+    if (EVP_DigestFinal_ex(mf->mdctx[i], digest, &n) != 1) {
+      rc = TFS_ERROR;
+      break;
+    }
     for (unsigned j = 0; j < n; j++) {
       static const char x[] = "0123456789abcdef";
       hex[2 * j] = x[digest[j] >> 4];
@@ -153,6 +166,8 @@ static int md5_flow_close(void *state, const struct tfs_flow_info *flow)
         st->host->xml_text(st->ctx, hex) != TFS_OK || st->host->xml_end(st->ctx) != TFS_OK)
       rc = TFS_ERROR;
   }
+  md5_flow_free(st, mf);
+  *flow->scanner_state = NULL;
   return rc;
 }
 
@@ -163,7 +178,7 @@ static const struct tfs_scanner md5_scanner = {
     .name = "md5",
     .version = "1.0",
     .description = "MD5 (and optionally SHA-1/SHA-256) of every flow, in the report",
-    .flags = TFS_SCANNER_WANTS_DATA,
+    .flags = TFS_SCANNER_WANTS_DATA | TFS_SCANNER_STREAMS,
     .settings = md5_settings,
     .init = md5_init,
     .flow_data = md5_flow_data,

@@ -34,13 +34,25 @@
  *  - Strings returned by host services stay valid until the end of the run.
  *
  * EVENT ORDER (for one run)
- *    init -> { flow_open | packet }* ... for each closed flow:
- *    flow_data* -> flow_close ... -> run_end -> fini
- *  flow_open is called when the host first sees a flow direction.  When a
- *  flow closes, the host replays its reassembled bytes in order through
- *  flow_data (holes are reported as gaps), then calls flow_close.  The
- *  flows of a run close one after another, never concurrently, so a scanner
- *  may keep the state of "the flow being closed" in its own state object.
+ *    init -> { flow_open | packet | flow_data (streaming) }* ...
+ *    for each closed flow: flow_data* -> flow_close ... -> run_end -> fini
+ *  flow_open is called when the host first sees a flow direction.
+ *
+ *  Two ways to receive a flow's bytes (TFS_SCANNER_WANTS_DATA):
+ *  - At close (the default): when a flow closes, the host reads its
+ *    reassembled bytes back in order through flow_data (holes are reported
+ *    as gaps), then calls flow_close.  Flows close one after another, never
+ *    concurrently, so such a scanner may keep the state of "the flow being
+ *    closed" in its own state object.
+ *  - Streaming (also TFS_SCANNER_STREAMS): flow_data is called while the
+ *    capture is read, as soon as bytes are contiguous from the start of the
+ *    flow, interleaved across flows; keep per-flow state in
+ *    *flow->scanner_state.  At close the host delivers only what was not
+ *    streamed yet (bytes after a hole, as gap + data) and never re-reads
+ *    what was streamed.  If bytes already streamed change afterwards (a
+ *    retransmission with other content overwrites them, or data arrives
+ *    from before the flow's first byte), the host replays the whole flow at
+ *    close: an event at offset 0 after earlier data means "start over".
  *
  * This header is plain C99 and usable from C++.
  */
@@ -77,6 +89,7 @@ enum tfs_log_level {
 #define TFS_SCANNER_WANTS_DATA 0x0002u        /* receives flow_data */
 #define TFS_SCANNER_WANTS_PACKETS 0x0004u     /* receives packet */
 #define TFS_SCANNER_NOT_IN_ALL 0x0008u        /* not enabled by -a / -e all */
+#define TFS_SCANNER_STREAMS 0x0010u           /* flow_data while reading (see above) */
 
 /* One setting a scanner accepts with -S name=value.  The table ends with an
  * entry whose name is NULL.  Names are global: two scanners must not declare
@@ -111,6 +124,8 @@ struct tfs_flow_info {
   uint64_t length;      /* bytes in the flow (logical length) */
   const char *path;     /* flow file as reported, or NULL when no file is
                            written (-FX); valid during the call only */
+  void **scanner_state; /* this scanner's slot for this flow, NULL until it
+                           stores something; free it by flow_close */
 };
 
 /* One raw captured frame (for scanners with TFS_SCANNER_WANTS_PACKETS). */

@@ -12,7 +12,7 @@ import os
 import sys
 import xml.etree.ElementTree as ET
 
-NS = "{http://afflib.org/tcpflow/}"
+NS = ""  # fileobjects are in no namespace (xmlns is declared on <metadata> only)
 
 
 def main():
@@ -58,6 +58,9 @@ def main():
                 problems += 1
         checked += 1
     print(f"{checked} flows checked, {problems} problems")
+    if not expect_none and checked == 0 and root.find(".//filename") is not None:
+        print("no flow was checked: the report has files but the check found none")
+        return 1
     return 1 if problems else 0
 
 

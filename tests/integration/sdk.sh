@@ -98,4 +98,34 @@ check "misbehaving scanner: elements left open were closed, text escaped" \
   grep -q "<left_open note='&lt;closed by the host&gt; &amp; &quot;escaped&quot;'/>" "$WORK/o8/out/report.xml"
 "$installed" -o "$WORK/o9" -r "$CAPTURES/tf_jpegs.cap" 2>/dev/null
 check "misbehaving scanner: flow files identical to a run without it" diff -r -x report.xml "$WORK/o8/out" "$WORK/o9"
+
+# Streaming: bytes reach a streaming scanner while the capture is read
+# (first_packets below the flow's final count), contiguously, once each
+# (bytes equal to the file size), also on a capture stored out of order.
+# shellcheck disable=SC2086
+cc -shared -fPIC $cflags -o "$WORK/mods/streamprobe.so" "$TESTS_SRCDIR/integration/streamprobe.c"
+for cap in tf_jpegs.cap tf_test5-lines-randomized.pcap; do
+  "$installed" --plugin-dir "$WORK/mods" -e streamprobe -o "$WORK/sp-$cap" -r "$CAPTURES/$cap" 2>/dev/null
+  python3 - "$WORK/sp-$cap/report.xml" >"$WORK/sp.out" <<'PY'
+import os, sys, xml.etree.ElementTree as ET
+ns = ""
+early = total = bad = 0
+for fo in ET.parse(sys.argv[1]).getroot().iter(ns + "fileobject"):
+    p = fo.find(ns + "streamprobe")
+    name = fo.find(ns + "filename")
+    if p is None or name is None:
+        continue
+    total += 1
+    if int(p.get("first_packets")) < int(p.get("packets")):
+        early += 1
+    if p.get("contiguous") != "yes" or int(p.get("bytes")) != os.path.getsize(name.text):
+        bad += 1
+        print("bad", name.text, p.attrib)
+print(total, early, bad)
+PY
+  read -r total early bad <<<"$(tail -1 "$WORK/sp.out")"
+  check "streaming on $cap: every flow's bytes once, in order ($total flows, $bad bad)" \
+    test "$total" -gt 0 -a "$bad" = 0
+  check "streaming on $cap: bytes arrive while reading ($early of $total flows)" test "$early" -gt 0
+done
 finish
