@@ -312,6 +312,12 @@ static int check_descriptor(struct tfs_ctx *m)
       set_error(m, "%s: invalid settings table", m->path);
       return 0;
     }
+    for (const struct tfs_setting *t = d->settings; t != s; t++) {
+      if (strcmp(t->name, s->name) == 0) {
+        set_error(m, "%s: setting '%s' is declared twice", m->path, s->name);
+        return 0;
+      }
+    }
     if (setting_declared_by_other(m, s->name)) {
       set_error(m,   "%s: setting '%s' is already declared by the host or another scanner", m->path,
                s->name);
