@@ -183,13 +183,32 @@ static int prepend_template(const char *prefix)
   return 0;
 }
 
+/* -F prefix letters in command-line order, applied once -T is known. */
+static char f_prefixes[64];
+static int template_given;
+
+/* The manual: -T ignores -Fk/-Fm/-Fg whatever their order (1.6.1 kept a
+ * binning prefix given after -T); -Ft and -FT still prefix the name. */
+static int apply_F_prefixes(void)
+{
+  for (const char *p = f_prefixes; *p; p++) {
+    if (template_given && strchr("kmg", *p))
+      continue;
+    if (prepend_template(Tf_naming_prefix_for(*p)) != 0)
+      return -1;
+  }
+  return 0;
+}
+
 static int parse_F(const char *letters)
 {
   for (const char *p = letters; *p; p++) {
-    const char *prefix = Tf_naming_prefix_for(*p);
-    if (prefix) {
-      if (prepend_template(prefix) != 0)
-        return -1;
+    if (Tf_naming_prefix_for(*p)) {
+      size_t n = strlen(f_prefixes);
+      if (n + 1 < sizeof(f_prefixes)) {
+        f_prefixes[n] = *p;
+        f_prefixes[n + 1] = '\0';
+      }
     } else if (*p == 'c') {
       tf_opt.counter_always = 1;
     } else if (*p == 'X') {
@@ -340,6 +359,7 @@ static int parse_args(int argc, char **argv, int *help_level, int *version)
     case 'T':
       if (set_template(optarg))
         return -1;
+      template_given = 1;
       break;
     case 'U':
       tf_opt.run_as_user = optarg;
@@ -375,6 +395,8 @@ static int parse_args(int argc, char **argv, int *help_level, int *version)
       return -1;
     }
   }
+  if (apply_F_prefixes() != 0)
+    return -1;
   if (files_mode) {
     for (int i = optind; i < argc; i++)
       if (add_input(argv[i], 0))

@@ -32,9 +32,11 @@ check "without -Fc the first has no counter, the second c1" \
 check "-T '/' makes subdirectories" test -f "$WORK/t/052.043.158.010/55634/172.031.021.034/00080/00000000000000000000"
 check "-T %S: both directions share the session id" test -f "$WORK/t/172.031.021.034/00080/052.043.158.010/55634/00000000000000000000"
 "$T" -o "$WORK/tk" -T 'x%N' -Fk -r "$G" >/dev/null 2>&1
-check "-T then -Fk: the prefix applies (command-line order)" test -f "$WORK/tk/000/x000"
+check "-T then -Fk: -T wins, as the manual says (1.6.1 binned)" test -f "$WORK/tk/x000"
 "$T" -o "$WORK/kt" -Fk -T 'x%N' -r "$G" >/dev/null 2>&1
-check "-Fk then -T: -T replaces it" test -f "$WORK/kt/x000"
+check "-Fk then -T: -T wins" test -f "$WORK/kt/x000"
+"$T" -o "$WORK/tt" -T 'x%N' -Ft -r "$G" >/dev/null 2>&1
+check "-T with -Ft: the time prefix still applies" test -f "$WORK/tt/1510959430Tx000"
 
 # -X, -S enable_report=NO, -FX
 (cd "$WORK" && "$T" -o "$WORK/x" -X my.xml -r "$G" >/dev/null 2>&1)
