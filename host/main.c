@@ -122,7 +122,7 @@ static void usage_more(FILE *out)
           "  %%c connection counter if > 0; %%C 'c' if counter > 0; %%# counter always\n"
           "  %%N flow number %% 1000; %%K (/1000) %% 1000; %%M (/1e6) %% 1000; %%G (/1e9) %% 1000\n"
           "  %%S session id (shared by both directions); %%%% a '%%'\n"
-          "  '/' makes subdirectories; -T ignores -Fk/-Fm/-Fg given before it.\n\n"
+          "  '/' makes subdirectories; -T ignores -Fk/-Fm/-Fg (not -Ft/-FT).\n\n"
           "Limits:\n"
           "   file descriptors for flow files: %ld\n\n",
           Tf_output_fd_budget());
