@@ -549,7 +549,7 @@ static tf_err run(int help_level)
   const char *report_path = NULL;
   tf_err e, input_err = TF_OK;
   int first = 0;
-  struct tf_run_stats st;
+  struct tf_run_stats st = {0};
 
   Tf_settings_load_dir(SYSCONFDIR "/tcpflow/scanners.d");
   add_plugin_path_dirs();
@@ -693,6 +693,7 @@ static tf_err run(int help_level)
   if (Tf_source_stop_requested())
     Tf_log_debug(1, "terminating orderly");
   Tf_demux_stats(&st);
+  Tf_source_stats(&st);
   Tf_demux_close_all();
   if (Tf_report_is_open()) {
     Tf_report_summary_begin();

@@ -298,6 +298,15 @@ tf_err Tf_report_close(const struct tf_run_stats *st)
   leaf_u64("total_flows", st->total_flows);
   leaf_u64("flow_map_size", st->flow_map_size);
   leaf_u64("total_packets", st->total_packets);
+  /* Beyond 1.6.1: what could not be used, so a reader knows what is missing. */
+  start("frames");
+  attr_u64("read", st->frames_read);
+  attr_u64("not_ip", st->frames_not_ip);
+  attr_u64("not_tcp", st->frames_not_tcp);
+  attr_u64("malformed", st->frames_malformed);
+  attr_u64("unsupported_link", st->frames_unsupported_link);
+  attr_u64("fragments_dropped", st->fragments_dropped);
+  end();
   getrusage(RUSAGE_SELF, &ru);
   gettimeofday(&now, NULL);
   start("rusage");

@@ -18,6 +18,13 @@ struct tf_run_stats {
   uint64_t total_flows;
   uint64_t flow_map_size;
   uint64_t total_packets;
+  /* what the decoders saw (source.c) */
+  uint64_t frames_read;
+  uint64_t frames_not_ip;          /* ARP, beacons... */
+  uint64_t frames_malformed;       /* short or lying link, IP or TCP header */
+  uint64_t frames_not_tcp;         /* UDP, ICMP... */
+  uint64_t frames_unsupported_link;
+  uint64_t fragments_dropped;      /* incomplete, overlapping or oversized */
 };
 
 tf_err Tf_report_open(const char *path);

@@ -12,6 +12,7 @@
 #include "options.h"
 #include "packet.h"
 #include "pcapout.h"
+#include "report.h"
 #include "plugins.h"
 #include "source.h"
 
@@ -19,6 +20,7 @@ static volatile sig_atomic_t stop_requested;
 static pcap_t *volatile live_pcap; /* for pcap_breakloop from a signal */
 static struct tf_defrag *defrag;
 static int want_packets;
+static uint64_t n_read, n_not_ip, n_malformed, n_not_tcp, n_unsupported;
 
 void Tf_source_request_stop(void)
 {
@@ -37,6 +39,16 @@ tf_err Tf_source_init(void)
   defrag = Tf_defrag_new();
   want_packets = Tf_plugins_want_packets();
   return defrag ? TF_OK : TF_ERR_NOMEM;
+}
+
+void Tf_source_stats(struct tf_run_stats *st)
+{
+  st->frames_read = n_read;
+  st->frames_not_ip = n_not_ip;
+  st->frames_malformed = n_malformed;
+  st->frames_not_tcp = n_not_tcp;
+  st->frames_unsupported_link = n_unsupported;
+  st->fragments_dropped = defrag ? Tf_defrag_dropped(defrag) : 0;
 }
 
 void Tf_source_shutdown(void)
@@ -149,12 +161,19 @@ static void source_packet(struct tf_source *s, const struct pcap_pkthdr *h, cons
   pkt.frame = bytes;
   if (want_packets)
     Tf_plugins_packet(&pkt);
+  n_read++;
   switch (Tf_link_decode(s->dlt, bytes, h->caplen, &pkt.link)) {
   case TF_LINK_OK:
     break;
   case TF_LINK_UNSUPPORTED:
+    n_unsupported++;
     return; /* warned once when the source was opened */
+  case TF_LINK_NOT_IP:
+    n_not_ip++;
+    Tf_pcapout_unprocessed(&pkt);
+    return;
   default:
+    n_malformed++;
     Tf_pcapout_unprocessed(&pkt);
     return;
   }
@@ -164,7 +183,12 @@ static void source_packet(struct tf_source *s, const struct pcap_pkthdr *h, cons
     break;
   case TF_IP_FRAGMENT_HELD:
     break;
+  case TF_IP_NOT_TCP:
+    n_not_tcp++;
+    Tf_pcapout_unprocessed(&pkt);
+    break;
   default:
+    n_malformed++;
     Tf_pcapout_unprocessed(&pkt);
     break;
   }

@@ -31,6 +31,10 @@ void Tf_source_close(struct tf_source *s);
 void Tf_source_request_stop(void);
 int Tf_source_stop_requested(void);
 
+/* Frame counters for the report. */
+struct tf_run_stats;
+void Tf_source_stats(struct tf_run_stats *st);
+
 tf_err Tf_source_init(void);
 void Tf_source_shutdown(void);
 

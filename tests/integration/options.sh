@@ -90,6 +90,11 @@ if command -v tcpdump >/dev/null; then
   check "-w holds the UDP packets" test "$(tcpdump -nn -r "$WORK/unproc.pcap" udp 2>/dev/null | wc -l)" -gt 0
 fi
 
+check "the report counts the frames that were not TCP" \
+  grep -q "<frames read='956' not_ip='0' not_tcp='28' malformed='0'" "$WORK/w/report.xml"
+"$T" -o "$WORK/mal" -r "$C/td_tcp_header_heapoverflow.pcap" >/dev/null 2>&1
+check "the report counts malformed frames" grep -q "malformed='1'" "$WORK/mal/report.xml"
+
 # -l, -r -, -R
 "$T" -o "$WORK/l" -l "$G" "$C/tf_test2-vlan.pcap" >/dev/null 2>&1
 check "-l: every argument is a file" test "$(files "$WORK/l")" = 4
