@@ -4,7 +4,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "../http/fake_host.h"
+#include "fake_host.h"
 
 const struct tfs_scanner *tcpflow_scanner_describe(void);
 
@@ -51,7 +51,7 @@ static void cg_stop(struct cg_run *r)
 
 static void cg_flow(struct cg_run *r, const void *data, size_t len, size_t step)
 {
-  struct tfs_flow_info f = Fake_host_flow(r->ctx, 1, 1, "flow");
+  struct tfs_flow_info f = Fake_host_flow(r->ctx, 1, 1, "flow", len);
   ck_assert_int_eq(Fake_host_replay(r->sc, r->state, &f, data, len, step), TFS_OK);
 }
 

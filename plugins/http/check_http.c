@@ -1,5 +1,5 @@
 /* Unit tests of the http scanner, driven through its descriptor with the
- * fake host (fake_host.c). */
+ * fake host (plugins/testing/fake_host.c). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +40,7 @@ static void ch_stop(struct ch_run *r)
 static void ch_flow(struct ch_run *r, uint64_t session, const char *name, const void *data,
                     size_t len, size_t step)
 {
-  struct tfs_flow_info f = Fake_host_flow(r->ctx, r->next_id++, session, name);
+  struct tfs_flow_info f = Fake_host_flow(r->ctx, r->next_id++, session, name, len);
   ck_assert_int_eq(Fake_host_replay(r->sc, r->state, &f, data, len, step), TFS_OK);
 }
 
@@ -135,7 +135,8 @@ START_TEST(content_length)
   ch_body_is(&r, "resp-HTTPBODY-001.txt", "first body\r\n", 12);
   /* Same layout as 1.6.1: body offset after the header block. */
   ch_xml_has(&r, "<byte_runs><byte_run file_offset='65'><fileobject><filename>");
-  ch_xml_has(&r, "resp-HTTPBODY-001.txt</><filesize>12</></></></>");
+  ch_xml_has(&r, "resp-HTTPBODY-001.txt</filename><filesize>12</filesize></fileobject>"
+             "</byte_run></byte_runs>");
   ch_xml_has(&r, "kind='response' number='1' offset='0' status='200'");
   ch_xml_has(&r, "md5='");
   ch_xml_has(&r, "end='complete'");
@@ -302,9 +303,13 @@ struct ch_piece {
 
 static void ch_gappy(struct ch_run *r, const char *name, const struct ch_piece *pc, size_t n)
 {
-  struct tfs_flow_info f = Fake_host_flow(r->ctx, r->next_id++, 1, name);
+  struct tfs_flow_info f;
   uint64_t off = 0;
   size_t i;
+  for (i = 0; i < n; i++)
+    off += pc[i].len;
+  f = Fake_host_flow(r->ctx, r->next_id++, 1, name, off);
+  off = 0;
   for (i = 0; i < n; i++) {
     ck_assert_int_eq(r->sc->flow_data(r->state, &f, off, pc[i].p, pc[i].len), TFS_OK);
     off += pc[i].len;

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fake_host.h"
 
@@ -20,27 +19,20 @@ const struct tfs_scanner *tcpflow_scanner_describe(void);
 static const struct tfs_scanner *sc;
 static tfs_ctx *ctx;
 static void *state;
-static char outdir[] = "/tmp/check_wifi.XXXXXX";
 
 static void setup(void)
 {
   sc = tcpflow_scanner_describe();
   ctx = Fake_host_new(sc);
-  ck_assert_ptr_nonnull(mkdtemp(outdir));
-  Fake_host_set(ctx, "tcpflow.outdir", outdir);
   state = NULL;
 }
 
+/* Fake_host_free removes the host's directory, the summary with it. */
 static void teardown(void)
 {
-  char path[128];
   if (state)
     sc->fini(state);
   Fake_host_free(ctx);
-  snprintf(path, sizeof(path), "%s/wifi-summary.txt", outdir);
-  unlink(path);
-  rmdir(outdir);
-  memcpy(outdir + strlen(outdir) - 6, "XXXXXX", 6);
 }
 
 static void start(void)
@@ -90,7 +82,7 @@ static char *read_summary(void)
   char path[128];
   FILE *fp;
   size_t n;
-  snprintf(path, sizeof(path), "%s/wifi-summary.txt", outdir);
+  snprintf(path, sizeof(path), "%s/wifi-summary.txt", Fake_host_dir(ctx));
   fp = fopen(path, "r");
   ck_assert_msg(fp != NULL, "no %s", path);
   n = fread(text, 1, sizeof(text) - 1, fp);
@@ -342,8 +334,6 @@ int main(void)
 {
   Suite *s = suite_create("wifi");
   TCase *t = tcase_create("scanner");
-  SRunner *sr;
-  int failed;
   tcase_add_checked_fixture(t, setup, teardown);
   tcase_add_test(t, descriptor);
   tcase_add_test(t, real_radiotap_frames);
@@ -354,9 +344,5 @@ int main(void)
   tcase_add_test(t, bad_setting);
   tcase_add_test(t, unwritable_outdir);
   suite_add_tcase(s, t);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return Fake_host_run_suite(s);
 }

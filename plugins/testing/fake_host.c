@@ -16,11 +16,19 @@
 #include <unistd.h>
 
 #define FAKE_SETTINGS 32
-#define FAKE_PATHS 64
+#define FAKE_DEPTH 32
 
 struct fake_text {
   char *buf;
   size_t len, cap;
+};
+
+/* One flow handed out by Fake_host_flow: its path and its scanner_state
+ * slot, both valid until Fake_host_free. */
+struct fake_flow {
+  struct fake_flow *next;
+  char *path;
+  void *slot;
 };
 
 struct tfs_ctx {
@@ -28,12 +36,11 @@ struct tfs_ctx {
   char dir[64];
   char *set_name[FAKE_SETTINGS];
   char *set_value[FAKE_SETTINGS];
-  char *paths[FAKE_PATHS]; /* flow paths handed out, valid until free */
-  int npaths;
+  struct fake_flow *flows;
   struct fake_text xml, log;
-  int in_tag;   /* the last start tag still takes attributes */
-  int empty[32]; /* per open element: nothing inside yet */
+  char *stack[FAKE_DEPTH]; /* names of the open elements */
   int depth;
+  int in_tag; /* the last start tag still takes attributes */
   int bad_suffixes;
 };
 
@@ -65,9 +72,9 @@ static void fake_put(struct fake_text *t, const char *s)
 
 static void fake_log(tfs_ctx *ctx, int level, const char *fmt, ...)
 {
-  char line[2048];
+  char line[4096];
   va_list ap;
-  snprintf(line, sizeof(line), "%c: ", "EWID"[level >= 0 && level <= 3 ? level : 0]);
+  snprintf(line, sizeof(line), "%c: ", level >= 0 && level <= 3 ? "EWID"[level] : '?');
   va_start(ap, fmt);
   vsnprintf(line + 3, sizeof(line) - 3, fmt, ap);
   va_end(ap);
@@ -141,18 +148,16 @@ static void fake_end_tag(tfs_ctx *ctx)
   if (ctx->in_tag)
     fake_put(&ctx->xml, ">");
   ctx->in_tag = 0;
-  if (ctx->depth)
-    ctx->empty[ctx->depth - 1] = 0;
 }
 
 static int fake_xml_start(tfs_ctx *ctx, const char *element)
 {
-  if (ctx->depth == (int)(sizeof(ctx->empty) / sizeof(ctx->empty[0])))
+  if (ctx->depth == FAKE_DEPTH)
     return TFS_ERROR;
   fake_end_tag(ctx);
   fake_put(&ctx->xml, "<");
   fake_put(&ctx->xml, element);
-  ctx->empty[ctx->depth++] = 1;
+  ctx->stack[ctx->depth++] = fake_must(strdup(element));
   ctx->in_tag = 1;
   return TFS_OK;
 }
@@ -178,20 +183,22 @@ static int fake_xml_text(tfs_ctx *ctx, const char *text)
   return TFS_OK;
 }
 
-/* The recorder does not keep element names, so a closing tag is written
- * as </> unless the element was empty. */
+/* An element with nothing inside is written <a/>, otherwise <a>...</a>. */
 static int fake_xml_end(tfs_ctx *ctx)
 {
+  char *name;
   if (!ctx->depth)
     return TFS_ERROR;
-  if (ctx->empty[ctx->depth - 1])
-    fake_put(&ctx->xml, ctx->in_tag ? "/>" : "</>");
-  else
-    fake_put(&ctx->xml, "</>");
-  ctx->in_tag = 0;
-  ctx->depth--;
-  if (ctx->depth)
-    ctx->empty[ctx->depth - 1] = 0;
+  name = ctx->stack[--ctx->depth];
+  if (ctx->in_tag) {
+    fake_put(&ctx->xml, "/>");
+    ctx->in_tag = 0;
+  } else {
+    fake_put(&ctx->xml, "</");
+    fake_put(&ctx->xml, name);
+    fake_put(&ctx->xml, ">");
+  }
+  free(name);
   return TFS_OK;
 }
 
@@ -219,7 +226,17 @@ tfs_ctx *Fake_host_new(const struct tfs_scanner *scanner)
 
 static int fake_rm(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
+  (void)st;
+  (void)type;
+  (void)ftw;
   return remove(path);
+}
+
+static void fake_forget_stack(tfs_ctx *ctx)
+{
+  while (ctx->depth)
+    free(ctx->stack[--ctx->depth]);
+  ctx->in_tag = 0;
 }
 
 void Fake_host_free(tfs_ctx *ctx)
@@ -230,8 +247,13 @@ void Fake_host_free(tfs_ctx *ctx)
     free(ctx->set_name[i]);
     free(ctx->set_value[i]);
   }
-  for (i = 0; i < ctx->npaths; i++)
-    free(ctx->paths[i]);
+  while (ctx->flows) {
+    struct fake_flow *next = ctx->flows->next;
+    free(ctx->flows->path);
+    free(ctx->flows);
+    ctx->flows = next;
+  }
+  fake_forget_stack(ctx);
   free(ctx->xml.buf);
   free(ctx->log.buf);
   free(ctx);
@@ -245,13 +267,19 @@ const char *Fake_host_dir(const tfs_ctx *ctx)
 void Fake_host_set(tfs_ctx *ctx, const char *name, const char *value)
 {
   int i, slot = -1;
-  for (i = 0; i < FAKE_SETTINGS && slot < 0; i++)
-    if (!ctx->set_name[i] || !strcmp(ctx->set_name[i], name))
+  for (i = 0; i < FAKE_SETTINGS; i++) {
+    if (ctx->set_name[i] && !strcmp(ctx->set_name[i], name)) {
+      free(ctx->set_name[i]);
+      free(ctx->set_value[i]);
+      ctx->set_name[i] = ctx->set_value[i] = NULL;
+    }
+    if (!ctx->set_name[i] && slot < 0)
       slot = i;
+  }
+  if (!value)
+    return;
   if (slot < 0)
     abort();
-  free(ctx->set_name[slot]);
-  free(ctx->set_value[slot]);
   ctx->set_name[slot] = fake_must(strdup(name));
   ctx->set_value[slot] = fake_must(strdup(value));
 }
@@ -270,7 +298,7 @@ void Fake_host_clear(tfs_ctx *ctx)
 {
   ctx->xml.len = ctx->log.len = 0;
   ctx->xml.buf[0] = ctx->log.buf[0] = '\0';
-  ctx->depth = ctx->in_tag = 0;
+  fake_forget_stack(ctx);
 }
 
 int Fake_host_bad_suffixes(const tfs_ctx *ctx)
@@ -279,23 +307,34 @@ int Fake_host_bad_suffixes(const tfs_ctx *ctx)
 }
 
 struct tfs_flow_info Fake_host_flow(tfs_ctx *ctx, uint64_t flow_id, uint64_t session_id,
-                                    const char *name)
+                                    const char *name, uint64_t length)
 {
   struct tfs_flow_info f;
+  struct fake_flow *ff = fake_must(calloc(1, sizeof(*ff)));
+  if (name && asprintf(&ff->path, "%s/%s", ctx->dir, name) < 0)
+    abort();
+  ff->next = ctx->flows;
+  ctx->flows = ff;
   memset(&f, 0, sizeof(f));
   f.struct_size = sizeof(f);
   f.flow_id = flow_id;
   f.session_id = session_id;
   f.family = 4;
   f.vlan = -1;
-  if (name) {
-    if (ctx->npaths == FAKE_PATHS)
-      abort();
-    if (asprintf(&ctx->paths[ctx->npaths], "%s/%s", ctx->dir, name) < 0)
-      abort();
-    f.path = ctx->paths[ctx->npaths++];
-  }
+  f.length = length;
+  f.path = ff->path;
+  f.scanner_state = &ff->slot;
   return f;
+}
+
+int Fake_host_live_states(const tfs_ctx *ctx)
+{
+  const struct fake_flow *ff;
+  int n = 0;
+  for (ff = ctx->flows; ff; ff = ff->next)
+    if (ff->slot)
+      n++;
+  return n;
 }
 
 char *Fake_host_slurp(const tfs_ctx *ctx, const char *name, size_t *len)
