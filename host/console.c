@@ -1,32 +1,102 @@
 /*
- * Console modes: every packet's payload printed as it arrives, in the
- * formats of tcpflow 1.6.1 (checked byte for byte against it).
+ * Console modes (-c, -C, -D, -B, -s, -0, -g, -J, -L): every packet's
+ * payload printed as it arrives, without reassembly, in the formats of
+ * tcpflow 1.6.1 (checked byte for byte against /usr/bin/tcpflow 1.6.1).
+ *
+ * One packet is printed as: colour (-g), header "name: " (-c; not with
+ * -J; followed by a newline with -D), the body (-D hex dump, else -J JSON,
+ * else the text), colour reset, then a newline unless -0.  This order and
+ * the precedence of -D over -J are what 1.6.1 does.
+ *
+ * Kept differences from 1.6.1: -g paints flows whose direction is unknown
+ * green (the 1.6.1 manual says so, its code never did); -J takes the
+ * addresses from the flow key (1.6.1 re-parsed the flow name and printed
+ * garbage with -o and for IPv6); -s strips even with -B (1.6.1 let -B win).
  */
 #include "config.h"
 
 #include <arpa/inet.h>
-#include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <semaphore.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "console.h"
 #include "log.h"
 #include "options.h"
 
-#define HEX_PER_LINE 32
+#define CON_HEX_PER_LINE 32
+#define CON_COLOUR_RESET "\033[0m"
 
-static sem_t *con_sem;
+static sem_t *con_sem;   /* -L: held around each packet's bytes */
+static int con_failed;   /* stdout went bad: stop writing, report at the end */
+static int con_errno;    /* why, when known */
+
+/* Output goes through a small buffer so a packet costs a few fwrite calls
+ * rather than one stdio call per byte. */
+static char con_buf[8192];
+static size_t con_used;
+
+static void con_fail(void)
+{
+  if (!con_failed)
+    con_errno = errno;
+  con_failed = 1;
+}
+
+static void con_flush(void)
+{
+  if (con_used > 0 && fwrite(con_buf, 1, con_used, stdout) != con_used)
+    con_fail();
+  con_used = 0;
+}
+
+static void con_put(const char *s, size_t n)
+{
+  while (n > 0) {
+    size_t room = sizeof(con_buf) - con_used;
+    size_t take = n < room ? n : room;
+    memcpy(con_buf + con_used, s, take);
+    con_used += take;
+    s += take;
+    n -= take;
+    if (con_used == sizeof(con_buf))
+      con_flush();
+  }
+}
+
+static void con_puts(const char *s)
+{
+  con_put(s, strlen(s));
+}
+
+static void con_putc(char c)
+{
+  if (con_used == sizeof(con_buf))
+    con_flush();
+  con_buf[con_used++] = c;
+}
+
+/* isprint() of the C locale, whatever locale the process runs in: 1.6.1
+ * never called setlocale, so that is what it tested. */
+static int con_printable(uint8_t c)
+{
+  return c >= 0x20 && c <= 0x7e;
+}
 
 tf_err Tf_console_init(void)
 {
+  con_failed = 0;
+  con_errno = 0;
+  con_used = 0;
   if (!tf_opt.semlock)
     return TF_OK;
   con_sem = sem_open(tf_opt.semlock, O_CREAT, 0644, 1);
   if (con_sem == SEM_FAILED) {
     con_sem = NULL;
-    Tf_log_error("-L %s: cannot open the semaphore", tf_opt.semlock);
+    Tf_log_error("-L %s: cannot open the semaphore: %s", tf_opt.semlock, strerror(errno));
     return TF_ERR_USAGE;
   }
   return TF_OK;
@@ -35,113 +105,155 @@ tf_err Tf_console_init(void)
 void Tf_console_shutdown(void)
 {
   if (con_sem)
-    sem_close(con_sem);
+    (void)sem_close(con_sem); /* never unlinked: other tcpflows may share it */
   con_sem = NULL;
+  if (tf_opt.console == TF_CONSOLE_OFF)
+    return;
   if (fflush(stdout) != 0 || ferror(stdout))
-    Tf_log_error("cannot write to standard output");
+    con_fail();
+  if (con_failed)
+    Tf_log_error("cannot write the console output to standard output: %s",
+                 con_errno ? strerror(con_errno) : "write error");
 }
 
-/* Console output strips unless -B; -s strips always. */
-static int con_strip(void)
-{
-  return tf_opt.strip_nonprint || !tf_opt.console_binary;
-}
-
+/* Text: non-printable bytes other than \n and \r become '.' (1.6.1 kept
+ * those two so line structure survives), unless -B without -s. */
 static void con_text(const uint8_t *p, size_t len)
 {
-  if (!con_strip()) {
-    fwrite(p, 1, len, stdout);
+  if (tf_opt.console_binary && !tf_opt.strip_nonprint) {
+    con_put((const char *)p, len);
     return;
   }
-  for (size_t i = 0; i < len; i++)
-    putchar(isprint(p[i]) || p[i] == '\n' || p[i] == '\r' ? p[i] : '.');
+  for (size_t i = 0; i < len; i++) {
+    uint8_t c = p[i];
+    con_putc(con_printable(c) || c == '\n' || c == '\r' ? (char)c : '.');
+  }
 }
 
-/* Lines of up to 32 bytes: offset, bytes in pairs, then the characters.
- * The hex column is padded to the widest line of this packet. */
+/* Lines of up to 32 bytes: "%04x: ", the bytes in pairs ("4865 6c6c 6f"),
+ * spaces up to the width of the widest line of this packet, one space, the
+ * characters ('.' for non-printables).  1.6.1's offset is at least four hex
+ * digits and grows beyond 0xffff. */
 static void con_hex(const uint8_t *p, size_t len)
 {
-  size_t widest = 0;
-  for (size_t line = 0; line < len; line += HEX_PER_LINE) {
-    size_t n = len - line < HEX_PER_LINE ? len - line : HEX_PER_LINE;
-    size_t w = n * 2 + n / 2;
-    if (w > widest)
-      widest = w;
-  }
-  for (size_t line = 0; line < len; line += HEX_PER_LINE) {
-    size_t n = len - line < HEX_PER_LINE ? len - line : HEX_PER_LINE, w = 0;
-    printf("%04zx: ", line);
+  static const char digits[] = "0123456789abcdef";
+  size_t first = len < CON_HEX_PER_LINE ? len : CON_HEX_PER_LINE;
+  /* the first line is the widest: every other one is the same or shorter */
+  size_t widest = first * 2 + first / 2;
+  for (size_t line = 0; line < len; line += CON_HEX_PER_LINE) {
+    size_t n = len - line < CON_HEX_PER_LINE ? len - line : CON_HEX_PER_LINE;
+    char out[32];
+    size_t w = 0;
+    int k = snprintf(out, sizeof(out), "%04zx: ", line);
+    con_put(out, (size_t)k);
     for (size_t i = 0; i < n; i++) {
-      printf("%02x", p[line + i]);
+      con_putc(digits[p[line + i] >> 4]);
+      con_putc(digits[p[line + i] & 15]);
       w += 2;
       if (i & 1) {
-        putchar(' ');
+        con_putc(' ');
         w++;
       }
     }
     for (; w < widest; w++)
-      putchar(' ');
-    putchar(' ');
+      con_putc(' ');
+    con_putc(' ');
     for (size_t i = 0; i < n; i++)
-      putchar(isprint(p[line + i]) ? p[line + i] : '.');
-    putchar('\n');
+      con_putc(con_printable(p[line + i]) ? (char)p[line + i] : '.');
+    con_putc('\n');
   }
 }
 
-/* JSON from the flow key (1.6.1 re-parsed the name: wrong with -o, IPv6). */
+/* {"src_host":"10.0.0.1","src_port":40000,"dst_host":"10.0.0.2",
+ * "dst_port":80,"payload": [72,105]} with 1.6.1's spacing; no newline of
+ * its own (the packet newline ends the line, and -0 drops it). */
 static void con_json(const struct tf_flow *f, const uint8_t *p, size_t len)
 {
-  char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+  char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], out[INET6_ADDRSTRLEN * 2 + 96];
   int af = f->key.family == 4 ? AF_INET : AF_INET6;
-  inet_ntop(af, f->key.src, src, sizeof(src));
-  inet_ntop(af, f->key.dst, dst, sizeof(dst));
-  printf("{\"src_host\":\"%s\",\"src_port\":%u,\"dst_host\":\"%s\",\"dst_port\":%u,\"payload\": [",
-         src, f->key.sport, dst, f->key.dport);
-  for (size_t i = 0; i < len; i++)
-    printf(i ? ",%u" : "%u", p[i]);
-  printf("]}\n");
+  int n;
+  if (!inet_ntop(af, f->key.src, src, sizeof(src)))
+    strcpy(src, "?");
+  if (!inet_ntop(af, f->key.dst, dst, sizeof(dst)))
+    strcpy(dst, "?");
+  n = snprintf(out, sizeof(out),
+               "{\"src_host\":\"%s\",\"src_port\":%u,\"dst_host\":\"%s\",\"dst_port\":%u,"
+               "\"payload\": [",
+               src, (unsigned)f->key.sport, dst, (unsigned)f->key.dport);
+  con_put(out, n > 0 && (size_t)n < sizeof(out) ? (size_t)n : 0);
+  for (size_t i = 0; i < len; i++) {
+    n = snprintf(out, sizeof(out), i ? ",%u" : "%u", (unsigned)p[i]);
+    con_put(out, (size_t)n);
+  }
+  con_puts("]}");
 }
 
 static const char *con_colour(const struct tf_flow *f)
 {
   switch (f->role) {
   case TF_ROLE_CLIENT:
-    return "\033[0;34m"; /* blue: client to server */
+    return "\033[0;34m"; /* blue: client to server (SYN without ACK seen) */
   case TF_ROLE_SERVER:
-    return "\033[0;31m"; /* red: server to client */
+    return "\033[0;31m"; /* red: server to client (SYN/ACK seen) */
   default:
-    return "\033[0;32m"; /* green: undecided (1.6.1 never used it) */
+    return "\033[0;32m"; /* green: undecided, no SYN seen */
   }
+}
+
+/* Returns whether the -L semaphore is now held. */
+static int con_lock(void)
+{
+  if (!con_sem)
+    return 0;
+  while (sem_wait(con_sem) != 0) {
+    if (errno != EINTR) {
+      /* printing unlocked beats losing the output */
+      Tf_log_warn("-L %s: cannot take the semaphore: %s", tf_opt.semlock, strerror(errno));
+      return 0;
+    }
+  }
+  return 1;
 }
 
 void Tf_console_print(struct tf_flow *f, const char *name, const uint8_t *data, size_t len)
 {
+  /* -b counts printed bytes per flow: print only what is below the limit */
   uint64_t room = f->console_bytes < tf_opt.max_bytes ? tf_opt.max_bytes - f->console_bytes : 0;
-  if (len > room)
+  if ((uint64_t)len > room)
     len = (size_t)room;
   if (len == 0)
-    return; /* past -b */
+    return;
   f->console_bytes += len;
-  if (con_sem)
-    sem_wait(con_sem);
-  if (tf_opt.console_json) {
-    con_json(f, data, len);
-  } else {
-    if (tf_opt.console_color)
-      fputs(con_colour(f), stdout);
-    if (tf_opt.console == TF_CONSOLE_WITH_HEADER)
-      printf(tf_opt.console_hex ? "%s: \n" : "%s: ", name);
-    if (tf_opt.console_hex)
-      con_hex(data, len);
-    else
-      con_text(data, len);
-    if (tf_opt.console_color)
-      fputs("\033[0m", stdout);
-    if (!tf_opt.console_no_newline)
-      putchar('\n');
+  if (!con_failed && ferror(stdout)) {
+    errno = 0; /* the failed write was earlier: its errno is lost */
+    con_fail();
   }
-  if (con_sem) {
-    fflush(stdout);
-    sem_post(con_sem);
+  if (con_failed)
+    return; /* stdout is gone (EPIPE...): said once at shutdown */
+
+  /* The lock covers the whole packet: taken before the first byte can
+   * reach stdout, released once the bytes are out of stdio's buffer. */
+  int locked = con_lock();
+  if (tf_opt.console_color)
+    con_puts(con_colour(f));
+  if (tf_opt.console == TF_CONSOLE_WITH_HEADER && !tf_opt.console_json) {
+    con_puts(name ? name : "");
+    con_puts(tf_opt.console_hex ? ": \n" : ": ");
+  }
+  if (tf_opt.console_hex)
+    con_hex(data, len);
+  else if (tf_opt.console_json)
+    con_json(f, data, len);
+  else
+    con_text(data, len);
+  if (tf_opt.console_color)
+    con_puts(CON_COLOUR_RESET);
+  if (!tf_opt.console_no_newline)
+    con_putc('\n');
+  con_flush();
+  if (locked) {
+    if (fflush(stdout) != 0)
+      con_fail();
+    (void)sem_post(con_sem);
   }
 }

@@ -1,13 +1,24 @@
 /*
- * -w and -K through libpcap's savefile writer.  -K keeps a small LRU cache
- * of open writers so any number of flows works; a flow's file is created
- * (truncated) the first time in a run and appended to after that.
+ * -w and -K through libpcap's savefile writer (never a hand-made header).
+ *
+ * Fixed from 1.6.1: files carry the real link type of their frames (1.6.1
+ * wrote 6 for Ethernet in -K files and copied the first input's header
+ * into the -w file, aborting on pcapng input and on an unwritable path);
+ * -K keeps at most PCO_CACHE writers open (1.6.1 kept one FILE per flow
+ * until exit and ran out of descriptors); a reused 4-tuple gets a file of
+ * its own, named with the connection counter like flow files.
+ *
+ * A -K flow's file is created (exclusively, counter probed) the first time
+ * in a run, and reopened in append mode after its writer was evicted.
+ * A pcap file has a single link type, so frames of another link type
+ * (several -r files) are skipped with one warning.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,37 +27,53 @@
 #include "output.h"
 #include "pcapout.h"
 
-#define KPCAP_CACHE 64
-#define SNAPLEN 262144
+#define PCO_CACHE 64         /* -K writers open at once */
+#define PCO_SNAPLEN 262144   /* libpcap's largest; records are never cut to it */
+#define PCO_MAX_COUNTER 1000000
+
+/* f->kpcap_started: 0 before the first frame of this run, PCO_FAILED once
+ * the file could not be written (no retry, no message per packet), else
+ * the file's link type + 1 (so DLT_NULL, 0, still reads as started); the
+ * link type outlives the writer so a reopen after eviction can check it. */
+#define PCO_FAILED (-1)
 
 struct tf_kpcap {
-  struct tf_flow *flow;
+  pcap_dumper_t *d;
   pcap_t *dead;
-  pcap_dumper_t *dumper;
-  struct tf_kpcap *prev, *next; /* LRU, most recent first */
+  struct tf_flow *f;
+  int dlt;
+  int failed;                      /* write error already reported */
+  struct tf_kpcap *prev, *next;    /* LRU, most recent first */
 };
 
-static const char *unproc_path;
-static pcap_t *unproc_dead;
-static pcap_dumper_t *unproc;
-static int unproc_dlt = -1;
-static int unproc_warned;
+/* -w */
+static const char *pco_unproc_path; /* tf_opt's string: lives for the run */
+static pcap_t *pco_unproc_dead;
+static pcap_dumper_t *pco_unproc;
+static int pco_unproc_dlt = -1;     /* -1 until the first frame */
+static int pco_unproc_failed;
+static int pco_unproc_warned;
 
-static struct tf_kpcap *lru_head, *lru_tail;
-static int kcount;
+/* -K */
+static struct tf_kpcap *pco_head, *pco_tail;
+static int pco_count;
+static int pco_dlt_warned;
 
-tf_err Tf_pcapout_unprocessed_open(const char *path)
+static const char *pco_dlt_name(int dlt)
 {
-  unproc_path = path;
-  return TF_OK;
+  const char *n = pcap_datalink_val_to_name(dlt);
+  return n ? n : "unknown";
 }
 
+/* A writer for path with link type dlt; logs and returns NULL on failure. */
 static pcap_dumper_t *pco_open(int dlt, const char *path, int append, pcap_t **dead)
 {
   pcap_dumper_t *d;
-  *dead = pcap_open_dead_with_tstamp_precision(dlt, SNAPLEN, PCAP_TSTAMP_PRECISION_MICRO);
-  if (!*dead)
+  *dead = pcap_open_dead_with_tstamp_precision(dlt, PCO_SNAPLEN, PCAP_TSTAMP_PRECISION_MICRO);
+  if (!*dead) {
+    Tf_log_error("cannot write %s: no pcap writer for link type %d", path, dlt);
     return NULL;
+  }
   d = append ? pcap_dump_open_append(*dead, path) : pcap_dump_open(*dead, path);
   if (!d) {
     Tf_log_error("cannot write %s: %s", path, pcap_geterr(*dead));
@@ -56,78 +83,123 @@ static pcap_dumper_t *pco_open(int dlt, const char *path, int append, pcap_t **d
   return d;
 }
 
-static void pco_record(pcap_dumper_t *d, const struct tf_packet *pkt)
+/* One record; 0 or -1 when the file has a write error (stdio keeps it). */
+static int pco_record(pcap_dumper_t *d, const struct tf_packet *pkt)
 {
   struct pcap_pkthdr h;
+  memset(&h, 0, sizeof(h));
   h.ts = pkt->ts;
-  h.caplen = pkt->caplen;
-  h.len = pkt->wirelen;
+  /* readers refuse records longer than the snaplen of the file */
+  h.caplen = pkt->caplen < PCO_SNAPLEN ? pkt->caplen : PCO_SNAPLEN;
+  h.len = pkt->wirelen >= h.caplen ? pkt->wirelen : h.caplen;
   pcap_dump((u_char *)d, &h, pkt->frame);
+  return ferror(pcap_dump_file(d)) ? -1 : 0;
+}
+
+/* Flush and close; returns -1 when buffered bytes could not be written. */
+static int pco_close(pcap_dumper_t *d, pcap_t *dead)
+{
+  int bad = pcap_dump_flush(d) != 0 || ferror(pcap_dump_file(d));
+  int err = errno; /* for the caller's message: closing may change it */
+  pcap_dump_close(d);
+  pcap_close(dead);
+  errno = err;
+  return bad ? -1 : 0;
+}
+
+tf_err Tf_pcapout_unprocessed_open(const char *path)
+{
+  /* Created now, so an unwritable path is an error before any packet is
+   * read (1.6.1 aborted); the header is written with the first frame. */
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    Tf_log_error("cannot create %s: %s", path, strerror(errno));
+    return TF_ERR_OUTPUT;
+  }
+  close(fd);
+  pco_unproc_path = path;
+  pco_unproc_dlt = -1;
+  pco_unproc_failed = 0;
+  pco_unproc_warned = 0;
+  return TF_OK;
 }
 
 void Tf_pcapout_unprocessed(const struct tf_packet *pkt)
 {
-  if (!unproc_path)
+  if (!pco_unproc_path || pco_unproc_failed)
     return;
-  if (!unproc && unproc_dlt < 0) {
-    unproc_dlt = pkt->dlt;
-    unproc = pco_open(pkt->dlt, unproc_path, 0, &unproc_dead);
+  if (!pco_unproc) {
+    pco_unproc_dlt = pkt->dlt;
+    pco_unproc = pco_open(pkt->dlt, pco_unproc_path, 0, &pco_unproc_dead);
+    if (!pco_unproc) {
+      pco_unproc_failed = 1;
+      return;
+    }
   }
-  if (!unproc)
-    return;
-  if (pkt->dlt != unproc_dlt) {
-    /* A pcap file has one link type: frames of another cannot go in. */
-    if (!unproc_warned++)
-      Tf_log_warn("-w %s: holds link type %d; frames of link type %d are not written",
-                  unproc_path, unproc_dlt, pkt->dlt);
+  if (pkt->dlt != pco_unproc_dlt) {
+    if (!pco_unproc_warned++)
+      Tf_log_warn("-w %s: the file holds link type %s (%d); frames of link type %s (%d) "
+                  "cannot go in and are not written",
+                  pco_unproc_path, pco_dlt_name(pco_unproc_dlt), pco_unproc_dlt,
+                  pco_dlt_name(pkt->dlt), pkt->dlt);
     return;
   }
-  pco_record(unproc, pkt);
+  if (pco_record(pco_unproc, pkt) != 0) {
+    Tf_log_error("cannot write %s: %s", pco_unproc_path, strerror(errno));
+    pco_unproc_failed = 1;
+  }
 }
 
-static void lru_unlink(struct tf_kpcap *k)
+static void pco_unlink(struct tf_kpcap *k)
 {
   if (k->prev)
     k->prev->next = k->next;
   else
-    lru_head = k->next;
+    pco_head = k->next;
   if (k->next)
     k->next->prev = k->prev;
   else
-    lru_tail = k->prev;
+    pco_tail = k->prev;
   k->prev = k->next = NULL;
 }
 
-static void lru_front(struct tf_kpcap *k)
+static void pco_front(struct tf_kpcap *k)
 {
-  k->next = lru_head;
   k->prev = NULL;
-  if (lru_head)
-    lru_head->prev = k;
-  lru_head = k;
-  if (!lru_tail)
-    lru_tail = k;
+  k->next = pco_head;
+  if (pco_head)
+    pco_head->prev = k;
+  pco_head = k;
+  if (!pco_tail)
+    pco_tail = k;
 }
 
-static void kpcap_release(struct tf_kpcap *k)
+/* Close k's writer (on eviction, flow end or shutdown); -1 on write error. */
+static int pco_release(struct tf_kpcap *k)
 {
-  lru_unlink(k);
-  pcap_dump_close(k->dumper);
-  pcap_close(k->dead);
-  k->flow->kpcap = NULL;
+  struct tf_flow *f = k->f;
+  int bad = pco_close(k->d, k->dead);
+  pco_unlink(k);
+  pco_count--;
+  f->kpcap = NULL;
+  if (bad && !k->failed) {
+    Tf_log_error("cannot write %s: %s", f->path ? f->path : "a -K file", strerror(errno));
+    f->kpcap_started = PCO_FAILED;
+  }
   free(k);
-  kcount--;
+  return bad ? -1 : 0;
 }
 
-/* The first time: a new file named like a flow file, counter probed with
- * an exclusive create so earlier runs and connections are never lost. */
+/* The first time in this run: a new file named like a flow file, with the
+ * counter probed through an exclusive create, so neither an earlier run's
+ * file nor an earlier connection on the same 4-tuple is overwritten. */
 static tf_err pco_create(struct tf_flow *f)
 {
   char path[4200];
-  for (uint32_t counter = 0; counter < 1000000; counter++) {
-    int len = Tf_output_name(f, counter, path, sizeof(path) - 5);
+  for (uint32_t counter = 0; counter < PCO_MAX_COUNTER; counter++) {
+    int len = Tf_output_name(f, counter, path, sizeof(path) - 5); /* room for ".pcap" */
     int fd;
-    if (len < 0)
+    if (len < 0 || (size_t)len + 6 > sizeof(path))
       break;
     memcpy(path + len, ".pcap", 6);
     if (Tf_output_mkdirs(path) != TF_OK)
@@ -135,61 +207,104 @@ static tf_err pco_create(struct tf_flow *f)
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd >= 0) {
       close(fd);
+      char *copy = strdup(path);
+      if (!copy) {
+        Tf_log_error("out of memory for the name of %s", path);
+        return TF_ERR_NOMEM;
+      }
+      free(f->path);
+      f->path = copy;
       f->connection_count = counter;
-      f->path = strdup(path);
-      return f->path ? TF_OK : TF_ERR_NOMEM;
+      return TF_OK;
     }
     if (errno != EEXIST) {
       Tf_log_error("cannot create %s: %s", path, strerror(errno));
       return TF_ERR_OUTPUT;
     }
   }
-  Tf_log_error("cannot build a safe file name for a -K flow");
+  Tf_log_error("cannot build a free file name for the -K file of flow %llu",
+               (unsigned long long)f->flow_id);
   return TF_ERR_OUTPUT;
 }
 
 tf_err Tf_pcapout_flow(struct tf_flow *f, const struct tf_packet *pkt)
 {
   struct tf_kpcap *k = f->kpcap;
-  if (!k) {
-    tf_err e;
-    if (!f->kpcap_started && (e = pco_create(f)) != TF_OK)
-      return e;
-    if (kcount >= KPCAP_CACHE)
-      kpcap_release(lru_tail);
+  tf_err e = TF_OK;
+  if (f->kpcap_started == PCO_FAILED)
+    return TF_OK; /* reported once already */
+  if (f->kpcap_started > 0 && pkt->dlt != f->kpcap_started - 1) {
+    if (!pco_dlt_warned++)
+      Tf_log_warn("-K %s: the file holds link type %s (%d); frames of link type %s (%d) "
+                  "cannot go in and are not written",
+                  f->path, pco_dlt_name(f->kpcap_started - 1), f->kpcap_started - 1,
+                  pco_dlt_name(pkt->dlt), pkt->dlt);
+    return TF_OK;
+  }
+  if (k) {
+    pco_unlink(k);
+    pco_front(k);
+  } else {
+    if (!f->kpcap_started) {
+      if ((e = pco_create(f)) != TF_OK) {
+        f->kpcap_started = PCO_FAILED;
+        return e;
+      }
+    }
+    /* make room; an error of the evicted flow's file is an output error too */
+    if (pco_count >= PCO_CACHE && pco_tail && pco_release(pco_tail) != 0)
+      e = TF_ERR_OUTPUT;
     k = calloc(1, sizeof(*k));
-    if (!k)
+    if (!k) {
+      Tf_log_error("out of memory for the -K writer of %s", f->path);
       return TF_ERR_NOMEM;
-    k->dumper = pco_open(pkt->dlt, f->path, f->kpcap_started, &k->dead);
-    if (!k->dumper) {
+    }
+    k->d = pco_open(pkt->dlt, f->path, f->kpcap_started > 0, &k->dead);
+    if (!k->d) {
       free(k);
+      f->kpcap_started = PCO_FAILED;
       return TF_ERR_OUTPUT;
     }
-    k->flow = f;
+    k->f = f;
+    k->dlt = pkt->dlt;
     f->kpcap = k;
-    f->kpcap_started = 1;
-    kcount++;
-  } else {
-    lru_unlink(k);
+    f->kpcap_started = pkt->dlt + 1;
+    pco_count++;
+    pco_front(k);
   }
-  lru_front(k);
-  pco_record(k->dumper, pkt);
-  return TF_OK;
+  if (pco_record(k->d, pkt) != 0 && !k->failed) {
+    Tf_log_error("cannot write %s: %s", f->path, strerror(errno));
+    k->failed = 1;
+    f->kpcap_started = PCO_FAILED;
+    return TF_ERR_OUTPUT;
+  }
+  return e;
 }
 
 void Tf_pcapout_flow_close(struct tf_flow *f)
 {
   if (f->kpcap)
-    kpcap_release(f->kpcap);
+    (void)pco_release(f->kpcap); /* a write error is logged there */
 }
 
 void Tf_pcapout_shutdown(void)
 {
-  while (lru_head)
-    kpcap_release(lru_head);
-  if (unproc) {
-    pcap_dump_close(unproc);
-    pcap_close(unproc_dead);
-    unproc = NULL;
+  while (pco_head)
+    (void)pco_release(pco_head);
+  pco_dlt_warned = 0;
+  if (pco_unproc) {
+    if (pco_close(pco_unproc, pco_unproc_dead) != 0 && !pco_unproc_failed)
+      Tf_log_error("cannot write %s: %s", pco_unproc_path, strerror(errno));
+  } else if (pco_unproc_path && !pco_unproc_failed) {
+    /* Nothing was left unprocessed: still a valid, empty capture rather
+     * than the 0-byte probe (1.6.1 left a 24-byte header too).  With no
+     * frame, the link type says nothing; Ethernet is the common case. */
+    pcap_t *dead;
+    pcap_dumper_t *d = pco_open(DLT_EN10MB, pco_unproc_path, 0, &dead);
+    if (d && pco_close(d, dead) != 0)
+      Tf_log_error("cannot write %s: %s", pco_unproc_path, strerror(errno));
   }
+  pco_unproc = NULL;
+  pco_unproc_dead = NULL;
+  pco_unproc_path = NULL;
 }
