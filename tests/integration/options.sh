@@ -177,7 +177,9 @@ check "console mode writes no report.xml unless -X" test ! -e "$WORK/crep/report
 if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
   mkdir -p "$WORK/jail"
   chmod 0755 "$WORK" "$WORK/jail"
-  "$T" -z "$WORK/jail" -U nobody -o out -r "$G" >/dev/null 2>"$WORK/zerr"
+  # LeakSanitizer reads /proc at exit, which a chroot does not have.
+  ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+    "$T" -z "$WORK/jail" -U nobody -o out -r "$G" >/dev/null 2>"$WORK/zerr"
   check "-z -U: exit 0" test $? = 0
   check "-z: output inside the chroot directory" test -f "$WORK/jail/out/$SF"
   check "-U: flow files belong to the user" test "$(stat -c %U "$WORK/jail/out/$SF")" = nobody
