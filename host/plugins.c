@@ -64,7 +64,10 @@ static const struct tfs_setting *host_settings;
 static const struct tf_flow *current_flow; /* flow being closed, for output_open */
 static int ltdl_ready;
 static uint8_t replay_buf[REPLAY_CHUNK];
-static int stream_active; /* a started scanner streams (kept in step by update_stream) */
+/* Asked for every stored segment, so kept up to date (update_active)
+ * instead of looping over the modules each time. */
+static int data_active;   /* a started scanner wants flow bytes */
+static int stream_active; /* ... and takes them while the capture is read */
 
 /* ------------------------------------------------------------ host services */
 
@@ -588,7 +591,7 @@ void Tf_plugins_print_help(FILE *out)
 
 /* ------------------------------------------------------------ run */
 
-static void update_stream(void);
+static void update_active(void);
 
 tf_err Tf_plugins_start(void)
 {
@@ -603,7 +606,7 @@ tf_err Tf_plugins_start(void)
     m->started = 1;
     Tf_log_debug(2, "scanner %s started", m->name);
   }
-  update_stream();
+  update_active();
   return TF_OK;
 }
 
@@ -622,7 +625,7 @@ static int any_active(uint32_t flag)
 
 int Tf_plugins_want_data(void)
 {
-  return any_active(TFS_SCANNER_WANTS_DATA);
+  return data_active;
 }
 
 int Tf_plugins_want_packets(void)
@@ -638,8 +641,9 @@ int Tf_plugins_any_enabled(void)
   return 0;
 }
 
-static void update_stream(void)
+static void update_active(void)
 {
+  data_active = any_active(TFS_SCANNER_WANTS_DATA);
   stream_active = any_active(TFS_SCANNER_WANTS_DATA | TFS_SCANNER_STREAMS);
 }
 
@@ -648,7 +652,7 @@ static void fail(struct tfs_ctx *m, const char *event, const struct tf_flow *f)
   Tf_log_error("scanner '%s' failed in %s%s%s; it is disabled for the rest of the run",
                m->name, event, f && f->path ? " for " : "", f && f->path ? f->path : "");
   m->failed = 1;
-  update_stream();
+  update_active();
 }
 
 void Tf_plugins_packet(const struct tf_packet *pkt)
