@@ -13,7 +13,8 @@ typedef enum {
   TF_ERR_OUTPUT = -3,    /* output directory, disk full, write error: exit 3 */
   TF_ERR_NOMEM = -4,     /* out of memory: exit 3 */
   TF_ERR_PLUGIN = -5,    /* a scanner failed to load or start: exit 1 */
-  TF_ERR_INTERNAL = -6   /* a bug: exit 4 */
+  TF_ERR_INTERNAL = -6,  /* a bug: exit 4 */
+  TF_ERR_SCANNER = -7    /* a scanner failed or crashed during the run: exit 5 */
 } tf_err;
 
 /* Exit statuses documented in the manual page. */
@@ -22,6 +23,7 @@ typedef enum {
 #define TF_EXIT_INPUT 2
 #define TF_EXIT_OUTPUT 3
 #define TF_EXIT_INTERNAL 4
+#define TF_EXIT_SCANNER 5
 
 int Tf_err_exit_status(tf_err e);
 

@@ -58,6 +58,8 @@ int Tf_err_exit_status(tf_err e)
   case TF_ERR_OUTPUT:
   case TF_ERR_NOMEM:
     return TF_EXIT_OUTPUT;
+  case TF_ERR_SCANNER:
+    return TF_EXIT_SCANNER;
   default:
     return TF_EXIT_INTERNAL;
   }

@@ -711,6 +711,8 @@ static tf_err run(int help_level)
   Tf_source_shutdown();
   Tf_output_shutdown();
   Tf_flowtab_free();
+  if (e == TF_OK && input_err == TF_OK && Tf_plugins_failures() > 0)
+    return TF_ERR_SCANNER; /* the flows are complete, a scanner's results are not */
   return e != TF_OK ? e : input_err;
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../sdk/tcpflow/scanner.h"
+#include "guard.h"
 #include "log.h"
 #include "options.h"
 #include "output.h"
@@ -39,13 +40,22 @@ struct tfs_ctx {
   int enabled;
   int started;
   int failed;             /* disabled after an error during the run */
+  int crashed;            /* ... because it faulted (fini is not called) */
+  const char *fail_event; /* the callback that failed */
+  char fail_reason[128];
+  char fail_flow[4096];   /* the flow it failed on, or "" */
+  struct tfs_output *outputs; /* open derived files */
   void *state;
   uint32_t nsettings;
 };
 
+/* Open outputs are linked to their scanner, so that those a crashed
+ * scanner can no longer close are closed for it. */
 struct tfs_output {
   int fd;
   char *path;
+  struct tfs_ctx *owner;
+  struct tfs_output *prev, *next;
 };
 
 enum cmd_kind { CMD_ENABLE, CMD_DISABLE, CMD_ONLY, CMD_ALL };
@@ -68,6 +78,7 @@ static uint8_t replay_buf[REPLAY_CHUNK];
  * instead of looping over the modules each time. */
 static int data_active;   /* a started scanner wants flow bytes */
 static int stream_active; /* ... and takes them while the capture is read */
+static int nfailures;     /* scanners disabled during the run (outlives shutdown) */
 
 /* ------------------------------------------------------------ host services */
 
@@ -149,6 +160,11 @@ static int svc_output_open(tfs_ctx *ctx, const struct tfs_flow_info *flow, const
     free(o);
     return TFS_ERROR;
   }
+  o->owner = ctx;
+  o->next = ctx->outputs;
+  if (o->next)
+    o->next->prev = o;
+  ctx->outputs = o;
   *out = o;
   return TFS_OK;
 }
@@ -182,6 +198,12 @@ static int svc_output_close(tfs_output *o, int keep)
   int rc = TFS_OK;
   if (!o)
     return TFS_ERROR;
+  if (o->prev)
+    o->prev->next = o->next;
+  else
+    o->owner->outputs = o->next;
+  if (o->next)
+    o->next->prev = o->prev;
   if (close(o->fd) != 0) {
     Tf_log_error("cannot close %s: %s", o->path, strerror(errno));
     rc = TFS_ERROR;
@@ -191,6 +213,15 @@ static int svc_output_close(tfs_output *o, int keep)
   free(o->path);
   free(o);
   return rc;
+}
+
+/* What a scanner wrote is kept: derived data is never thrown away. */
+static void plugins_close_outputs(struct tfs_ctx *m)
+{
+  while (m->outputs) {
+    Tf_log_warn("scanner '%s' left %s open; closed by the host", m->name, m->outputs->path);
+    svc_output_close(m->outputs, 1);
+  }
 }
 
 static int svc_xml_start(tfs_ctx *ctx, const char *element)
@@ -338,6 +369,24 @@ static int path_writable_by_others(const char *path)
   return stat(path, &st) == 0 && (st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX);
 }
 
+/* The entry point is module code too: a crash in it makes the module
+ * unusable, not the run. */
+static const struct tfs_scanner *plugins_describe(struct tfs_ctx *m, tfs_describe_fn describe)
+{
+  struct tf_guard g;
+  const struct tfs_scanner *d;
+  if (sigsetjmp(g.env, 0) != 0) {
+    char why[128];
+    Tf_guard_describe(&g, why, sizeof(why));
+    set_error(m, "%s: crashed with %s in %s", m->path, why, TFS_ENTRY_SYMBOL);
+    return NULL;
+  }
+  Tf_guard_enter(&g);
+  d = describe();
+  Tf_guard_leave();
+  return d;
+}
+
 static void load_module(const char *dir, const char *file)
 {
   struct tfs_ctx *m;
@@ -382,10 +431,10 @@ static void load_module(const char *dir, const char *file)
     set_error(m, "%s: not a tcpflow scanner (no %s symbol)", m->path, TFS_ENTRY_SYMBOL);
     return;
   }
-  m->desc = describe();
+  m->desc = plugins_describe(m, describe);
   if (!m->desc) {
-    set_error(m, "%s: %s returned no descriptor", m->path,
-             TFS_ENTRY_SYMBOL);
+    if (!m->load_error[0])
+      set_error(m, "%s: %s returned no descriptor", m->path, TFS_ENTRY_SYMBOL);
     return;
   }
   if (!check_descriptor(m)) {
@@ -406,6 +455,9 @@ static int so_filter(const struct dirent *d)
 
 tf_err Tf_plugins_discover(void)
 {
+  tf_err e;
+  if ((e = Tf_guard_init()) != TF_OK)
+    return e;
   if (!ltdl_ready) {
     if (lt_dlinit() != 0) {
       Tf_log_error("cannot initialise libltdl: %s", lt_dlerror());
@@ -593,14 +645,115 @@ void Tf_plugins_print_help(FILE *out)
 
 static void update_active(void);
 
+/* Every call into a scanner goes through plugins_call, under the crash
+ * guard (guard.h); the kinds name the callbacks in messages. */
+enum call_kind {
+  CALL_INIT,
+  CALL_PACKET,
+  CALL_FLOW_OPEN,
+  CALL_FLOW_DATA,
+  CALL_FLOW_CLOSE,
+  CALL_RUN_END,
+  CALL_FINI
+};
+
+static const char *const call_names[] = {"init", "packet", "flow_open", "flow_data",
+                                         "flow_close", "run_end", "fini"};
+
+struct call {
+  enum call_kind kind;
+  const struct tfs_flow_info *fi;
+  const struct tfs_packet *pkt;
+  uint64_t off;
+  const uint8_t *data;
+  size_t len;
+};
+
+#define CALL_CRASHED (-100) /* not a TFS_ code: the scanner faulted */
+
+static int plugins_invoke(struct tfs_ctx *m, const struct call *c)
+{
+  const struct tfs_scanner *d = m->desc;
+  switch (c->kind) {
+  case CALL_INIT:
+    return d->init(&host_services, m, &m->state);
+  case CALL_PACKET:
+    d->packet(m->state, c->pkt);
+    return TFS_OK;
+  case CALL_FLOW_OPEN:
+    d->flow_open(m->state, c->fi);
+    return TFS_OK;
+  case CALL_FLOW_DATA:
+    return d->flow_data(m->state, c->fi, c->off, c->data, c->len);
+  case CALL_FLOW_CLOSE:
+    return d->flow_close(m->state, c->fi);
+  case CALL_RUN_END:
+    return d->run_end(m->state);
+  case CALL_FINI:
+    d->fini(m->state);
+    return TFS_OK;
+  }
+  return TFS_ERROR;
+}
+
+/* Remembered for the report's <scanner_failure> and for the exit status. */
+static void plugins_record_failure(struct tfs_ctx *m, enum call_kind kind,
+                                   const struct tf_flow *f, const char *reason)
+{
+  m->failed = 1;
+  nfailures++;
+  m->fail_event = call_names[kind];
+  snprintf(m->fail_reason, sizeof(m->fail_reason), "%s", reason);
+  snprintf(m->fail_flow, sizeof(m->fail_flow), "%s", f && f->path ? f->path : "");
+  update_active();
+}
+
+/* Runs one callback of m.  Returns its result, or CALL_CRASHED when the
+ * scanner faulted: it is then disabled for good, its state is not touched
+ * again (not even by fini), and the run goes on without it. */
+static int plugins_call(struct tfs_ctx *m, const struct call *c, const struct tf_flow *f)
+{
+  struct tf_guard g;
+  char why[128];
+  int rc;
+  if (sigsetjmp(g.env, 0) != 0) {
+    Tf_guard_describe(&g, why, sizeof(why));
+    Tf_log_error("scanner '%s' (%s) crashed with %s in %s%s%s%s", m->name, m->path, why,
+                 call_names[c->kind], f && f->path ? " for " : "", f && f->path ? f->path : "",
+                 c->kind == CALL_INIT ? "" : "; it is disabled for the rest of the run");
+    m->crashed = 1;
+    plugins_record_failure(m, c->kind, f, why);
+    plugins_close_outputs(m);
+    return CALL_CRASHED;
+  }
+  Tf_guard_enter(&g);
+  rc = plugins_invoke(m, c);
+  Tf_guard_leave();
+  return rc;
+}
+
+/* A callback whose error disables the scanner (all but init). */
+static void plugins_run(struct tfs_ctx *m, const struct call *c, const struct tf_flow *f)
+{
+  int rc = plugins_call(m, c, f);
+  if (rc == TFS_OK || rc == CALL_CRASHED)
+    return;
+  Tf_log_error("scanner '%s' failed in %s%s%s; it is disabled for the rest of the run", m->name,
+               call_names[c->kind], f && f->path ? " for " : "", f && f->path ? f->path : "");
+  plugins_record_failure(m, c->kind, f, "returned an error");
+}
+
 tf_err Tf_plugins_start(void)
 {
   for (int i = 0; i < nmodules; i++) {
     struct tfs_ctx *m = &modules[i];
+    struct call c = {.kind = CALL_INIT};
+    int rc;
     if (!m->enabled)
       continue;
-    if (m->desc->init && m->desc->init(&host_services, m, &m->state) != TFS_OK) {
-      Tf_log_error("scanner '%s' (%s) failed to start", m->name, m->path);
+    if (m->desc->init && (rc = plugins_call(m, &c, NULL)) != TFS_OK) {
+      if (rc != CALL_CRASHED)
+        Tf_log_error("scanner '%s' (%s) failed to start", m->name, m->path);
       return TF_ERR_PLUGIN;
     }
     m->started = 1;
@@ -641,18 +794,15 @@ int Tf_plugins_any_enabled(void)
   return 0;
 }
 
+int Tf_plugins_failures(void)
+{
+  return nfailures;
+}
+
 static void update_active(void)
 {
   data_active = any_active(TFS_SCANNER_WANTS_DATA);
   stream_active = any_active(TFS_SCANNER_WANTS_DATA | TFS_SCANNER_STREAMS);
-}
-
-static void fail(struct tfs_ctx *m, const char *event, const struct tf_flow *f)
-{
-  Tf_log_error("scanner '%s' failed in %s%s%s; it is disabled for the rest of the run",
-               m->name, event, f && f->path ? " for " : "", f && f->path ? f->path : "");
-  m->failed = 1;
-  update_active();
 }
 
 void Tf_plugins_packet(const struct tf_packet *pkt)
@@ -660,11 +810,11 @@ void Tf_plugins_packet(const struct tf_packet *pkt)
   struct tfs_packet p = {.struct_size = sizeof(p), .dlt = pkt->dlt, .sec = pkt->ts.tv_sec,
                          .usec = (int32_t)pkt->ts.tv_usec, .caplen = pkt->caplen,
                          .len = pkt->wirelen, .data = pkt->frame};
+  struct call c = {.kind = CALL_PACKET, .pkt = &p};
   for (int i = 0; i < nmodules; i++)
     if (active(&modules[i], TFS_SCANNER_WANTS_PACKETS) && modules[i].desc->packet)
-      modules[i].desc->packet(modules[i].state, &p);
+      plugins_run(&modules[i], &c, NULL);
 }
-
 static void flow_info(const struct tf_flow *f, struct tfs_flow_info *fi)
 {
   memset(fi, 0, sizeof(*fi));
@@ -701,6 +851,7 @@ int Tf_plugins_want_stream(void)
 void Tf_plugins_flow_open(struct tf_flow *f)
 {
   struct tfs_flow_info fi;
+  struct call c = {.kind = CALL_FLOW_OPEN, .fi = &fi};
   if (!any_active(0))
     return;
   /* One slot per scanner, for the life of the flow (not per packet). */
@@ -709,7 +860,7 @@ void Tf_plugins_flow_open(struct tf_flow *f)
   for (int i = 0; i < nmodules; i++) {
     if (active(&modules[i], 0) && modules[i].desc->flow_open) {
       set_slot(&fi, f, i);
-      modules[i].desc->flow_open(modules[i].state, &fi);
+      plugins_run(&modules[i], &c, f);
     }
   }
 }
@@ -727,16 +878,15 @@ static int in_audience(const struct tfs_ctx *m, enum audience who)
 static void deliver(struct tfs_flow_info *fi, struct tf_flow *f, enum audience who,
                     uint64_t off, const uint8_t *data, size_t len)
 {
+  struct call c = {.kind = CALL_FLOW_DATA, .fi = fi, .off = off, .data = data, .len = len};
   for (int i = 0; i < nmodules; i++) {
     struct tfs_ctx *m = &modules[i];
     if (!in_audience(m, who))
       continue;
     set_slot(fi, f, i);
-    if (m->desc->flow_data(m->state, fi, off, data, len) != TFS_OK)
-      fail(m, "flow_data", f);
+    plugins_run(m, &c, f);
   }
 }
-
 void Tf_plugins_stream(struct tf_flow *f, uint64_t off, const uint8_t *data, size_t len)
 {
   struct tfs_flow_info fi;
@@ -795,6 +945,7 @@ static void replay(struct tfs_flow_info *fi, struct tf_flow *f, enum audience wh
 void Tf_plugins_flow_close(struct tf_flow *f)
 {
   struct tfs_flow_info fi;
+  struct call c = {.kind = CALL_FLOW_CLOSE, .fi = &fi};
   flow_info(f, &fi);
   current_flow = f;
   if (f->has_file && f->file_size > 0) {
@@ -813,8 +964,7 @@ void Tf_plugins_flow_close(struct tf_flow *f)
       continue;
     set_slot(&fi, f, i);
     Tf_report_scope_begin();
-    if (m->desc->flow_close(m->state, &fi) != TFS_OK)
-      fail(m, "flow_close", f);
+    plugins_run(m, &c, f);
     Tf_report_scope_end();
   }
   current_flow = NULL;
@@ -824,26 +974,36 @@ void Tf_plugins_flow_close(struct tf_flow *f)
 
 void Tf_plugins_run_end(void)
 {
+  struct call c = {.kind = CALL_RUN_END};
   for (int i = 0; i < nmodules; i++) {
     struct tfs_ctx *m = &modules[i];
     if (!active(m, 0) || !m->desc->run_end)
       continue;
     Tf_report_scope_begin();
-    if (m->desc->run_end(m->state) != TFS_OK)
-      fail(m, "run_end", NULL);
+    plugins_run(m, &c, NULL);
     Tf_report_scope_end();
+  }
+  /* After the run_end calls, so that their failures are listed too. */
+  for (int i = 0; i < nmodules; i++) {
+    const struct tfs_ctx *m = &modules[i];
+    if (m->failed)
+      Tf_report_scanner_failure(m->name, m->fail_event, m->fail_reason, m->fail_flow);
   }
 }
 
 void Tf_plugins_shutdown(void)
 {
+  struct call c = {.kind = CALL_FINI};
   for (int i = 0; i < nmodules; i++) {
     struct tfs_ctx *m = &modules[i];
-    if (m->started && m->desc->fini)
-      m->desc->fini(m->state);
+    /* A scanner that crashed is left as it is: its state cannot be trusted. */
+    if (m->started && !m->crashed && m->desc->fini)
+      plugins_call(m, &c, NULL);
+    plugins_close_outputs(m);
     m->started = 0;
     /* Modules stay mapped until exit: a scanner (libpython) may have
      * registered atexit handlers that point into its code. */
   }
   nmodules = 0;
+  Tf_guard_shutdown();
 }

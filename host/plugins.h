@@ -21,7 +21,8 @@ void Tf_plugins_add_dir(const char *dir);
 /* Settings the host itself declares (for -S checking and -hh). */
 void Tf_plugins_set_host_settings(const struct tfs_setting *table);
 
-/* Load every module found; broken ones are remembered, not fatal. */
+/* Load every module found; broken ones are remembered, not fatal.  From
+ * here on, a crash inside a scanner is contained (guard.h). */
 tf_err Tf_plugins_discover(void);
 
 /* Selection commands, applied in command-line order by Tf_plugins_select. */
@@ -44,6 +45,8 @@ int Tf_plugins_want_stream(void);
 void Tf_plugins_stream(struct tf_flow *f, uint64_t off, const uint8_t *data, size_t len);
 int Tf_plugins_want_packets(void);
 int Tf_plugins_any_enabled(void);
+/* Scanners disabled during the run, by an error they returned or a crash. */
+int Tf_plugins_failures(void);
 
 void Tf_plugins_packet(const struct tf_packet *pkt);
 void Tf_plugins_flow_open(struct tf_flow *f);

@@ -266,6 +266,20 @@ void Tf_report_summary_begin(void)
   summary_written = 1;
 }
 
+void Tf_report_scanner_failure(const char *scanner, const char *event, const char *reason,
+                               const char *flow)
+{
+  if (!w)
+    return;
+  start("scanner_failure");
+  attr("scanner", scanner);
+  attr("event", event);
+  attr("reason", reason);
+  if (flow && *flow)
+    attr("filename", flow);
+  end();
+}
+
 void Tf_report_summary_end(void)
 {
   if (!w)

@@ -37,6 +37,9 @@ void Tf_report_flow_end(void);
 
 void Tf_report_summary_begin(void);
 void Tf_report_summary_end(void);
+/* Inside <summary>: a scanner disabled during the run, and why. */
+void Tf_report_scanner_failure(const char *scanner, const char *event, const char *reason,
+                               const char *flow);
 
 /* Scanner XML, confined to the element open when the scope began. */
 void Tf_report_scope_begin(void);

@@ -54,6 +54,16 @@
  *    from before the flow's first byte), the host replays the whole flow at
  *    close: an event at offset 0 after earlier data means "start over".
  *
+ * FAILURES
+ *  A scanner that returns TFS_ERROR (other than from init), or that faults
+ *  (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT) while the host is inside one
+ *  of its callbacks, is disabled for the rest of the run: it gets no more
+ *  calls, the outputs it left open are closed by the host, and tcpflow
+ *  exits with status 5.  After a fault not even fini is called, so memory
+ *  the scanner holds is not freed.  A fault in init or in the entry point
+ *  makes the scanner unusable, like an error from init.  Faults are caught
+ *  on the thread that called the scanner only.
+ *
  * This header is plain C99 and usable from C++.
  */
 #ifndef TCPFLOW_SCANNER_H

@@ -87,7 +87,9 @@ check "failing init: exit 1 naming the module" test "$rc" = 1 -a -n "$(grep "fai
 cc -shared -fPIC $cflags -o "$WORK/mods/misbehave.so" "$TESTS_SRCDIR/integration/misbehave.c"
 "$installed" --plugin-dir "$WORK/mods" -e misbehave -o "$WORK/o8/out" -r "$CAPTURES/tf_jpegs.cap" 2>"$WORK/err"
 rc=$?
-check "misbehaving scanner: the run completes (exit $rc)" test "$rc" = 0
+check "misbehaving scanner: the run completes, exit 5 for the failed scanner (exit $rc)" test "$rc" = 5
+check "misbehaving scanner: <scanner_failure> in the report" \
+  grep -q "<scanner_failure scanner=.misbehave. event=.flow_data. reason=.returned an error." "$WORK/o8/out/report.xml"
 check "misbehaving scanner: no file outside the output directory" \
   test -z "$(find "$WORK/o8" -name '*escaped*')"
 check "misbehaving scanner: its failure is reported and it is disabled" \

@@ -1,0 +1,45 @@
+/*
+ * Containment of faults in scanner code.  Scanners are modules running in
+ * our process; when one of them faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+ * SIGABRT) while the host is inside a call to it, the handler jumps back
+ * to the call site instead of ending the process, so the host can disable
+ * that scanner and still finish its flow files and report.  A fault
+ * anywhere else is a host bug and is left to the previous disposition
+ * (a core dump, or a sanitizer's report).
+ *
+ * Use, in the function that calls into a scanner (sigsetjmp must be called
+ * in the frame that stays alive during the call):
+ *
+ *   struct tf_guard g;
+ *   if (sigsetjmp(g.env, 0) != 0) { ...g.sig and g.addr say what... }
+ *   Tf_guard_enter(&g);
+ *   ...call the scanner...
+ *   Tf_guard_leave();
+ */
+#ifndef TF_GUARD_H
+#define TF_GUARD_H
+
+#include <setjmp.h>
+#include <stddef.h>
+
+#include "error.h"
+
+struct tf_guard {
+  sigjmp_buf env;
+  int sig;    /* the signal that ended the call */
+  void *addr; /* the faulting address, if the signal has one */
+};
+
+/* Installs the handlers (and an alternate signal stack, so that a scanner
+ * that overflows its stack is caught too).  Idempotent. */
+tf_err Tf_guard_init(void);
+/* Restores the dispositions found by Tf_guard_init. */
+void Tf_guard_shutdown(void);
+
+void Tf_guard_enter(struct tf_guard *g);
+void Tf_guard_leave(void);
+
+/* "SIGSEGV (invalid memory access at 0x10)" and the like. */
+void Tf_guard_describe(const struct tf_guard *g, char *buf, size_t n);
+
+#endif
