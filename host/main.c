@@ -49,6 +49,7 @@ static const struct tfs_setting host_settings[] = {
     {"tdelta", "0", "seconds added to every packet time"},
     {"enable_report", "YES", "write the DFXML report"},
     {"packet-buffer-timeout", "10", "live capture: milliseconds between deliveries"},
+    {"scanner_max_output", "0", "most bytes a scanner may write to one derived file (0: no limit)"},
     {NULL, NULL, NULL}};
 
 static void usage(FILE *out)
@@ -444,6 +445,7 @@ static void apply_host_settings(void)
   tf_opt.tdelta = setting_int("tdelta", 0);
   tf_opt.packet_buffer_timeout = (int)setting_int("packet-buffer-timeout", 10);
   tf_opt.tcp_cmd = Tf_settings_get("tcp_cmd");
+  tf_opt.scanner_max_output = (uint64_t)setting_int("scanner_max_output", 0);
   v = Tf_settings_get("enable_report");
   tf_opt.enable_report = v ? Tf_settings_bool(v) : 1;
 }

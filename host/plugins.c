@@ -54,6 +54,8 @@ struct tfs_ctx {
 struct tfs_output {
   int fd;
   char *path;
+  uint64_t written;
+  int capped; /* scanner_max_output reached (said once) */
   struct tfs_ctx *owner;
   struct tfs_output *prev, *next;
 };
@@ -172,8 +174,19 @@ static int svc_output_open(tfs_ctx *ctx, const struct tfs_flow_info *flow, const
 static int svc_output_write(tfs_output *o, const void *buf, size_t len)
 {
   const uint8_t *p = buf;
+  uint64_t max = tf_opt.scanner_max_output;
+  int rc = TFS_OK;
   if (!o || o->fd < 0)
     return TFS_ERROR;
+  if (max && len > max - o->written) {
+    if (!o->capped)
+      svc_log(o->owner, TFS_LOG_ERROR, "%s reached scanner_max_output (%llu bytes); the rest "
+              "is not written", o->path, (unsigned long long)max);
+    o->capped = 1;
+    len = (size_t)(max - o->written);
+    rc = TFS_ERROR;
+  }
+  o->written += len;
   while (len > 0) {
     ssize_t n = write(o->fd, p, len);
     if (n < 0 && errno == EINTR)
@@ -185,7 +198,7 @@ static int svc_output_write(tfs_output *o, const void *buf, size_t len)
     p += n;
     len -= (size_t)n;
   }
-  return TFS_OK;
+  return rc;
 }
 
 static const char *svc_output_path(const tfs_output *o)

@@ -1,7 +1,8 @@
 /*
  * A scanner that misbehaves on purpose, for tests/integration/sdk.sh: it
  * asks for output outside its flow's directory, closes XML elements it never
- * opened, leaves others open, and fails flow_data on the second flow.  The
+ * opened, leaves others open, writes 4 MiB into a derived file per flow
+ * (for scanner_max_output), and fails flow_data on the second flow.  The
  * host must refuse, contain and report all of it, and its own flow files
  * and report must come out intact.
  */
@@ -38,6 +39,13 @@ static int mb_data(void *state, const struct tfs_flow_info *flow, uint64_t offse
   }
   if (st->host->output_open(st->ctx, flow, "", &out) == TFS_OK && out)
     st->host->output_close(out, 1);
+  /* A runaway writer: 4 MiB into one derived file. */
+  if (offset == 0 && st->host->output_open(st->ctx, flow, "-huge", &out) == TFS_OK && out) {
+    static const uint8_t block[64 * 1024];
+    for (int i = 0; i < 64; i++)
+      st->host->output_write(out, block, sizeof(block));
+    st->host->output_close(out, 1);
+  }
   /* XML outside flow_close is refused too. */
   st->host->xml_start(st->ctx, "too_early");
   return st->flows == 1 ? TFS_ERROR : TFS_OK;

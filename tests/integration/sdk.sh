@@ -99,7 +99,17 @@ check "misbehaving scanner: report well-formed" xml_ok "$WORK/o8/out/report.xml"
 check "misbehaving scanner: elements left open were closed, text escaped" \
   grep -q "<left_open note='&lt;closed by the host&gt; &amp; &quot;escaped&quot;'/>" "$WORK/o8/out/report.xml"
 "$installed" -o "$WORK/o9" -r "$CAPTURES/tf_jpegs.cap" 2>/dev/null
-check "misbehaving scanner: flow files identical to a run without it" diff -r -x report.xml "$WORK/o8/out" "$WORK/o9"
+check "misbehaving scanner: flow files identical to a run without it" \
+  diff -r -x report.xml -x '*-huge' "$WORK/o8/out" "$WORK/o9"
+huge=$(find "$WORK/o8/out" -name '*-huge' | head -1)
+check "runaway output without a limit: all 4 MiB written" test "$(stat -c %s "$huge" 2>/dev/null)" = 4194304
+"$installed" --plugin-dir "$WORK/mods" -e misbehave -S scanner_max_output=100000 -o "$WORK/o10" \
+  -r "$CAPTURES/tf_jpegs.cap" 2>"$WORK/err"
+sizes=$(find "$WORK/o10" -name '*-huge' -exec stat -c %s {} + | sort -u)
+check "scanner_max_output: every derived file cut at the limit ($sizes)" test "$sizes" = 100000
+check "scanner_max_output: said once per file, naming it" \
+  test "$(grep -c "huge reached scanner_max_output (100000 bytes)" "$WORK/err")" = \
+  "$(find "$WORK/o10" -name '*-huge' | wc -l)"
 
 # Streaming: bytes reach a streaming scanner while the capture is read
 # (first_packets below the flow's final count), contiguously, once each
