@@ -1,8 +1,9 @@
 #!/bin/bash
 # Live capture on the loopback interface: a real server (python http.server)
 # and a real client (curl), a BPF expression, an orderly stop on SIGINT with
-# every flow written and the report finished, and -U dropping privileges so
-# the files belong to that user.  Needs root (capturing); skipped otherwise.
+# every flow written and the report finished (SIGTERM and SIGHUP too), and
+# -U dropping privileges so the files belong to that user.  Needs root
+# (capturing); skipped otherwise.
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip "live capture needs root"
 command -v curl >/dev/null || skip "curl missing"
@@ -22,7 +23,7 @@ wait_listening() { # the capture is active once tcpflow says so
   for _ in $(seq 100); do grep -q "listening on" "$1" 2>/dev/null && return; sleep 0.1; done
 }
 
-capture() { # capture OUTDIR [extra options]
+capture() { # capture OUTDIR [extra options]; stops it with SIG${SIG:-INT}
   local out=$1
   shift
   "$TCPFLOW" -i lo -o "$out" "$@" "tcp port $port" 2>"$WORK/live.err" &
@@ -31,7 +32,7 @@ capture() { # capture OUTDIR [extra options]
   curl -s -o "$WORK/got.bin" "http://127.0.0.1:$port/blob.bin"
   curl -s -o /dev/null "http://127.0.0.1:$port/hello.txt"
   sleep 2
-  kill -INT "$tf"
+  kill -"${SIG:-INT}" "$tf"
   wait "$tf"
   echo $?
 }
@@ -46,6 +47,15 @@ body=$(find "$WORK/live" -type f -name "127.000.000.001.$(printf %05d "$port")-*
 check "the server flow holds the whole file after the headers" \
   sh -c "tail -c 200000 '$body' | cmp -s - '$WORK/www/blob.bin'"
 check "the client flow holds the request" test -n "$srv"
+
+# SIGTERM and SIGHUP stop a live capture as orderly as SIGINT.
+for sig in TERM HUP; do
+  rc=$(SIG=$sig capture "$WORK/live$sig")
+  check "SIG$sig on a live capture: exit 0" test "$rc" = 0
+  check "SIG$sig: report finished" xml_ok "$WORK/live$sig/report.xml"
+  n=$(find "$WORK/live$sig" -type f ! -name report.xml | wc -l)
+  check "SIG$sig: four flow files ($n)" test "$n" = 4
+done
 
 # Idle flows are closed on a live capture after idle_timeout (here 1 s),
 # even when the connection stays open.
