@@ -102,18 +102,21 @@ tf_err Tf_console_init(void)
   return TF_OK;
 }
 
-void Tf_console_shutdown(void)
+tf_err Tf_console_shutdown(void)
 {
   if (con_sem)
     (void)sem_close(con_sem); /* never unlinked: other tcpflows may share it */
   con_sem = NULL;
   if (tf_opt.console == TF_CONSOLE_OFF)
-    return;
+    return TF_OK;
   if (fflush(stdout) != 0 || ferror(stdout))
     con_fail();
-  if (con_failed)
-    Tf_log_error("cannot write the console output to standard output: %s",
-                 con_errno ? strerror(con_errno) : "write error");
+  if (!con_failed)
+    return TF_OK;
+  Tf_log_error("cannot write the console output to standard output: %s",
+               con_errno ? strerror(con_errno) : "write error");
+  /* A reader that went away (tcpflow -c | head) is not a failed write. */
+  return con_errno == EPIPE ? TF_OK : TF_ERR_OUTPUT;
 }
 
 /* Text: non-printable bytes other than \n and \r become '.' (1.6.1 kept

@@ -17,6 +17,8 @@ tf_err Tf_console_init(void);
 /* Print len payload bytes of flow f (counted in f->console_bytes, cut at
  * -b).  name is the flow's name as 1.6.1 prints it (outdir prefix included). */
 void Tf_console_print(struct tf_flow *f, const char *name, const uint8_t *data, size_t len);
-void Tf_console_shutdown(void);
+/* Flushes; TF_ERR_OUTPUT if standard output could not be written (a
+ * closed pipe excepted), said once. */
+tf_err Tf_console_shutdown(void);
 
 #endif

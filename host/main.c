@@ -549,7 +549,7 @@ static tf_err run(int help_level)
   struct tf_source src;
   char report_buf[4096];
   const char *report_path = NULL;
-  tf_err e, input_err = TF_OK;
+  tf_err e, se, input_err = TF_OK, late_err = TF_OK;
   int first = 0;
   struct tf_run_stats st = {0};
 
@@ -707,15 +707,25 @@ static tf_err run(int help_level)
   if (Tf_report_close(&st) != TF_OK && e == TF_OK)
     e = TF_ERR_OUTPUT;
   Tf_plugins_shutdown();
-  Tf_pcapout_shutdown();
-  Tf_console_shutdown();
+  /* Write errors of -w, -K and the console were said when they happened;
+   * they make the exit status unless something came first. */
+  if ((se = Tf_pcapout_shutdown()) != TF_OK && late_err == TF_OK)
+    late_err = se;
+  if ((se = Tf_console_shutdown()) != TF_OK && late_err == TF_OK)
+    late_err = se;
   Tf_demux_shutdown();
   Tf_source_shutdown();
   Tf_output_shutdown();
   Tf_flowtab_free();
-  if (e == TF_OK && input_err == TF_OK && Tf_plugins_failures() > 0)
+  if (e != TF_OK)
+    return e;
+  if (input_err != TF_OK)
+    return input_err;
+  if (late_err != TF_OK)
+    return late_err;
+  if (Tf_plugins_failures() > 0)
     return TF_ERR_SCANNER; /* the flows are complete, a scanner's results are not */
-  return e != TF_OK ? e : input_err;
+  return TF_OK;
 }
 
 int main(int argc, char **argv)

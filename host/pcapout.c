@@ -52,6 +52,7 @@ static pcap_t *pco_unproc_dead;
 static pcap_dumper_t *pco_unproc;
 static int pco_unproc_dlt = -1;     /* -1 until the first frame */
 static int pco_unproc_failed;
+static int pco_write_errors; /* -w or -K files that could not be written */
 static int pco_unproc_warned;
 
 /* -K */
@@ -133,6 +134,7 @@ void Tf_pcapout_unprocessed(const struct tf_packet *pkt)
     pco_unproc = pco_open(pkt->dlt, pco_unproc_path, 0, &pco_unproc_dead);
     if (!pco_unproc) {
       pco_unproc_failed = 1;
+      pco_write_errors++;
       return;
     }
   }
@@ -147,6 +149,7 @@ void Tf_pcapout_unprocessed(const struct tf_packet *pkt)
   if (pco_record(pco_unproc, pkt) != 0) {
     Tf_log_error("cannot write %s: %s", pco_unproc_path, strerror(errno));
     pco_unproc_failed = 1;
+    pco_write_errors++;
   }
 }
 
@@ -185,6 +188,7 @@ static int pco_release(struct tf_kpcap *k)
   if (bad && !k->failed) {
     Tf_log_error("cannot write %s: %s", f->path ? f->path : "a -K file", strerror(errno));
     f->kpcap_started = PCO_FAILED;
+    pco_write_errors++;
   }
   free(k);
   return bad ? -1 : 0;
@@ -287,24 +291,33 @@ void Tf_pcapout_flow_close(struct tf_flow *f)
     (void)pco_release(f->kpcap); /* a write error is logged there */
 }
 
-void Tf_pcapout_shutdown(void)
+tf_err Tf_pcapout_shutdown(void)
 {
+  tf_err e;
   while (pco_head)
-    (void)pco_release(pco_head);
+    (void)pco_release(pco_head); /* counted in pco_write_errors */
   pco_dlt_warned = 0;
   if (pco_unproc) {
-    if (pco_close(pco_unproc, pco_unproc_dead) != 0 && !pco_unproc_failed)
+    if (pco_close(pco_unproc, pco_unproc_dead) != 0 && !pco_unproc_failed) {
       Tf_log_error("cannot write %s: %s", pco_unproc_path, strerror(errno));
+      pco_write_errors++;
+    }
   } else if (pco_unproc_path && !pco_unproc_failed) {
     /* Nothing was left unprocessed: still a valid, empty capture rather
      * than the 0-byte probe (1.6.1 left a 24-byte header too).  With no
      * frame, the link type says nothing; Ethernet is the common case. */
     pcap_t *dead;
     pcap_dumper_t *d = pco_open(DLT_EN10MB, pco_unproc_path, 0, &dead);
-    if (d && pco_close(d, dead) != 0)
-      Tf_log_error("cannot write %s: %s", pco_unproc_path, strerror(errno));
+    if (!d || pco_close(d, dead) != 0) {
+      if (d)
+        Tf_log_error("cannot write %s: %s", pco_unproc_path, strerror(errno));
+      pco_write_errors++;
+    }
   }
   pco_unproc = NULL;
   pco_unproc_dead = NULL;
   pco_unproc_path = NULL;
+  e = pco_write_errors ? TF_ERR_OUTPUT : TF_OK;
+  pco_write_errors = 0;
+  return e;
 }

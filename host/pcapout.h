@@ -24,6 +24,8 @@ tf_err Tf_pcapout_flow(struct tf_flow *f, const struct tf_packet *pkt);
 /* The flow is finished: release its cached writer. */
 void Tf_pcapout_flow_close(struct tf_flow *f);
 
-void Tf_pcapout_shutdown(void);
+/* Closes every file; TF_ERR_OUTPUT if any -w or -K file could not be
+ * written during the run (each was reported when it happened). */
+tf_err Tf_pcapout_shutdown(void);
 
 #endif

@@ -53,6 +53,16 @@ expect "-z without -U: exit 1" 1 "-z requires -U" -- \
 expect "output path is a file: exit 3" 3 "not a directory" -- \
   "$T" -o "$WORK/afile" -r "$C/tf_test-gzip.pcap"
 
+# Write errors of the console and of -w make the exit status 3; a reader
+# that closes the pipe early does not.
+expect "console to a full device: exit 3" 3 "standard output: No space left" -- \
+  sh -c "exec '$T' -c -r '$C/tf_jpegs.cap' >/dev/full"
+expect "-w to a full device: exit 3, names it" 3 "/dev/full: No space left" -- \
+  "$T" -o "$WORK/o2w" -w /dev/full -r "$C/cs_http_espn.pcapng"
+check "-w to a full device: report well-formed" xml_ok "$WORK/o2w/report.xml"
+rc=$("$T" -c -r "$C/tf_jpegs.cap" 2>/dev/null | (head -c 10 >/dev/null; sleep 0.2); echo "${PIPESTATUS[0]}")
+check "console into a pipe closed early: exit 0 ($rc)" test "$rc" = 0
+
 # A capture cut in the middle of a record: flows up to the cut are kept.
 head -c 200000 "$C/tf_jpegs.cap" >"$WORK/cut.pcap"
 expect "truncated capture: exit 2, names file and offset" 2 "cut.pcap.*offset" -- \

@@ -291,7 +291,7 @@ START_TEST(semaphore_lock)
   ck_assert_int_eq(sem_getvalue(s, &v), 0);
   ck_assert_int_eq(v, 1);
   sem_close(s);
-  Tf_console_shutdown();
+  ck_assert_int_eq(Tf_console_shutdown(), TF_OK);
   sem_unlink(name);
 }
 END_TEST
@@ -307,7 +307,8 @@ START_TEST(broken_stdout_does_not_crash)
   close(full);
   for (int i = 0; i < 1000; i++)
     Tf_console_print(&flow, NAME, (const uint8_t *)"0123456789abcdef0123456789abcdef", 32);
-  Tf_console_shutdown(); /* reports the error on stderr */
+  /* reports the error on stderr, and it is an output error */
+  ck_assert_int_eq(Tf_console_shutdown(), TF_ERR_OUTPUT);
   clearerr(stdout);
   dup2(saved, 1);
   close(saved);

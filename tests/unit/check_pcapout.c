@@ -222,7 +222,7 @@ START_TEST(unprocessed_keeps_first_link_type)
   Tf_pcapout_unprocessed(&eth); /* another link type: skipped with a warning */
   struct tf_packet raw3 = packet(DLT_RAW, 3);
   Tf_pcapout_unprocessed(&raw3);
-  Tf_pcapout_shutdown();
+  ck_assert_int_eq(Tf_pcapout_shutdown(), TF_OK);
   ck_assert_int_eq(read_pcap(path, &dlt, tags, 4), 2);
   ck_assert_int_eq(dlt, DLT_RAW);
   ck_assert_int_eq(tags[0], 1);
