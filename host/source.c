@@ -11,6 +11,7 @@
 #include "log.h"
 #include "options.h"
 #include "packet.h"
+#include "pcapng.h"
 #include "pcapout.h"
 #include "report.h"
 #include "plugins.h"
@@ -57,22 +58,23 @@ void Tf_source_shutdown(void)
   defrag = NULL;
 }
 
+/* Live captures filter in the kernel.  Files are filtered here, packet by
+ * packet, so that s->delivered counts every packet libpcap read (the
+ * pcapng fallback skips exactly those). */
 static tf_err source_filter(struct tf_source *s)
 {
-  struct bpf_program prog;
   if (!tf_opt.filter || !*tf_opt.filter)
     return TF_OK;
-  if (pcap_compile(s->pcap, &prog, tf_opt.filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+  if (pcap_compile(s->pcap, &s->prog, tf_opt.filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
     Tf_log_error("bad filter expression '%s': %s", tf_opt.filter, pcap_geterr(s->pcap));
     return TF_ERR_USAGE;
   }
-  if (pcap_setfilter(s->pcap, &prog) != 0) {
+  s->have_prog = 1;
+  if (s->live && pcap_setfilter(s->pcap, &s->prog) != 0) {
     Tf_log_error("cannot apply filter '%s' to %s: %s", tf_opt.filter, s->name,
                  pcap_geterr(s->pcap));
-    pcap_freecode(&prog);
     return TF_ERR_USAGE;
   }
-  pcap_freecode(&prog);
   return TF_OK;
 }
 
@@ -88,10 +90,8 @@ static tf_err source_check_dlt(struct tf_source *s)
                 s->dlt, name ? name : "unknown");
   }
   e = source_filter(s);
-  if (e != TF_OK) {
-    pcap_close(s->pcap);
-    s->pcap = NULL;
-  }
+  if (e != TF_OK)
+    Tf_source_close(s);
   return e;
 }
 
@@ -150,10 +150,10 @@ tf_err Tf_source_open_live(struct tf_source *s, const char *iface)
   return e;
 }
 
-static void source_packet(struct tf_source *s, const struct pcap_pkthdr *h, const u_char *bytes)
+static void source_packet(int dlt, const struct pcap_pkthdr *h, const u_char *bytes)
 {
   struct tf_packet pkt;
-  pkt.dlt = s->dlt;
+  pkt.dlt = dlt;
   pkt.ts = h->ts;
   pkt.ts.tv_sec += tf_opt.tdelta;
   pkt.caplen = h->caplen;
@@ -162,7 +162,7 @@ static void source_packet(struct tf_source *s, const struct pcap_pkthdr *h, cons
   if (want_packets)
     Tf_plugins_packet(&pkt);
   n_read++;
-  switch (Tf_link_decode(s->dlt, bytes, h->caplen, &pkt.link)) {
+  switch (Tf_link_decode(dlt, bytes, h->caplen, &pkt.link)) {
   case TF_LINK_OK:
     break;
   case TF_LINK_UNSUPPORTED:
@@ -198,9 +198,89 @@ static void source_packet(struct tf_source *s, const struct pcap_pkthdr *h, cons
 static void live_callback(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
   struct tf_source *s = (struct tf_source *)user;
-  source_packet(s, h, bytes);
+  source_packet(s->dlt, h, bytes);
   if (stop_requested || Tf_demux_error() != TF_OK)
     pcap_breakloop(s->pcap);
+}
+
+/* libpcap refused an interface whose link type differs from the first
+ * one's; a file (not standard input) can then be read again by our own
+ * pcapng reader. */
+static int source_mixed_links(const struct tf_source *s)
+{
+  return strstr(pcap_geterr(s->pcap), "different from the type of the first interface") &&
+         strcmp(s->name, "-") != 0;
+}
+
+/* The filter compiled for each link type met by the pcapng fallback.
+ * NULL when the table is full. */
+static struct tf_source_link *source_link(struct tf_source *s, int dlt)
+{
+  struct tf_source_link *l;
+  pcap_t *dead;
+  for (int i = 0; i < s->nlinks; i++)
+    if (s->links[i].dlt == dlt)
+      return &s->links[i];
+  if (s->nlinks == TF_SOURCE_MAX_LINKS)
+    return NULL;
+  l = &s->links[s->nlinks++];
+  memset(l, 0, sizeof(*l));
+  l->dlt = dlt;
+  l->usable = 1;
+  if (!Tf_link_supported(dlt)) {
+    const char *name = pcap_datalink_val_to_name(dlt);
+    Tf_log_warn("%s: link type %d (%s) is not supported; its packets are skipped", s->name,
+                dlt, name ? name : "unknown");
+  } else if (s->have_prog) {
+    dead = pcap_open_dead(dlt, 262144);
+    if (dead && pcap_compile(dead, &l->prog, tf_opt.filter, 1, PCAP_NETMASK_UNKNOWN) == 0) {
+      l->have_prog = 1;
+    } else {
+      Tf_log_warn("%s: the filter does not apply to link type %d; its packets are skipped",
+                  s->name, dlt);
+      l->usable = 0;
+    }
+    if (dead)
+      pcap_close(dead);
+  }
+  return l;
+}
+
+/* Whether the filter lets this packet of the pcapng fallback through. */
+static int source_link_accepts(struct tf_source *s, int dlt, const struct pcap_pkthdr *h,
+                               const uint8_t *data)
+{
+  struct tf_source_link *l = source_link(s, dlt);
+  if (!l)
+    return !s->have_prog; /* too many link types to filter them all */
+  return l->usable && (!l->have_prog || pcap_offline_filter(&l->prog, h, data));
+}
+
+static tf_err source_run_pcapng(struct tf_source *s)
+{
+  char err[256];
+  struct tf_pcapng *r = Tf_pcapng_open(s->name, err, sizeof(err));
+  struct pcap_pkthdr h;
+  const uint8_t *data;
+  uint64_t seen = 0;
+  int dlt, rc = 0;
+  if (!r) {
+    Tf_log_error("%s: cannot open it again: %s", s->name, err);
+    return TF_ERR_INPUT;
+  }
+  Tf_log_debug(1, "%s: interfaces of different link types; tcpflow's own pcapng reader reads "
+               "the rest", s->name);
+  while (!stop_requested && Tf_demux_error() == TF_OK &&
+         (rc = Tf_pcapng_next(r, &h, &data, &dlt)) == 1) {
+    if (seen++ < s->delivered)
+      continue; /* libpcap read these already */
+    if (source_link_accepts(s, dlt, &h, data))
+      source_packet(dlt, &h, data);
+  }
+  if (rc < 0)
+    Tf_log_error("%s: %s; flows up to there are kept", s->name, Tf_pcapng_error(r));
+  Tf_pcapng_close(r);
+  return rc < 0 ? TF_ERR_INPUT : TF_OK;
 }
 
 tf_err Tf_source_run(struct tf_source *s)
@@ -226,13 +306,17 @@ tf_err Tf_source_run(struct tf_source *s)
   while (!stop_requested && Tf_demux_error() == TF_OK) {
     rc = pcap_next_ex(s->pcap, &h, &bytes);
     if (rc == 1) {
-      source_packet(s, h, bytes);
+      s->delivered++;
+      if (!s->have_prog || pcap_offline_filter(&s->prog, h, bytes))
+        source_packet(s->dlt, h, bytes);
       continue;
     }
     if (rc == PCAP_ERROR_BREAK)
       break; /* end of file */
     if (rc == PCAP_ERROR && stop_requested)
       break; /* a signal interrupted the read: an orderly stop, not an error */
+    if (rc == PCAP_ERROR && source_mixed_links(s))
+      return source_run_pcapng(s);
     if (rc == PCAP_ERROR) {
       FILE *fp = pcap_file(s->pcap);
       long off = fp ? ftell(fp) : -1;
@@ -252,4 +336,11 @@ void Tf_source_close(struct tf_source *s)
   if (s->pcap)
     pcap_close(s->pcap);
   s->pcap = NULL;
+  if (s->have_prog)
+    pcap_freecode(&s->prog);
+  s->have_prog = 0;
+  for (int i = 0; i < s->nlinks; i++)
+    if (s->links[i].have_prog)
+      pcap_freecode(&s->links[i].prog);
+  s->nlinks = 0;
 }

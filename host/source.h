@@ -11,11 +11,26 @@
 
 #include "error.h"
 
+#define TF_SOURCE_MAX_LINKS 16
+
+/* A link type met in a pcapng file of several (see pcapng.h). */
+struct tf_source_link {
+  int dlt;
+  int usable;              /* the filter compiles for it */
+  int have_prog;
+  struct bpf_program prog; /* the filter for this link type */
+};
+
 struct tf_source {
   pcap_t *pcap;
   const char *name;        /* file name or interface, for messages */
   int live;
   int dlt;
+  int have_prog;
+  struct bpf_program prog; /* the filter; files apply it packet by packet */
+  uint64_t delivered;      /* packets libpcap returned from this file */
+  struct tf_source_link links[TF_SOURCE_MAX_LINKS];
+  int nlinks;
 };
 
 /* Open a savefile or an interface and compile the BPF filter for its link
@@ -23,7 +38,8 @@ struct tf_source {
 tf_err Tf_source_open_file(struct tf_source *s, const char *path);
 tf_err Tf_source_open_live(struct tf_source *s, const char *iface);
 /* Read every packet; returns TF_ERR_INPUT for a read error (truncation),
- * after every packet before the error was processed. */
+ * after every packet before the error was processed.  A pcapng file with
+ * interfaces of several link types is read to the end (pcapng.h). */
 tf_err Tf_source_run(struct tf_source *s);
 void Tf_source_close(struct tf_source *s);
 

@@ -1,8 +1,11 @@
 /*
  * A whole capture file (pcap or pcapng) through libpcap's reader and the
  * host's source loop (Tf_source_open_file / Tf_source_run), as
- * `tcpflow -r FILE` does.  The input is written to a scratch file because
- * the host opens captures by name.  Every run closes all flows at its end.
+ * `tcpflow -r FILE` does, then through the host's own pcapng reader alone
+ * (host/pcapng.c, which the source loop reaches only for files with
+ * interfaces of several link types).  The input is written to a scratch
+ * file because the host opens captures by name.  Every run closes all
+ * flows at its end.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +14,7 @@
 #include "demux.h"
 #include "fuzz.h"
 #include "hostenv.h"
+#include "pcapng.h"
 #include "source.h"
 
 static char path[300];
@@ -22,6 +26,24 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   if (Tf_source_init() != TF_OK)
     abort();
   return 0;
+}
+
+/* Every byte of every packet is read, so an out-of-block pointer or
+ * length is caught by ASan. */
+static void read_pcapng(void)
+{
+  char err[256];
+  struct tf_pcapng *r = Tf_pcapng_open(path, err, sizeof(err));
+  struct pcap_pkthdr h;
+  const uint8_t *d;
+  volatile uint8_t sum = 0;
+  int dlt;
+  if (!r)
+    abort();
+  while (Tf_pcapng_next(r, &h, &d, &dlt) == 1)
+    for (uint32_t i = 0; i < h.caplen; i++)
+      sum ^= d[i];
+  Tf_pcapng_close(r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -37,5 +59,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     Tf_source_close(&s);
   }
   He_recycle();
+  read_pcapng();
   return 0;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "guard.h"
+#include "testutil.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1
@@ -144,8 +145,6 @@ int main(void)
 {
   Suite *s = suite_create("guard");
   TCase *t = tcase_create("guard");
-  SRunner *sr;
-  int failed;
   tcase_add_test(t, segv_comes_back);
   tcase_add_test(t, fpe_and_stack_overflow_come_back);
   tcase_add_test(t, abort_comes_back);
@@ -154,9 +153,5 @@ int main(void)
   tcase_add_test_raise_signal(t, sent_signal_is_fatal, SIGSEGV);
 #endif
   suite_add_tcase(s, t);
-  sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return tu_run(s);
 }
