@@ -18,6 +18,7 @@
 #include "source.h"
 
 static char path[300];
+static volatile uint8_t sink; /* keeps the reads of read_pcapng */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -36,13 +37,12 @@ static void read_pcapng(void)
   struct tf_pcapng *r = Tf_pcapng_open(path, err, sizeof(err));
   struct pcap_pkthdr h;
   const uint8_t *d;
-  volatile uint8_t sum = 0;
   int dlt;
   if (!r)
     abort();
   while (Tf_pcapng_next(r, &h, &d, &dlt) == 1)
     for (uint32_t i = 0; i < h.caplen; i++)
-      sum ^= d[i];
+      sink ^= d[i];
   Tf_pcapng_close(r);
 }
 
