@@ -129,7 +129,11 @@ rm -rf "$WORK/lim"
 # listing every file written, and every file the start of the full run's.
 "$T" -o "$WORK/cut" -r "$WORK/many.pcap" >/dev/null 2>&1 &
 pid=$!
-sleep 1
+# once it is well under way (1,000 files of $nflows), however loaded the machine
+for _ in $(seq 600); do
+  [ "$(find "$WORK/cut" -maxdepth 1 -type f 2>/dev/null | head -1000 | wc -l)" -ge 1000 ] && break
+  sleep 0.05
+done
 kill -INT "$pid"
 wait "$pid"
 rc=$?

@@ -85,33 +85,52 @@ until curl -s -o /dev/null "http://127.0.0.1:$port/small1.txt"; do
   sleep 0.1
 done
 
-tcpdump -i lo -s 0 -U --immediate-mode -w "$work/cap.pcap" "tcp port $port" 2>"$work/tcpdump.err" &
-tcpdump_pid=$!
-tries=0
-until grep -q "listening" "$work/tcpdump.err" 2>/dev/null; do
-  tries=$((tries + 1))
-  [ $tries -lt 50 ] || fail "tcpdump did not start"
-  sleep 0.1
-done
-
 base="http://127.0.0.1:$port"
-# Keep-alive: several URLs on one connection.
-curl -s -o /dev/null -o /dev/null -o /dev/null -o /dev/null \
-  "$base/random.bin" "$base/small1.txt" "$base/small2.html" "$base/data.json" \
-  || fail "curl keep-alive"
-# gzip'd and chunked.
-curl -s --compressed -o "$work/large.got" "$base/large.txt" || fail "curl --compressed"
-cmp -s "$work/large.got" "$www/large.txt" || fail "curl itself got a different large.txt"
-# A request body.
 printf 'field=value&other=%s\n' "$(head -c 2000 /dev/zero | tr '\0' x)" > "$work/post.body"
-curl -s -o /dev/null --data-binary "@$work/post.body" -H 'Content-Type: text/plain' \
-  "$base/echo" || fail "curl POST"
 
-# Let tcpdump drain its ring buffer before it is stopped.
-sleep 1.5
-kill "$tcpdump_pid"
-wait "$tcpdump_pid" 2>/dev/null
-tcpdump_pid=
+# One recording of the traffic into $work/cap.pcap; fails (status 1) when
+# tcpdump reports packets dropped, which a busy machine can cause.
+record() {
+  tcpdump -i lo -s 0 -U --immediate-mode -w "$work/cap.pcap" "tcp port $port" 2>"$work/tcpdump.err" &
+  tcpdump_pid=$!
+  tries=0
+  until grep -q "listening" "$work/tcpdump.err" 2>/dev/null; do
+    tries=$((tries + 1))
+    [ $tries -lt 50 ] || fail "tcpdump did not start"
+    sleep 0.1
+  done
+  # Keep-alive: several URLs on one connection.
+  curl -s -o /dev/null -o /dev/null -o /dev/null -o /dev/null \
+    "$base/random.bin" "$base/small1.txt" "$base/small2.html" "$base/data.json" \
+    || fail "curl keep-alive"
+  # gzip'd and chunked.
+  curl -s --compressed -o "$work/large.got" "$base/large.txt" || fail "curl --compressed"
+  cmp -s "$work/large.got" "$www/large.txt" || fail "curl itself got a different large.txt"
+  # A request body.
+  curl -s -o /dev/null --data-binary "@$work/post.body" -H 'Content-Type: text/plain' \
+    "$base/echo" || fail "curl POST"
+  # Let tcpdump drain its buffer: stop once the file stopped growing.
+  last=-1
+  tries=0
+  while [ $tries -lt 40 ]; do
+    sleep 0.5
+    size=$(stat -c %s "$work/cap.pcap")
+    [ "$size" = "$last" ] && break
+    last=$size
+    tries=$((tries + 1))
+  done
+  kill "$tcpdump_pid"
+  wait "$tcpdump_pid" 2>/dev/null
+  tcpdump_pid=
+  dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$work/tcpdump.err")
+  [ "${dropped:-0}" = 0 ]
+}
+attempt=1
+until record; do
+  [ $attempt -lt 3 ] || fail "tcpdump dropped packets three times: $(cat "$work/tcpdump.err")"
+  echo "tcpdump dropped packets; recording again"
+  attempt=$((attempt + 1))
+done
 [ -s "$work/cap.pcap" ] || fail "empty capture"
 if [ "$CAPTURE_ONLY" = 1 ]; then
   echo "capture ok: $(tcpdump -r "$work/cap.pcap" 2>/dev/null | wc -l) packets"

@@ -187,6 +187,22 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
   check "-z with an absolute -o: clear error" grep -q "inside the chroot" "$WORK/zerr"
 fi
 
+# ... and before any packet is parsed: a scanner records who it is and what
+# it sees at the first packet and at the first flow bytes.
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1 && command -v cc >/dev/null; then
+  mkdir -p "$WORK/probe" "$WORK/jail2"
+  chmod 0755 "$WORK/jail2"
+  cc -shared -fPIC -I"$TOP_SRCDIR/sdk" -o "$WORK/probe/privprobe.so" \
+    "$TESTS_SRCDIR/integration/privprobe.c"
+  : >"$WORK/jail2/.privprobe-jail"
+  ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+    "$T" --plugin-dir "$WORK/probe" -e privprobe -z "$WORK/jail2" -U nobody -o out -r "$G" \
+    >/dev/null 2>"$WORK/zerr"
+  want="<privprobe packet_euid='$(id -u nobody)' packet_egid='$(id -g nobody)' data_euid='$(id -u nobody)' in_jail='1'/>"
+  check "-U -z: the first packet is parsed as the user, inside the chroot" \
+    grep -qF "$want" "$WORK/jail2/out/report.xml"
+fi
+
 # -e all is -a
 "$T" -e all -o "$WORK/all" -r "$G" >/dev/null 2>&1
 check "-e all enables scanners" grep -q "hashdigest" "$WORK/all/report.xml"
