@@ -26,7 +26,7 @@ install_deps() {
     libhttp-parser-dev python3-dev"
   if [ "$mode" = check ]; then
     pkgs="$pkgs tcpflow nginx curl tcpdump iproute2 clang libclang-rt-14-dev \
-      bash-completion groff-base media-types"
+      bash-completion groff-base media-types bzip2 xz-utils unzip zip"
   fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   # shellcheck disable=SC2086

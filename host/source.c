@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "decompress.h"
 #include "demux.h"
 #include "ip.h"
 #include "link.h"
@@ -95,11 +96,54 @@ static tf_err source_check_dlt(struct tf_source *s)
   return e;
 }
 
+/* Waits for the decompressor of s, if any; TF_ERR_INPUT (said) when it
+ * failed and `report` asks for it. */
+static tf_err source_reap(struct tf_source *s, int report)
+{
+  char err[256];
+  int rc;
+  if (!s->child)
+    return TF_OK;
+  rc = Tf_decompress_wait(s->child, err, sizeof(err));
+  s->child = 0;
+  if (rc == 0 || !report)
+    return TF_OK;
+  Tf_log_error("%s: %s (%s); flows up to there are kept", s->name, err,
+               Tf_decompress_command(s->name));
+  return TF_ERR_INPUT;
+}
+
+/* A compressed capture: libpcap reads the decompressor's output. */
+static tf_err source_open_compressed(struct tf_source *s, const char *path)
+{
+  char err[PCAP_ERRBUF_SIZE];
+  FILE *fp = Tf_decompress_open(path, &s->child, err, sizeof(err));
+  if (!fp) {
+    Tf_log_error("%s: %s", path, err);
+    return TF_ERR_INPUT;
+  }
+  s->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, err);
+  if (!s->pcap) {
+    fclose(fp);
+    Tf_log_error("%s: %s (after %s)", path, err, Tf_decompress_command(path));
+    source_reap(s, 0);
+    return TF_ERR_INPUT;
+  }
+  Tf_log_debug(2, "%s: read through %s", path, Tf_decompress_command(path));
+  return TF_OK;
+}
+
 tf_err Tf_source_open_file(struct tf_source *s, const char *path)
 {
   char err[PCAP_ERRBUF_SIZE];
+  tf_err e;
   memset(s, 0, sizeof(*s));
   s->name = path;
+  if (Tf_decompress_command(path)) {
+    if ((e = source_open_compressed(s, path)) != TF_OK)
+      return e;
+    return source_check_dlt(s);
+  }
   s->pcap = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, err);
   if (!s->pcap) {
     Tf_log_error("%s: %s", path, err);
@@ -204,12 +248,12 @@ static void live_callback(u_char *user, const struct pcap_pkthdr *h, const u_cha
 }
 
 /* libpcap refused an interface whose link type differs from the first
- * one's; a file (not standard input) can then be read again by our own
- * pcapng reader. */
+ * one's; a plain file (not standard input, not compressed) can then be
+ * read again by our own pcapng reader. */
 static int source_mixed_links(const struct tf_source *s)
 {
   return strstr(pcap_geterr(s->pcap), "different from the type of the first interface") &&
-         strcmp(s->name, "-") != 0;
+         strcmp(s->name, "-") != 0 && !s->child;
 }
 
 /* The filter compiled for each link type met by the pcapng fallback.
@@ -312,7 +356,7 @@ tf_err Tf_source_run(struct tf_source *s)
       continue;
     }
     if (rc == PCAP_ERROR_BREAK)
-      break; /* end of file */
+      return source_reap(s, 1); /* end of file (and of the decompressor) */
     if (rc == PCAP_ERROR && stop_requested)
       break; /* a signal interrupted the read: an orderly stop, not an error */
     if (rc == PCAP_ERROR && source_mixed_links(s))
@@ -334,8 +378,9 @@ tf_err Tf_source_run(struct tf_source *s)
 void Tf_source_close(struct tf_source *s)
 {
   if (s->pcap)
-    pcap_close(s->pcap);
+    pcap_close(s->pcap); /* closes the decompressor's pipe too */
   s->pcap = NULL;
+  (void)source_reap(s, 0); /* stopped early or failed: already said why */
   if (s->have_prog)
     pcap_freecode(&s->prog);
   s->have_prog = 0;

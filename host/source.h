@@ -8,6 +8,7 @@
 #define TF_SOURCE_H
 
 #include <pcap/pcap.h>
+#include <sys/types.h>
 
 #include "error.h"
 
@@ -29,12 +30,15 @@ struct tf_source {
   int have_prog;
   struct bpf_program prog; /* the filter; files apply it packet by packet */
   uint64_t delivered;      /* packets libpcap returned from this file */
+  pid_t child;             /* decompressor of a compressed file, or 0 */
   struct tf_source_link links[TF_SOURCE_MAX_LINKS];
   int nlinks;
 };
 
 /* Open a savefile or an interface and compile the BPF filter for its link
- * type.  Errors are printed with the file name. */
+ * type.  Errors are printed with the file name.  Files ending in .gz,
+ * .bz2, .xz, .lzma or .zip are read through their decompressor
+ * (decompress.h). */
 tf_err Tf_source_open_file(struct tf_source *s, const char *path);
 tf_err Tf_source_open_live(struct tf_source *s, const char *iface);
 /* Read every packet; returns TF_ERR_INPUT for a read error (truncation),
