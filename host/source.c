@@ -79,17 +79,21 @@ static tf_err source_filter(struct tf_source *s)
   return TF_OK;
 }
 
+static void source_warn_unsupported(const struct tf_source *s, int dlt)
+{
+  const char *name = pcap_datalink_val_to_name(dlt);
+  Tf_log_warn("%s: link type %d (%s) is not supported; its packets are skipped", s->name, dlt,
+              name ? name : "unknown");
+}
+
 /* Checks the link type and applies the filter; on failure the source is
  * closed, so callers only ever own an open source on TF_OK. */
 static tf_err source_check_dlt(struct tf_source *s)
 {
   tf_err e;
   s->dlt = pcap_datalink(s->pcap);
-  if (!Tf_link_supported(s->dlt)) {
-    const char *name = pcap_datalink_val_to_name(s->dlt);
-    Tf_log_warn("%s: link type %d (%s) is not supported; its packets are skipped", s->name,
-                s->dlt, name ? name : "unknown");
-  }
+  if (!Tf_link_supported(s->dlt))
+    source_warn_unsupported(s, s->dlt);
   e = source_filter(s);
   if (e != TF_OK)
     Tf_source_close(s);
@@ -272,9 +276,7 @@ static struct tf_source_link *source_link(struct tf_source *s, int dlt)
   l->dlt = dlt;
   l->usable = 1;
   if (!Tf_link_supported(dlt)) {
-    const char *name = pcap_datalink_val_to_name(dlt);
-    Tf_log_warn("%s: link type %d (%s) is not supported; its packets are skipped", s->name,
-                dlt, name ? name : "unknown");
+    source_warn_unsupported(s, dlt);
   } else if (s->have_prog) {
     dead = pcap_open_dead(dlt, 262144);
     if (dead && pcap_compile(dead, &l->prog, tf_opt.filter, 1, PCAP_NETMASK_UNKNOWN) == 0) {
