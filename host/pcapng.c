@@ -84,20 +84,26 @@ static uint64_t ng_u64(const struct tf_pcapng *r, const uint8_t *p)
   return r->swap ? __builtin_bswap64(v) : v;
 }
 
-struct tf_pcapng *Tf_pcapng_open(const char *path, char *err, size_t errlen)
+struct tf_pcapng *Tf_pcapng_open_stream(FILE *fp, char *err, size_t errlen)
 {
   struct tf_pcapng *r = calloc(1, sizeof(*r));
   if (!r) {
     snprintf(err, errlen, "out of memory");
+    fclose(fp);
     return NULL;
   }
-  r->fp = fopen(path, "rb");
-  if (!r->fp) {
-    snprintf(err, errlen, "%s", strerror(errno));
-    free(r);
-    return NULL;
-  }
+  r->fp = fp;
   return r;
+}
+
+struct tf_pcapng *Tf_pcapng_open(const char *path, char *err, size_t errlen)
+{
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    snprintf(err, errlen, "%s", strerror(errno));
+    return NULL;
+  }
+  return Tf_pcapng_open_stream(fp, err, errlen);
 }
 
 void Tf_pcapng_close(struct tf_pcapng *r)

@@ -16,12 +16,16 @@
 
 #include <pcap/pcap.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 struct tf_pcapng;
 
 /* NULL with a message in err if the file cannot be opened. */
 struct tf_pcapng *Tf_pcapng_open(const char *path, char *err, size_t errlen);
+/* The same on a stream the reader then owns (closed by Tf_pcapng_close,
+ * or here on failure). */
+struct tf_pcapng *Tf_pcapng_open_stream(FILE *fp, char *err, size_t errlen);
 
 /* The next packet: 1 with *h, *data and *dlt set (data valid until the
  * next call), 0 at the end of the file, -1 on a malformed or truncated

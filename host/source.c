@@ -252,12 +252,32 @@ static void live_callback(u_char *user, const struct pcap_pkthdr *h, const u_cha
 }
 
 /* libpcap refused an interface whose link type differs from the first
- * one's; a plain file (not standard input, not compressed) can then be
- * read again by our own pcapng reader. */
+ * one's; a file (not standard input) can then be read again by our own
+ * pcapng reader. */
 static int source_mixed_links(const struct tf_source *s)
 {
   return strstr(pcap_geterr(s->pcap), "different from the type of the first interface") &&
-         strcmp(s->name, "-") != 0 && !s->child;
+         strcmp(s->name, "-") != 0;
+}
+
+/* The capture again from its start, for the pcapng reader; a compressed
+ * one through a second run of its decompressor (*child). */
+static struct tf_pcapng *source_reopen(struct tf_source *s, pid_t *child)
+{
+  char err[256];
+  struct tf_pcapng *r;
+  FILE *fp;
+  *child = 0;
+  if (!s->child) {
+    r = Tf_pcapng_open(s->name, err, sizeof(err));
+  } else if ((fp = Tf_decompress_open(s->name, child, err, sizeof(err)))) {
+    r = Tf_pcapng_open_stream(fp, err, sizeof(err));
+  } else {
+    r = NULL;
+  }
+  if (!r)
+    Tf_log_error("%s: cannot open it again: %s", s->name, err);
+  return r;
 }
 
 /* The filter compiled for each link type met by the pcapng fallback.
@@ -305,13 +325,15 @@ static int source_link_accepts(struct tf_source *s, int dlt, const struct pcap_p
 static tf_err source_run_pcapng(struct tf_source *s)
 {
   char err[256];
-  struct tf_pcapng *r = Tf_pcapng_open(s->name, err, sizeof(err));
+  pid_t child;
+  struct tf_pcapng *r = source_reopen(s, &child);
   struct pcap_pkthdr h;
   const uint8_t *data;
   uint64_t seen = 0;
   int dlt, rc = 0;
   if (!r) {
-    Tf_log_error("%s: cannot open it again: %s", s->name, err);
+    if (child)
+      (void)Tf_decompress_wait(child, err, sizeof(err)); /* the error is said */
     return TF_ERR_INPUT;
   }
   Tf_log_debug(1, "%s: interfaces of different link types; tcpflow's own pcapng reader reads "
@@ -326,6 +348,11 @@ static tf_err source_run_pcapng(struct tf_source *s)
   if (rc < 0)
     Tf_log_error("%s: %s; flows up to there are kept", s->name, Tf_pcapng_error(r));
   Tf_pcapng_close(r);
+  if (child && Tf_decompress_wait(child, err, sizeof(err)) != 0 && rc == 0 && !stop_requested) {
+    Tf_log_error("%s: %s (%s); flows up to there are kept", s->name, err,
+                 Tf_decompress_command(s->name));
+    rc = -1;
+  }
   return rc < 0 ? TF_ERR_INPUT : TF_OK;
 }
 

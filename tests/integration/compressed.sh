@@ -3,7 +3,8 @@
 # their decompressor, as tcpflow 1.6.1 does: the output equals that of the
 # uncompressed file (and 1.6.1's on the .gz); a truncated or corrupt file,
 # or a missing decompressor, is a clear input error (exit 2) with the flows
-# up to there kept.
+# up to there kept.  A compressed pcapng of several link types is read to
+# the end like an uncompressed one.
 . "$(dirname "$0")/lib.sh"
 command -v xmllint >/dev/null || skip "xmllint missing (libxml2-utils)"
 T=$TCPFLOW
@@ -38,6 +39,16 @@ if [ -x "$REF" ] && [ -x "$TOP_BUILDDIR/tests/tools/depad" ]; then
   "$T" -o "$WORK/ours" -r "$WORK/d.cap.gz" >/dev/null 2>&1
   check ".gz: output equal to 1.6.1's" diff -r -x report.xml -x report.pdf "$WORK/ref" "$WORK/ours"
 fi
+
+# A compressed pcapng whose interfaces have different link types is read
+# to the end too (the fallback reader runs the decompressor again).
+python3 "$TESTS_SRCDIR/tools/mixed_pcapng.py" "$WORK/mixed.pcapng"
+"$T" -o "$WORK/mixed" -r "$WORK/mixed.pcapng" >/dev/null 2>&1
+gzip -c "$WORK/mixed.pcapng" >"$WORK/mixed.pcapng.gz"
+"$T" -o "$WORK/mixedgz" -r "$WORK/mixed.pcapng.gz" >/dev/null 2>"$WORK/err"
+check "compressed pcapng with two link types: exit 0" test $? = 0
+check "compressed pcapng with two link types: both flows, as uncompressed" \
+  sh -c "diff -r -x report.xml '$WORK/mixed' '$WORK/mixedgz' && test \$(ls '$WORK/mixedgz' | wc -l) = 3"
 
 # Cut short: the flows up to the cut, an input error naming the file.
 head -c 100000 "$WORK/j.cap.gz" >"$WORK/cut.cap.gz"
