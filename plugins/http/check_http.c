@@ -255,6 +255,27 @@ START_TEST(head_paired_with_request)
 }
 END_TEST
 
+/* The same responses replayed before their requests: the HEAD response is
+ * recognised by the status line right after its header block. */
+START_TEST(head_unpaired)
+{
+  struct ch_run r;
+  const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n"
+                      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  const char body[] = "HTTP/1.1 200 OK\r\nContent-Length: 17\r\n\r\nnot HTTP/1.1 here";
+  ch_start(&r);
+  ch_init(&r);
+  ch_flow(&r, 9, "resp", resp, strlen(resp), 0);
+  ch_xml_has(&r, "number='2' offset='41' status='200'");
+  ch_body_is(&r, "resp-HTTPBODY-002", "ok", 2);
+  Fake_host_clear(r.ctx);
+  /* A body that merely contains a status line is still a body. */
+  ch_flow(&r, 10, "resp2", body, strlen(body), 0);
+  ch_body_is(&r, "resp2-HTTPBODY-001", "not HTTP/1.1 here", 17);
+  ch_stop(&r);
+}
+END_TEST
+
 START_TEST(pipelined_pairing)
 {
   struct ch_run r;
@@ -650,6 +671,7 @@ int main(void)
   tcase_add_test(tc, keep_compressed_companion);
   tcase_add_test(tc, keepalive_304_gap_in_numbering);
   tcase_add_test(tc, head_paired_with_request);
+  tcase_add_test(tc, head_unpaired);
   tcase_add_test(tc, pipelined_pairing);
   tcase_add_test(tc, post_body);
   tcase_add_test(tc, midstream_resync);

@@ -49,6 +49,7 @@ struct http_state {
   const uint8_t *chunk; /* buffer given to the parser, its end and flow offset */
   const uint8_t *chunk_end;
   uint64_t chunk_off;
+  const uint8_t *head_mark; /* end of the last start-line or header piece in chunk */
 
   int in_msg, in_head;
   int in_chunk; /* inside a chunk's data (its size is known) */
@@ -234,6 +235,7 @@ static int http_on_status(http_parser *p, const char *at, size_t len)
 {
   struct http_state *st = p->data;
   st->in_reason = (const uint8_t *)at + len == st->chunk_end;
+  st->head_mark = (const uint8_t *)at + len;
   return 0;
 }
 
@@ -241,6 +243,7 @@ static int http_on_field(http_parser *p, const char *at, size_t len)
 {
   struct http_state *st = p->data;
   st->in_reason = 0;
+  st->head_mark = (const uint8_t *)at + len;
   if (st->in_value)
     http_header_done(st);
   if (len > HTTP_FIELD_MAX - st->field_len)
@@ -254,6 +257,7 @@ static int http_on_value(http_parser *p, const char *at, size_t len)
 {
   struct http_state *st = p->data;
   st->in_value = 1;
+  st->head_mark = (const uint8_t *)at + len;
   while (st->value_len == 0 && len && (*at == ' ' || *at == '\t')) {
     at++;
     len--;
@@ -263,6 +267,29 @@ static int http_on_value(http_parser *p, const char *at, size_t len)
   memcpy(st->value + st->value_len, at, len);
   st->value_len += len;
   return 0;
+}
+
+/* A response that cannot be paired (its request flow is replayed after
+ * it) may answer a HEAD, whose Content-Length announces a body that never
+ * comes: when the bytes right after the header block are a status line,
+ * that is what happened.  Only what this parser buffer holds is looked at. */
+static int http_looks_headless(const struct http_state *st, const http_parser *p)
+{
+  static const char status_line[] = "HTTP/1.";
+  const uint8_t *q = st->head_mark, *end = st->chunk_end;
+  if (!q || !(p->flags & F_CONTENTLENGTH) || p->content_length == 0)
+    return 0;
+  while (q < end && *q != '\n') /* the end of the last header line */
+    q++;
+  if (q < end)
+    q++;
+  if (q < end && *q == '\r')
+    q++;
+  if (q >= end || *q != '\n') /* the blank line */
+    return 0;
+  q++;
+  return (size_t)(end - q) >= sizeof(status_line) - 1 &&
+         memcmp(q, status_line, sizeof(status_line) - 1) == 0;
 }
 
 static int http_on_headers(http_parser *p)
@@ -285,6 +312,8 @@ static int http_on_headers(http_parser *p)
                             sizeof(st->cur.method), &st->cur.uri))
       /* The parser cannot know a response to HEAD has no body. */
       skip = !strcmp(st->cur.method, "HEAD");
+    else if (p->status_code >= 200)
+      skip = http_looks_headless(st, p);
   }
   Http_body_begin(&st->body, st->host, st->ctx, &st->cfg, &st->cur);
   st->in_reason = 0;
@@ -368,6 +397,7 @@ static size_t http_parse(struct http_state *st, const uint8_t *data, size_t len,
     st->chunk_end = data + len;
     st->chunk_off = off + used;
     st->pause = HTTP_PAUSE_NONE;
+    st->head_mark = NULL; /* the buffer may be the one an earlier call had */
     n = http_parser_execute(&st->parser, &http_callbacks, (const char *)p, len - used);
     err = HTTP_PARSER_ERRNO(&st->parser);
     if (err == HPE_PAUSED && st->pause == HTTP_PAUSE_BEGIN) {
