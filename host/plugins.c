@@ -709,15 +709,20 @@ static int plugins_invoke(struct tfs_ctx *m, const struct call *c)
   return TFS_ERROR;
 }
 
-/* Remembered for the report's <scanner_failure> and for the exit status. */
-static void plugins_record_failure(struct tfs_ctx *m, enum call_kind kind,
-                                   const struct tf_flow *f, const char *reason)
+/* Says why m stops ("scanner 'x' failed", "... crashed with ...") and in
+ * which callback and flow, and remembers it for the report's
+ * <scanner_failure> and for the exit status. */
+static void plugins_disable(struct tfs_ctx *m, enum call_kind kind, const struct tf_flow *f,
+                            const char *what, const char *reason)
 {
+  const char *flow = f && f->path ? f->path : "";
+  Tf_log_error("%s in %s%s%s%s", what, call_names[kind], *flow ? " for " : "", flow,
+               kind == CALL_INIT ? "" : "; it is disabled for the rest of the run");
   m->failed = 1;
   nfailures++;
   m->fail_event = call_names[kind];
   snprintf(m->fail_reason, sizeof(m->fail_reason), "%s", reason);
-  snprintf(m->fail_flow, sizeof(m->fail_flow), "%s", f && f->path ? f->path : "");
+  snprintf(m->fail_flow, sizeof(m->fail_flow), "%s", flow);
   update_active();
 }
 
@@ -727,15 +732,13 @@ static void plugins_record_failure(struct tfs_ctx *m, enum call_kind kind,
 static int plugins_call(struct tfs_ctx *m, const struct call *c, const struct tf_flow *f)
 {
   struct tf_guard g;
-  char why[128];
   int rc;
   if (sigsetjmp(g.env, 0) != 0) {
+    char why[128], what[MAX_NAME + 4096 + 200];
     Tf_guard_describe(&g, why, sizeof(why));
-    Tf_log_error("scanner '%s' (%s) crashed with %s in %s%s%s%s", m->name, m->path, why,
-                 call_names[c->kind], f && f->path ? " for " : "", f && f->path ? f->path : "",
-                 c->kind == CALL_INIT ? "" : "; it is disabled for the rest of the run");
+    snprintf(what, sizeof(what), "scanner '%s' (%s) crashed with %s", m->name, m->path, why);
     m->crashed = 1;
-    plugins_record_failure(m, c->kind, f, why);
+    plugins_disable(m, c->kind, f, what, why);
     plugins_close_outputs(m);
     return CALL_CRASHED;
   }
@@ -748,12 +751,12 @@ static int plugins_call(struct tfs_ctx *m, const struct call *c, const struct tf
 /* A callback whose error disables the scanner (all but init). */
 static void plugins_run(struct tfs_ctx *m, const struct call *c, const struct tf_flow *f)
 {
+  char what[MAX_NAME + 32];
   int rc = plugins_call(m, c, f);
   if (rc == TFS_OK || rc == CALL_CRASHED)
     return;
-  Tf_log_error("scanner '%s' failed in %s%s%s; it is disabled for the rest of the run", m->name,
-               call_names[c->kind], f && f->path ? " for " : "", f && f->path ? f->path : "");
-  plugins_record_failure(m, c->kind, f, "returned an error");
+  snprintf(what, sizeof(what), "scanner '%s' failed", m->name);
+  plugins_disable(m, c->kind, f, what, "returned an error");
 }
 
 tf_err Tf_plugins_start(void)

@@ -100,6 +100,12 @@ static tf_err source_check_dlt(struct tf_source *s)
   return e;
 }
 
+static void source_decompressor_failed(const struct tf_source *s, const char *why)
+{
+  Tf_log_error("%s: %s (%s); flows up to there are kept", s->name, why,
+               Tf_decompress_command(s->name));
+}
+
 /* Waits for the decompressor of s, if any; TF_ERR_INPUT (said) when it
  * failed and `report` asks for it. */
 static tf_err source_reap(struct tf_source *s, int report)
@@ -112,8 +118,7 @@ static tf_err source_reap(struct tf_source *s, int report)
   s->child = 0;
   if (rc == 0 || !report)
     return TF_OK;
-  Tf_log_error("%s: %s (%s); flows up to there are kept", s->name, err,
-               Tf_decompress_command(s->name));
+  source_decompressor_failed(s, err);
   return TF_ERR_INPUT;
 }
 
@@ -349,8 +354,7 @@ static tf_err source_run_pcapng(struct tf_source *s)
     Tf_log_error("%s: %s; flows up to there are kept", s->name, Tf_pcapng_error(r));
   Tf_pcapng_close(r);
   if (child && Tf_decompress_wait(child, err, sizeof(err)) != 0 && rc == 0 && !stop_requested) {
-    Tf_log_error("%s: %s (%s); flows up to there are kept", s->name, err,
-                 Tf_decompress_command(s->name));
+    source_decompressor_failed(s, err);
     rc = -1;
   }
   return rc < 0 ? TF_ERR_INPUT : TF_OK;
