@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 # One-command set-up on a fresh Debian 12 machine (run as root, or with sudo
 # available):
 #   ./setup.sh demo    install build dependencies, build, run tcpflow on a

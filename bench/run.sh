@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 # bench/run.sh [PCAPDIR] -- time our tcpflow against tcpflow 1.6.1, side by side in one run.
 #
 # A benchmark, not a test: it takes a long time (tens of minutes with the default

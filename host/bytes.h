@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Bounds-checked big/little-endian readers: the only way decoders touch
  * packet bytes.  Every reader takes the buffer length and an offset and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Console modes (-c, -C, -D, -B, -s, -0, -g, -J, -L): every packet's
  * payload printed as it arrives, without reassembly, in the formats of

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Console modes (-c, -C with -D, -B, -g, -0, -J, -s, -L): each packet's
  * payload printed in arrival order to standard output, byte-compatible

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * External decompressors for whole-file compressed captures (see
  * decompress.h).  The table keeps the suffixes 1.6.1 knew; the child gets

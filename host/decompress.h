@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Captures compressed as a whole file (.gz, .bz2, .xz, .lzma, .zip) are
  * read through the external decompressor, as tcpflow 1.6.1 did: the

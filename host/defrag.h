@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * IPv4 and IPv6 fragment reassembly with bounded memory: a fixed number of
  * datagrams in progress, each at most 64 KiB, dropped after a timeout in

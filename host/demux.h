@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * TCP demultiplexing and reassembly: from decoded segments to bytes placed
  * in flow files, following tcpflow 1.6.1's rules where they are right

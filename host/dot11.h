@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * 802.11 frame decoding (radiotap, Prism, AVS, plain 802.11) -- self-contained
  * so that both the host (to find IP inside data frames) and the wifi scanner

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * The one error type of the host.  Functions that can fail return tf_err;
  * TF_OK is zero, every failure is negative.  main.c turns the first fatal

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * One direction of a TCP connection: its identity, statistics, reassembly
  * state and output state.  Flows are owned by the flow table (flowtab.c),

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * The flow table: O(1) lookup by key, flows in order of last activity (for
  * timeouts), and a slab so that creating flows does not call malloc for

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Containment of faults in scanner code.  Scanners are modules running in
  * our process; when one of them faults (SIGSEGV, SIGBUS, SIGFPE, SIGILL,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * IPv4 / IPv6 and TCP header decoding.  The IP payload is clamped to both
  * the IP length field and the captured bytes (Ethernet padding is never

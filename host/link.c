@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Link-layer decoders.  Each one strips its header and hands the rest to
  * Tf_link_ethertype (for links that end in an Ethertype) or checks the IP

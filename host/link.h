@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Link-layer decoding: from a captured frame to the network-layer packet
  * inside it.  Each decoder is small, reads only through host/bytes.h and

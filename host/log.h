@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Messages to stderr.  Every message starts with "tcpflow: ".  The debug
  * level (-d, -v) decides what is shown; errors are always shown.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * tcpflow: command line, wiring of the stages, and the one place where an
  * error becomes a message and an exit status.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Flow file names: the -T template language of tcpflow 1.6.1 and the -F
  * prefixes that rewrite it.  Names are always relative to the output

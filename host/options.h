@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Everything the command line and -S decide, in one struct filled by
  * main.c and read (never written) by the other stages.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Flow files: creation with the connection counter, an LRU cache of open
  * descriptors (reopened on demand, so millions of flows work with -f 64),

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * One captured frame as it moves through the decoders.  Lives on the stack
  * of the capture loop; every pointer borrows the capture buffer (or the

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Fallback pcapng reader (see pcapng.h), after the pcapng specification
  * (draft-ietf-opsawg-pcapng): blocks are type, total length, body, total

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * A pcapng reader for the one kind of file libpcap will not read to the
  * end: interfaces of different link types in one file (libpcap 1.10 stops

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Packet output through libpcap's savefile writer: -w (frames we did not
  * process) and -K (one pcap per flow holding exactly that flow's frames).

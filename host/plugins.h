@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * The scanner host: finds modules in the plugin directories, loads them
  * with libltdl, checks their descriptors against our ABI, applies

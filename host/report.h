@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * The DFXML report (report.xml), written with libxml2's xmlTextWriter in
  * the element and attribute order of tcpflow 1.6.1.  Whatever happens --

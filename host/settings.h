@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * -S name=value settings: those given on the command line and those dropped
  * into the configuration directory (defaults for an installation).  The

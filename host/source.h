@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Capture sources: savefiles (pcap, pcapng, "-" for standard input) and
  * live interfaces, each run through the decoding pipeline

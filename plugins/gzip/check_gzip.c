@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /* Unit tests of the gzip scanner, driven through its descriptor. */
 #include <check.h>
 #include <stdlib.h>

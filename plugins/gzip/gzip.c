@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * gzip scanner: a flow that begins with the gzip magic (1f 8b) is inflated
  * into <flow>-GZIP beside the flow file, following multi-member streams and

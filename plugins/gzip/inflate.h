@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Streaming zlib inflation shared by the http and gzip scanners: one
  * decoder that auto-detects gzip/zlib framing, can fall back to raw deflate,

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /* Body files of HTTP messages: <flow>-HTTPBODY-NNN[.ext], inflated unless
  * -Z, with the still-compressed bytes in a -GZIP companion on request. */
 #include <stdio.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /* Unit tests of the http scanner, driven through its descriptor with the
  * fake host (plugins/testing/fake_host.c). */
 #include <check.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * http scanner: parses HTTP/1.x requests and responses in any flow (found
  * by content, not port), writes each message body to

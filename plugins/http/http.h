@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Internal interfaces of the http scanner module, shared by its files:
  * http.c (events, parsing, report), body.c (body files), pair.c (request to

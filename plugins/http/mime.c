@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /* Content-Type to extension lookup over the generated table (mime_table.c). */
 #include "mime.h"
 

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /* Content-Type to file extension, as tcpflow 1.6.1 names HTTP bodies. */
 #ifndef TF_HTTP_MIME_H
 #define TF_HTTP_MIME_H

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Pairing responses with their requests.  The two directions of a
  * connection are different flows, closed at different times; when the

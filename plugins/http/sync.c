@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /* Recognising the first line of an HTTP/1.x message, to find where parsing
  * can start in a flow that does not begin at a message boundary. */
 #include <ctype.h>

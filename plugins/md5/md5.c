@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * md5 scanner: the MD5 of every flow (and optionally SHA-1/SHA-256) as
  * <hashdigest type='MD5'> in the flow's <fileobject>.  Digests are computed

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Unit tests of the python scanner, driven through the fake host of
  * plugins/testing.  Each test runs in its own forked process (check's

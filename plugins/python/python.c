@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * python scanner: hands every closed flow to a user function written in
  * Python 3 and records what it returns in the report.

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Fake tcpflow host for scanner unit tests (see fake_host.h).  Records grow
  * on demand; any allocation failure aborts, since a test must never pass on

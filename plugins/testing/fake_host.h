@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * A fake tcpflow host for scanner unit tests: a struct tfs_host whose
  * output files are real files in a private temporary directory and whose

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Unit tests of the wifi scanner, driven through the fake host: real
  * radiotap frames read from tests/captures, crafted beacons, table limits,

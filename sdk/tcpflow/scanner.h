@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * tcpflow scanner SDK -- the public, versioned C ABI between the tcpflow host
  * and scanner modules (.so files loaded at run time).

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * A scanner module whose descriptor comes from the fuzz_descriptor
  * harness: the harness copies this .so into a plugin directory under a

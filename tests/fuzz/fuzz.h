@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * What every harness provides, and helpers they share (fuzz_common.c):
  * a scratch directory that is emptied now and then so a long run cannot

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /* Scratch directories for the harnesses (see fuzz.h). */
 #define _GNU_SOURCE
 #include <ftw.h>

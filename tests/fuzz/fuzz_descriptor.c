@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * The plugin loader's descriptor validation (host/plugins.c) fed hostile
  * descriptors: wrong ABI numbers, struct_size smaller or larger than the

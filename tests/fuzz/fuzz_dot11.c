@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * The self-contained 802.11 decoder (host/dot11.c, also compiled into the
  * wifi scanner): capture header, MAC header, LLC/SNAP payload and the

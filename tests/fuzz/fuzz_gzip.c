@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * The inflate helper shared by the http and gzip scanners, with its caps,
  * and the gzip scanner through its descriptor.  Input layout:

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * One captured frame through the host's decoding pipeline:
  * Tf_link_decode -> Tf_ip_decode (a defragmenter that lives across inputs,

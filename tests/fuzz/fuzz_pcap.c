@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * A whole capture file (pcap or pcapng) through libpcap's reader and the
  * host's source loop (Tf_source_open_file / Tf_source_run), as

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /* Host setup for the pipeline harnesses (see hostenv.h). */
 #include <stdint.h>
 #include <stdlib.h>

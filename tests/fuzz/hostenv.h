@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * The host pipeline set up for a harness as tests/unit/testutil.c does,
  * with limits that keep a long fuzzing run small on disk: -b 1 MiB, a

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 """Writes the seed corpora under tests/fuzz/seeds/ (run from anywhere;
 the output is committed).  Frames come from the captures in tests/captures
 (classic pcap and the simple blocks of pcapng), the HTTP, gzip and

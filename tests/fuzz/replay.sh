@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 # make check runs each replay-built harness through this: every seed and
 # every past crash of that harness, as separate inputs.
 prog=$1

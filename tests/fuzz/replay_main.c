@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Plain replay driver: links with a harness instead of libFuzzer so that
  * every seed and every past crash runs in the normal test suite (and under

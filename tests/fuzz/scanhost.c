@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /* The in-memory scanner host of the harnesses (see scanhost.h). */
 #define _GNU_SOURCE
 #include "scanhost.h"

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * A minimal in-memory tcpflow host for driving one scanner through its
  * descriptor (sdk/tcpflow/scanner.h) from a harness.  Unlike the unit

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 # Run the binary on real captures and compare the output trees byte for byte
 # with the expected manifests in tests/expected/ (file names, sizes, SHA-256).
 # The manifests were checked against tcpflow 1.6.1: equal where 1.6.1 is

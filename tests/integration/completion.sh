@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 # The bash completion (etc/bash-completion/tcpflow): it parses, and for a set
 # of command lines COMPREPLY holds what it should.  Runs with and without the
 # bash-completion package's helpers.  Exit 0 on pass, 1 on fail.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 # Captures compressed as a whole (.gz .bz2 .xz .lzma .zip) are read through
 # their decompressor, as tcpflow 1.6.1 does: the output equals that of the
 # uncompressed file (and 1.6.1's on the .gz); a truncated or corrupt file,

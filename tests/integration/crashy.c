@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * A scanner that crashes on purpose, for tests/integration/scanner_crash.sh.
  *

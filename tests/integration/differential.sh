@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 # Differential test against tcpflow 1.6.1 (/usr/bin/tcpflow): for every
 # capture in tests/captures on which 1.6.1 succeeds, and for each option set
 # below, our output (file names and bytes; console output for console modes)

@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 """Check the hashdigest elements of a DFXML report against the files.
 
 usage: digests.py REPORT [--expect-none] [--reference DIR]

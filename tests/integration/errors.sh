@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 # Bad input and hostile conditions end in a clear message naming the file, the
 # documented exit status, every byte seen so far written and a well-formed
 # report -- never a crash.

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 # Nothing an HTTP header says names a file: URIs, Content-Type and
 # Content-Disposition with "..", absolute paths, NUL bytes and names far
 # over NAME_MAX (tests/tools/hostile_http.py) leave every file inside the

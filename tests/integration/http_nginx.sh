@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 # Integration test of the http scanner against ground truth: nginx on a
 # loopback high port serves generated files, tcpdump records curl fetching
 # them, and every body tcpflow -e http recovers must equal the served file.

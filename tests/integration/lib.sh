@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 # Shared by the integration tests (sourced).  Environment from tests/Makefile.am:
 # TCPFLOW, TCPFLOW_PLUGIN_PATH, CAPTURES, TESTS_SRCDIR, TOP_SRCDIR, TOP_BUILDDIR.
 set -u

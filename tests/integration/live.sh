@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 # Live capture on the loopback interface: a real server (python http.server)
 # and a real client (curl), a BPF expression, an orderly stop on SIGINT with
 # every flow written and the report finished (SIGTERM and SIGHUP too), and

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * A scanner that misbehaves on purpose, for tests/integration/sdk.sh: it
  * asks for output outside its flow's directory, closes XML elements it never

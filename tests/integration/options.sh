@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 # Every option of the manual, each with a check that fails if it is ignored.
 # (The naming options -Ft -FT -Fk -Fm -Fg -T -b -m and the console modes are
 # also compared with tcpflow 1.6.1 by differential.sh.)

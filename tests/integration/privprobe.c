@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * A scanner that records who tcpflow is when it sees the first packet and
  * the first flow bytes, for tests/integration/options.sh: with -U and -z,

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 # A scanner that crashes is contained: whatever the signal and wherever it
 # happens in the event order, the host reports it (on stderr and as
 # <scanner_failure> in the report), disables the scanner, writes every flow

@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 # Scanner selection (-e/-x/-E/-a/-FM) and the md5 scanner: on every capture
 # of the corpus each flow's digest equals md5sum of its file.
 . "$(dirname "$0")/lib.sh"

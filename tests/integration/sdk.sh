@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 # The plugin ABI as a public contract: install into a scratch DESTDIR, build
 # the example scanner out of tree with nothing but
 # `pkg-config --cflags tcpflow-sdk`, load it into the installed tcpflow; then

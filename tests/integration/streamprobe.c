@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * A streaming scanner for tests/integration/sdk.sh: records, per flow, the
  * packet count when its first bytes arrived, how many bytes it got, whether

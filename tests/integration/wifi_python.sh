@@ -1,4 +1,6 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 # End-to-end tests of the wifi and python scanners with the real host.
 #
 #   TCPFLOW=host/tcpflow TCPFLOW_PLUGIN_PATH=plugins/wifi/.libs:plugins/python/.libs \

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * depad IN OUT: copy a capture (pcap or pcapng) to a pcap file, cutting
  * every Ethernet frame that carries IPv4 or IPv6 (behind any VLAN tags) to

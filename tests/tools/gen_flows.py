@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 """Write synthetic but well-formed Ethernet/IPv4/TCP captures for tests.
 
 gen_flows.py OUT --flows N [--segments K] [--interleave] [--start T]

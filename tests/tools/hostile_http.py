@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 """Write a capture of HTTP exchanges whose headers try to name files.
 
 hostile_http.py OUT

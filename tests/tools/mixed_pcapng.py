@@ -1,4 +1,6 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
 """Write a pcapng file whose two interfaces have different link types.
 
 mixed_pcapng.py OUT

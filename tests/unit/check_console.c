@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /* Console formats byte for byte as tcpflow 1.6.1 prints them: the expected
  * bytes below were taken from /usr/bin/tcpflow 1.6.1 runs (-c, -C, -D, -B,
  * -0, -g, -J, -b) on captures holding these payloads, plus our deliberate

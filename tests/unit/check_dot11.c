@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Unit tests of host/dot11.c: capture headers, MAC header forms, LLC/SNAP
  * and element walking, including hostile lengths.  Frames are copied into

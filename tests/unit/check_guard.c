@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Unit tests of host/guard.c: a fault inside a guarded call comes back to
  * the call site with the signal and address; after Tf_guard_leave, and for

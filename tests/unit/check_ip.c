@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /* IPv4/IPv6/TCP decoding: clamping, extension headers, fragments. */
 #include "config.h"
 

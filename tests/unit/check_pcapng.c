@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /*
  * Unit tests of host/pcapng.c, the reader for pcapng files with interfaces
  * of several link types: both byte orders, timestamp resolutions and

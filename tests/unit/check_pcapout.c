@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /* -K and -w pcap output: files carry the link type of their frames (1.6.1
  * wrote 6 for Ethernet), -K writers survive eviction from the cache of 64
  * by reopening in append mode, a reused 4-tuple gets a file of its own,

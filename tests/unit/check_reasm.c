@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /* Reassembly edge cases, built in code and run through Tf_demux_packet. */
 #include "config.h"
 

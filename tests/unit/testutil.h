@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
 /* Helpers shared by the host's unit tests: frames built in code, a scratch
  * output directory, and a way to feed segments to the reassembler. */
 #ifndef TESTUTIL_H
