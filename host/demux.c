@@ -13,13 +13,13 @@
 
 #include "console.h"
 #include "demux.h"
+#include "dispatch.h"
 #include "flowtab.h"
 #include "log.h"
 #include "naming.h"
 #include "options.h"
 #include "output.h"
 #include "pcapout.h"
-#include "plugins.h"
 
 extern char **environ;
 
@@ -183,7 +183,7 @@ static void demux_close(struct tf_flow *f)
   if (tf_opt.per_flow_pcap)
     Tf_pcapout_flow_close(f);
   Tf_report_flow_begin(f, reported_size(f));
-  Tf_plugins_flow_close(f);
+  Tf_dispatch_flow_close(f);
   Tf_report_flow_end();
   if (f->has_file && !f->temp_storage) {
     if (tf_opt.tcp_alert_fd >= 0)
@@ -279,7 +279,7 @@ static void stream_advance(struct tf_flow *f, uint64_t offset, const uint8_t *da
   if (f->stream_diverged)
     return;
   if (offset <= f->streamed && end > f->streamed) {
-    Tf_plugins_stream(f, f->streamed, data + (f->streamed - offset), (size_t)(end - f->streamed));
+    Tf_dispatch_stream(f, f->streamed, data + (f->streamed - offset), (size_t)(end - f->streamed));
     f->streamed = end;
   }
   if (f->nseen == 0 || f->seen[0].start != 0 || f->seen_overflow)
@@ -292,7 +292,7 @@ static void stream_advance(struct tf_flow *f, uint64_t offset, const uint8_t *da
       f->stream_diverged = 1; /* the close-time replay will say what failed */
       return;
     }
-    Tf_plugins_stream(f, f->streamed, stream_buf, n);
+    Tf_dispatch_stream(f, f->streamed, stream_buf, n);
     f->streamed += n;
   }
 }
@@ -300,7 +300,7 @@ static void stream_advance(struct tf_flow *f, uint64_t offset, const uint8_t *da
 static void store(struct tf_flow *f, uint32_t seq, const uint8_t *data, size_t len,
                   const struct timeval *ts)
 {
-  int streaming = Tf_plugins_want_stream();
+  int streaming = Tf_dispatch_want_stream();
   int32_t delta = (int32_t)(seq - f->nsn);
   int64_t offset;
   uint64_t wlen;
@@ -349,7 +349,7 @@ static void store(struct tf_flow *f, uint32_t seq, const uint8_t *data, size_t l
     data = strip_copy(data, (size_t)wlen);
   if (streaming && wlen > 0)
     stream_check_overwrite(f, (uint64_t)offset, data, (size_t)wlen);
-  if (tf_opt.store_output || Tf_plugins_want_data())
+  if (tf_opt.store_output || Tf_dispatch_want_data())
     note_error(Tf_output_write(f, (uint64_t)offset, data, (size_t)wlen));
   if (tf_opt.findx && wlen > 0 && tf_opt.store_output)
     Tf_output_findx_add(f, (uint64_t)offset, ts, wlen);
@@ -398,7 +398,7 @@ static struct tf_flow *create_flow(const struct tf_flow_key *k, const struct tf_
     memcpy(f->mac_dst, pkt->link.mac_dst, 6);
   }
   Tf_log_debug(10, "new flow %llu, next seq %u", (unsigned long long)f->flow_id, f->nsn);
-  Tf_plugins_flow_open(f);
+  Tf_dispatch_flow_open(f);
   return f;
 }
 

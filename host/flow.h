@@ -86,7 +86,7 @@ struct tf_flow {
   uint64_t console_bytes; /* bytes printed in console mode */
   uint64_t streamed;     /* bytes handed to streaming scanners so far */
   int stream_diverged;   /* streamed bytes changed: replay all at close */
-  void **scanner_slots;  /* per-scanner state (plugins.c); owned */
+  void **scanner_slots;  /* per-scanner state (dispatch.c); owned */
   struct tf_kpcap *kpcap; /* -K writer while cached (pcapout.c) */
   int kpcap_started;     /* its file was created in this run */
 };

@@ -26,6 +26,7 @@
 #include "options.h"
 #include "output.h"
 #include "pcapout.h"
+#include "dispatch.h"
 #include "plugins.h"
 #include "settings.h"
 #include "source.h"
@@ -639,7 +640,7 @@ static tf_err run(int help_level)
     Tf_source_close(&src);
     return e;
   }
-  if ((e = Tf_plugins_start()) != TF_OK) {
+  if ((e = Tf_dispatch_start()) != TF_OK) {
     Tf_source_close(&src);
     return e;
   }
@@ -701,7 +702,7 @@ static tf_err run(int help_level)
   Tf_demux_close_all();
   if (Tf_report_is_open()) {
     Tf_report_summary_begin();
-    Tf_plugins_run_end();
+    Tf_dispatch_run_end();
     Tf_report_summary_end();
   }
   if (e == TF_OK)
@@ -725,7 +726,7 @@ static tf_err run(int help_level)
     return input_err;
   if (late_err != TF_OK)
     return late_err;
-  if (Tf_plugins_failures() > 0)
+  if (Tf_dispatch_failures() > 0)
     return TF_ERR_SCANNER; /* the flows are complete, a scanner's results are not */
   return TF_OK;
 }

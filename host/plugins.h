@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The tcpflow developers */
 /*
- * The scanner host: finds modules in the plugin directories, loads them
- * with libltdl, checks their descriptors against our ABI, applies
- * -e/-x/-E/-a, routes -S settings, and drives the events of the SDK
- * (sdk/tcpflow/scanner.h).  It owns the modules and their contexts.
+ * The scanner registry: the plugin directories, the table of modules found
+ * there (loaded by loader.c), -e/-x/-E/-a selection, the settings scanners
+ * declare, and -hh.  It owns the module records (module.h); the events of
+ * the SDK are driven by dispatch.c and the services by services.c.
  */
 #ifndef TF_PLUGINS_H
 #define TF_PLUGINS_H
@@ -12,10 +12,9 @@
 #include <stdio.h>
 
 #include "error.h"
-#include "flow.h"
 
 struct tfs_setting;
-struct tf_packet;
+struct tfs_ctx;
 
 /* Directories searched, in order: each --plugin-dir, then every entry of
  * $TCPFLOW_PLUGIN_PATH, then the built-in plugin directory. */
@@ -36,28 +35,18 @@ tf_err Tf_plugins_select(void);
 
 /* Setting lookup for -S validation. */
 int Tf_plugins_setting_known(const char *name);
+/* The host or a usable module other than self declares the setting. */
+int Tf_plugins_setting_declared_by_other(const struct tfs_ctx *self, const char *name);
 void Tf_plugins_list_settings(FILE *out);
 
-/* init every enabled scanner; an error names the module and stops the run. */
-tf_err Tf_plugins_start(void);
-int Tf_plugins_want_data(void);
-/* Some scanner takes flow_data while the capture is read. */
-int Tf_plugins_want_stream(void);
-/* Bytes [off, off+len) of f became contiguous from the flow's start. */
-void Tf_plugins_stream(struct tf_flow *f, uint64_t off, const uint8_t *data, size_t len);
-int Tf_plugins_want_packets(void);
+/* The module table, *count entries; owned by the registry, valid until
+ * Tf_plugins_shutdown. */
+struct tfs_ctx *Tf_plugins_table(int *count);
+struct tfs_ctx *Tf_plugins_find(const char *name);
 int Tf_plugins_any_enabled(void);
-/* Scanners disabled during the run, by an error they returned or a crash. */
-int Tf_plugins_failures(void);
 
-void Tf_plugins_packet(const struct tf_packet *pkt);
-void Tf_plugins_flow_open(struct tf_flow *f);
-/* Replay the flow's bytes to data scanners and let every scanner add to
- * the flow's <fileobject> (which the caller has opened). */
-void Tf_plugins_flow_close(struct tf_flow *f);
-/* run_end of every scanner, inside <summary>. */
-void Tf_plugins_run_end(void);
-/* fini and unload. */
+/* fini of every started scanner (Tf_dispatch_fini), then forgets the
+ * modules.  They stay mapped until exit. */
 void Tf_plugins_shutdown(void);
 
 /* -hh: every scanner found, with its file, state and settings. */

@@ -17,7 +17,7 @@
 #include "pcapng.h"
 #include "pcapout.h"
 #include "report.h"
-#include "plugins.h"
+#include "dispatch.h"
 #include "source.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -41,7 +41,7 @@ int Tf_source_stop_requested(void)
 tf_err Tf_source_init(void)
 {
   defrag = Tf_defrag_new();
-  want_packets = Tf_plugins_want_packets();
+  want_packets = Tf_dispatch_want_packets();
   return defrag ? TF_OK : TF_ERR_NOMEM;
 }
 
@@ -215,7 +215,7 @@ static void source_packet(int dlt, const struct pcap_pkthdr *h, const u_char *by
   pkt.wirelen = h->len;
   pkt.frame = bytes;
   if (want_packets)
-    Tf_plugins_packet(&pkt);
+    Tf_dispatch_packet(&pkt);
   n_read++;
   switch (Tf_link_decode(dlt, bytes, h->caplen, &pkt.link)) {
   case TF_LINK_OK:

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The tcpflow developers */
 /*
- * The plugin loader's descriptor validation (host/plugins.c) fed hostile
+ * The plugin loader's descriptor validation (host/loader.c) fed hostile
  * descriptors: wrong ABI numbers, struct_size smaller or larger than the
  * struct (the descriptor is allocated with only the bytes it claims, so
  * reading a member it does not have is caught), NULL, empty, overlong and
@@ -27,6 +27,7 @@
 
 #include "fuzz.h"
 #include "log.h"
+#include "dispatch.h"
 #include "plugins.h"
 #include "options.h"
 
@@ -192,10 +193,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   Tf_plugins_print_help(devnull);
   (void)Tf_plugins_setting_known("tcp_timeout");
   (void)Tf_plugins_setting_known("x");
-  if (Tf_plugins_select() == TF_OK && Tf_plugins_start() == TF_OK) {
-    (void)Tf_plugins_want_data();
-    (void)Tf_plugins_want_packets();
-    Tf_plugins_run_end();
+  if (Tf_plugins_select() == TF_OK && Tf_dispatch_start() == TF_OK) {
+    (void)Tf_dispatch_want_data();
+    (void)Tf_dispatch_want_packets();
+    Tf_dispatch_run_end();
   }
   Tf_plugins_shutdown();
   for (int k = 0; k < ndescs; k++) {

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
+/*
+ * Driving the events of the SDK (sdk/tcpflow/scanner.h): every call into a
+ * scanner goes through here, under the crash guard (guard.h); a scanner
+ * that fails or faults is disabled and remembered for the report and the
+ * exit status.  Also the delivery of flow bytes: streamed while the capture
+ * is read, and the rest replayed at close.
+ */
+#ifndef TF_DISPATCH_H
+#define TF_DISPATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "flow.h"
+
+struct tf_packet;
+
+/* init every enabled scanner; an error names the module and stops the run. */
+tf_err Tf_dispatch_start(void);
+int Tf_dispatch_want_data(void);
+/* Some scanner takes flow_data while the capture is read. */
+int Tf_dispatch_want_stream(void);
+/* Bytes [off, off+len) of f became contiguous from the flow's start. */
+void Tf_dispatch_stream(struct tf_flow *f, uint64_t off, const uint8_t *data, size_t len);
+int Tf_dispatch_want_packets(void);
+/* Scanners disabled during the run, by an error they returned or a crash. */
+int Tf_dispatch_failures(void);
+
+void Tf_dispatch_packet(const struct tf_packet *pkt);
+void Tf_dispatch_flow_open(struct tf_flow *f);
+/* Replay the flow's bytes to data scanners and let every scanner add to
+ * the flow's <fileobject> (which the caller has opened). */
+void Tf_dispatch_flow_close(struct tf_flow *f);
+/* run_end of every scanner, inside <summary>. */
+void Tf_dispatch_run_end(void);
+/* fini of every started scanner that did not crash; closes what they
+ * left open.  Called by Tf_plugins_shutdown. */
+void Tf_dispatch_fini(void);
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
+/*
+ * One scanner module as the host knows it: the record shared by the
+ * registry (plugins.c), the loader (loader.c), the services given to
+ * scanners (services.c) and the event dispatch (dispatch.c).  The SDK
+ * calls it tfs_ctx and keeps it opaque; scanners get a pointer to it and
+ * hand it back to the services.
+ *
+ * Ownership: the records live in the registry's table for the whole run;
+ * the registry clears them in Tf_plugins_shutdown.  desc points into the
+ * module's own memory and is valid while the module stays mapped (until
+ * exit).
+ */
+#ifndef TF_MODULE_H
+#define TF_MODULE_H
+
+#include <ltdl.h>
+#include <stdint.h>
+
+#include "../sdk/tcpflow/scanner.h"
+
+#define TF_MODULE_MAX_NAME 64
+
+struct tfs_ctx {
+  const struct tfs_scanner *desc;
+  char name[TF_MODULE_MAX_NAME];
+  char path[4096];        /* the module file */
+  char load_error[1024];  /* why it could not be used, or "" */
+  lt_dlhandle handle;
+  int enabled;
+  int started;
+  int failed;             /* disabled after an error during the run */
+  int crashed;            /* ... because it faulted (fini is not called) */
+  const char *fail_event; /* the callback that failed */
+  char fail_reason[128];
+  char fail_flow[4096];   /* the flow it failed on, or "" */
+  struct tfs_output *outputs; /* open derived files (services.c) */
+  void *state;
+  uint32_t nsettings;
+};
+
+#endif

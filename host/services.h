@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
+/*
+ * The services the host offers scanners: the struct tfs_host function
+ * table of the SDK (log, settings, derived output files, DFXML).  The
+ * dispatcher says which flow is being delivered, so that output_open can
+ * check that a scanner only writes next to the flow it was given.
+ */
+#ifndef TF_SERVICES_H
+#define TF_SERVICES_H
+
+#include "flow.h"
+#include "module.h"
+
+/* The table handed to every scanner's init; static, valid for the run. */
+const struct tfs_host *Tf_services_table(void);
+/* The flow whose events are being delivered, or NULL between flows. */
+void Tf_services_set_flow(const struct tf_flow *f);
+/* Closes (and keeps) every output m left open, saying so: what a scanner
+ * wrote is derived evidence and is never thrown away. */
+void Tf_services_close_outputs(struct tfs_ctx *m);
+
+#endif
