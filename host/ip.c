@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "bytes.h"
+#include "tfl_bytes.h"
 #include "ip.h"
 
 #define IPPROTO_TCP_ 6
@@ -22,13 +22,13 @@ enum tf_ip_status Tf_tcp_decode(const uint8_t *p, size_t len, struct tf_packet *
 {
   uint8_t off_byte, flags;
   size_t hlen;
-  if (!Tf_get_be16(p, len, 0, &pkt->sport) || !Tf_get_be16(p, len, 2, &pkt->dport) ||
-      !Tf_get_be32(p, len, 4, &pkt->seq) || !Tf_get_be32(p, len, 8, &pkt->ack) ||
-      !Tf_get_u8(p, len, 12, &off_byte) || !Tf_get_u8(p, len, 13, &flags))
+  if (!Tfl_get_be16(p, len, 0, &pkt->sport) || !Tfl_get_be16(p, len, 2, &pkt->dport) ||
+      !Tfl_get_be32(p, len, 4, &pkt->seq) || !Tfl_get_be32(p, len, 8, &pkt->ack) ||
+      !Tfl_get_u8(p, len, 12, &off_byte) || !Tfl_get_u8(p, len, 13, &flags))
     return TF_IP_MALFORMED;
   hlen = (size_t)(off_byte >> 4) * 4;
   /* A data offset below 5 would make header bytes payload (1.6.1 does). */
-  if (hlen < 20 || !Tf_has(len, 0, hlen))
+  if (hlen < 20 || !Tfl_has(len, 0, hlen))
     return TF_IP_MALFORMED;
   pkt->flags = flags;
   pkt->payload = p + hlen;
@@ -71,12 +71,12 @@ static enum tf_ip_status ip_v4(struct tf_defrag *df, const uint8_t *p, size_t le
   uint8_t vihl, proto;
   uint16_t total, id, frag;
   size_t hlen;
-  if (!Tf_get_u8(p, len, 0, &vihl) || !Tf_get_be16(p, len, 2, &total) ||
-      !Tf_get_be16(p, len, 4, &id) || !Tf_get_be16(p, len, 6, &frag) ||
-      !Tf_get_u8(p, len, 9, &proto) || !Tf_has(len, 12, 8))
+  if (!Tfl_get_u8(p, len, 0, &vihl) || !Tfl_get_be16(p, len, 2, &total) ||
+      !Tfl_get_be16(p, len, 4, &id) || !Tfl_get_be16(p, len, 6, &frag) ||
+      !Tfl_get_u8(p, len, 9, &proto) || !Tfl_has(len, 12, 8))
     return TF_IP_MALFORMED;
   hlen = (size_t)(vihl & 0x0f) * 4;
-  if ((vihl >> 4) != 4 || hlen < 20 || !Tf_has(len, 0, hlen))
+  if ((vihl >> 4) != 4 || hlen < 20 || !Tfl_has(len, 0, hlen))
     return TF_IP_MALFORMED;
   /* Total length 0 is what TSO/LSO captures carry: trust the capture. */
   if (total != 0) {
@@ -104,8 +104,8 @@ static enum tf_ip_status ip_v6(struct tf_defrag *df, const uint8_t *p, size_t le
   uint8_t vtc, next;
   uint16_t plen;
   size_t off = 40;
-  if (!Tf_get_u8(p, len, 0, &vtc) || !Tf_get_be16(p, len, 4, &plen) ||
-      !Tf_get_u8(p, len, 6, &next) || !Tf_has(len, 0, 40))
+  if (!Tfl_get_u8(p, len, 0, &vtc) || !Tfl_get_be16(p, len, 4, &plen) ||
+      !Tfl_get_u8(p, len, 6, &next) || !Tfl_has(len, 0, 40))
     return TF_IP_MALFORMED;
   if ((vtc >> 4) != 6)
     return TF_IP_MALFORMED;
@@ -123,13 +123,13 @@ static enum tf_ip_status ip_v6(struct tf_defrag *df, const uint8_t *p, size_t le
     case IP6_ROUTING:
     case IP6_DSTOPTS:
     case IP6_MOBILITY:
-      if (!Tf_get_u8(p, len, off, &hdr_next) || !Tf_get_u8(p, len, off + 1, &hdr_len))
+      if (!Tfl_get_u8(p, len, off, &hdr_next) || !Tfl_get_u8(p, len, off + 1, &hdr_len))
         return TF_IP_MALFORMED;
       next = hdr_next;
       off += ((size_t)hdr_len + 1) * 8;
       break;
     case IP6_AH:
-      if (!Tf_get_u8(p, len, off, &hdr_next) || !Tf_get_u8(p, len, off + 1, &hdr_len))
+      if (!Tfl_get_u8(p, len, off, &hdr_next) || !Tfl_get_u8(p, len, off + 1, &hdr_len))
         return TF_IP_MALFORMED;
       next = hdr_next;
       off += ((size_t)hdr_len + 2) * 4;
@@ -137,8 +137,8 @@ static enum tf_ip_status ip_v6(struct tf_defrag *df, const uint8_t *p, size_t le
     case IP6_FRAGMENT: {
       uint16_t offm;
       uint32_t id;
-      if (!Tf_get_u8(p, len, off, &hdr_next) || !Tf_get_be16(p, len, off + 2, &offm) ||
-          !Tf_get_be32(p, len, off + 4, &id))
+      if (!Tfl_get_u8(p, len, off, &hdr_next) || !Tfl_get_be16(p, len, off + 2, &offm) ||
+          !Tfl_get_be32(p, len, off + 4, &id))
         return TF_IP_MALFORMED;
       off += 8;
       if ((offm & 0xfff9) == 0) /* atomic fragment: offset 0, no M bit */
@@ -148,7 +148,7 @@ static enum tf_ip_status ip_v6(struct tf_defrag *df, const uint8_t *p, size_t le
       return ip_fragment(df, &f, pkt);
     }
     default:
-      if (!Tf_has(len, off, 0))
+      if (!Tfl_has(len, off, 0))
         return TF_IP_MALFORMED;
       return ip_transport(next, p + off, len - off, pkt);
     }

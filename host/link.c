@@ -10,8 +10,8 @@
 #include <pcap/dlt.h>
 #include <string.h>
 
-#include "bytes.h"
-#include "dot11.h"
+#include "tfl_bytes.h"
+#include "tfl_dot11.h"
 #include "link.h"
 
 #define ETH_VLAN 0x8100
@@ -45,7 +45,7 @@ static enum tf_link_status link_ip_by_version(const uint8_t *p, size_t len,
                                               struct tf_link_result *out)
 {
   uint8_t v;
-  if (!Tf_get_u8(p, len, 0, &v))
+  if (!Tfl_get_u8(p, len, 0, &v))
     return TF_LINK_MALFORMED;
   switch (v >> 4) {
   case 4:
@@ -68,7 +68,7 @@ static enum tf_link_status link_mpls(const uint8_t *p, size_t len, struct tf_lin
   size_t off = 0;
   for (int i = 0; i < MAX_LINK_TAGS; i++) {
     uint32_t label;
-    if (!Tf_get_be32(p, len, off, &label))
+    if (!Tfl_get_be32(p, len, off, &label))
       return TF_LINK_MALFORMED;
     off += 4;
     if (label & 0x100)
@@ -84,13 +84,13 @@ static enum tf_link_status link_ppp_protocol(const uint8_t *p, size_t len,
   uint8_t b0;
   uint16_t proto;
   size_t off;
-  if (!Tf_get_u8(p, len, 0, &b0))
+  if (!Tfl_get_u8(p, len, 0, &b0))
     return TF_LINK_MALFORMED;
   if (b0 & 1) { /* protocol-field compression: odd first byte is the whole field */
     proto = b0;
     off = 1;
   } else {
-    if (!Tf_get_be16(p, len, 0, &proto))
+    if (!Tfl_get_be16(p, len, 0, &proto))
       return TF_LINK_MALFORMED;
     off = 2;
   }
@@ -107,7 +107,7 @@ static enum tf_link_status link_ppp_protocol(const uint8_t *p, size_t len,
 static enum tf_link_status link_pppoe(const uint8_t *p, size_t len, struct tf_link_result *out)
 {
   uint16_t plen;
-  if (!Tf_get_be16(p, len, 4, &plen))
+  if (!Tfl_get_be16(p, len, 4, &plen))
     return TF_LINK_MALFORMED;
   len -= 6;
   if (plen < len)
@@ -131,7 +131,7 @@ static enum tf_link_status link_after_type(uint16_t type, const uint8_t *p, size
   case ETH_VLAN:
   case ETH_QINQ:
   case ETH_QINQ_OLD:
-    if (depth >= MAX_LINK_TAGS || !Tf_get_be16(p, len, 0, &tci) || !Tf_get_be16(p, len, 2, &inner))
+    if (depth >= MAX_LINK_TAGS || !Tfl_get_be16(p, len, 0, &tci) || !Tfl_get_be16(p, len, 2, &inner))
       return TF_LINK_MALFORMED;
     /* Only an outermost 802.1Q tag names the flow, as tcpflow 1.6.1 does;
      * the name carries the 12-bit VLAN ID, not the whole tag word. */
@@ -142,7 +142,7 @@ static enum tf_link_status link_after_type(uint16_t type, const uint8_t *p, size
   case ETH_MPLS_MC:
     return link_mpls(p, len, out);
   case ETH_PPPOE_SESSION:
-    if (!Tf_has(len, 0, 6))
+    if (!Tfl_has(len, 0, 6))
       return TF_LINK_MALFORMED;
     return link_pppoe(p, len, out);
   default:
@@ -153,7 +153,7 @@ static enum tf_link_status link_after_type(uint16_t type, const uint8_t *p, size
 enum tf_link_status Tf_link_ethertype(const uint8_t *p, size_t len, struct tf_link_result *out)
 {
   uint16_t type;
-  if (!Tf_get_be16(p, len, 0, &type))
+  if (!Tfl_get_be16(p, len, 0, &type))
     return TF_LINK_MALFORMED;
   return link_after_type(type, p + 2, len - 2, out, 0);
 }
@@ -161,14 +161,14 @@ enum tf_link_status Tf_link_ethertype(const uint8_t *p, size_t len, struct tf_li
 static enum tf_link_status link_ethernet(const uint8_t *p, size_t len, struct tf_link_result *out)
 {
   uint16_t type;
-  if (!Tf_get_be16(p, len, 12, &type))
+  if (!Tfl_get_be16(p, len, 12, &type))
     return TF_LINK_MALFORMED;
   memcpy(out->mac_dst, p, 6);
   memcpy(out->mac_src, p + 6, 6);
   out->have_macs = 1;
   if (type <= 1500) {
     /* 802.3 length field: IP only behind LLC/SNAP (AA AA 03 + OUI). */
-    if (!Tf_has(len, 14, 8) || p[14] != 0xaa || p[15] != 0xaa || p[16] != 0x03)
+    if (!Tfl_has(len, 14, 8) || p[14] != 0xaa || p[15] != 0xaa || p[16] != 0x03)
       return TF_LINK_NOT_IP;
     return Tf_link_ethertype(p + 20, len - 20, out);
   }
@@ -180,7 +180,7 @@ static enum tf_link_status link_ethernet(const uint8_t *p, size_t len, struct tf
 static enum tf_link_status link_null(const uint8_t *p, size_t len, struct tf_link_result *out)
 {
   uint32_t le, be, af;
-  if (!Tf_get_le32(p, len, 0, &le) || !Tf_get_be32(p, len, 0, &be))
+  if (!Tfl_get_le32(p, len, 0, &le) || !Tfl_get_be32(p, len, 0, &be))
     return TF_LINK_MALFORMED;
   af = le < 256 ? le : be;
   switch (af) {
@@ -206,7 +206,7 @@ static enum tf_link_status link_null(const uint8_t *p, size_t len, struct tf_lin
 static enum tf_link_status link_ppp(const uint8_t *p, size_t len, struct tf_link_result *out)
 {
   uint8_t a, c;
-  if (!Tf_get_u8(p, len, 0, &a) || !Tf_get_u8(p, len, 1, &c))
+  if (!Tfl_get_u8(p, len, 0, &a) || !Tfl_get_u8(p, len, 1, &c))
     return TF_LINK_MALFORMED;
   if ((a == 0x0f || a == 0x8f) && c == 0x00) /* Cisco HDLC: an Ethertype follows */
     return Tf_link_ethertype(p + 2, len - 2, out);
@@ -218,19 +218,19 @@ static enum tf_link_status link_ppp(const uint8_t *p, size_t len, struct tf_link
 static enum tf_link_status link_80211(int dlt, const uint8_t *p, size_t len,
                                       struct tf_link_result *out)
 {
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   uint16_t type;
   const uint8_t *payload;
   size_t plen;
-  switch (Tf_dot11_decode(dlt, p, len, &f)) {
-  case TF_DOT11_OK:
+  switch (Tfl_dot11_decode(dlt, p, len, &f)) {
+  case TFL_DOT11_OK:
     break;
-  case TF_DOT11_UNSUPPORTED:
+  case TFL_DOT11_UNSUPPORTED:
     return TF_LINK_UNSUPPORTED;
   default:
     return TF_LINK_MALFORMED;
   }
-  if (f.type != 2 || f.protected_frame || !Tf_dot11_llc_payload(&f, &type, &payload, &plen))
+  if (f.type != 2 || f.protected_frame || !Tfl_dot11_llc_payload(&f, &type, &payload, &plen))
     return TF_LINK_NOT_IP;
   memcpy(out->mac_src, f.src, 6);
   memcpy(out->mac_dst, f.dst, 6);
@@ -258,10 +258,10 @@ int Tf_link_supported(int dlt)
   case DLT_PPP_SERIAL:
   case DLT_C_HDLC:
   case DLT_PPP_ETHER:
-  case TF_DLT_IEEE802_11:
-  case TF_DLT_IEEE802_11_RADIO:
-  case TF_DLT_PRISM_HEADER:
-  case TF_DLT_IEEE802_11_RADIO_AVS:
+  case TFL_DLT_IEEE802_11:
+  case TFL_DLT_IEEE802_11_RADIO:
+  case TFL_DLT_PRISM_HEADER:
+  case TFL_DLT_IEEE802_11_RADIO_AVS:
     return 1;
   default:
     return 0;
@@ -277,13 +277,13 @@ enum tf_link_status Tf_link_decode(int dlt, const uint8_t *p, size_t len,
   case DLT_EN10MB:
     return link_ethernet(p, len, out);
   case DLT_LINUX_SLL:
-    if (!Tf_has(len, 0, 16))
+    if (!Tfl_has(len, 0, 16))
       return TF_LINK_MALFORMED;
     return Tf_link_ethertype(p + 14, len - 14, out);
   case DLT_LINUX_SLL2: {
     /* SLL2 puts the protocol first; the payload starts after 20 bytes. */
     uint16_t type;
-    if (!Tf_has(len, 0, 20) || !Tf_get_be16(p, len, 0, &type))
+    if (!Tfl_has(len, 0, 20) || !Tfl_get_be16(p, len, 0, &type))
       return TF_LINK_MALFORMED;
     return link_after_type(type, p + 20, len - 20, out, 0);
   }
@@ -300,13 +300,13 @@ enum tf_link_status Tf_link_decode(int dlt, const uint8_t *p, size_t len,
   case DLT_C_HDLC:
     return link_ppp(p, len, out);
   case DLT_PPP_ETHER:
-    if (!Tf_has(len, 0, 6))
+    if (!Tfl_has(len, 0, 6))
       return TF_LINK_MALFORMED;
     return link_pppoe(p, len, out);
-  case TF_DLT_IEEE802_11:
-  case TF_DLT_IEEE802_11_RADIO:
-  case TF_DLT_PRISM_HEADER:
-  case TF_DLT_IEEE802_11_RADIO_AVS:
+  case TFL_DLT_IEEE802_11:
+  case TFL_DLT_IEEE802_11_RADIO:
+  case TFL_DLT_PRISM_HEADER:
+  case TFL_DLT_IEEE802_11_RADIO_AVS:
     return link_80211(dlt, p, len, out);
   default:
     return TF_LINK_UNSUPPORTED;

@@ -2,7 +2,7 @@
 /* Copyright (C) 2026 The tcpflow developers */
 /*
  * Link-layer decoding: from a captured frame to the network-layer packet
- * inside it.  Each decoder is small, reads only through host/bytes.h and
+ * inside it.  Each decoder is small, reads only through lib/tfl_bytes.h and
  * never looks past the captured length.
  */
 #ifndef TF_LINK_H

@@ -13,12 +13,12 @@
 
 #include <tcpflow/scanner.h>
 
-#include "inflate.h"
+#include "tfl_inflate.h"
 
 struct gz_state {
   const struct tfs_host *host;
   tfs_ctx *ctx;
-  struct gz_limits lim;
+  struct tfl_inflate_limits lim;
   /* the flow being replayed */
   uint64_t flow_id;
   int seen;               /* flow_data has been called for flow_id */
@@ -27,7 +27,7 @@ struct gz_state {
   size_t head_len;
   int active;             /* the flow starts with the magic */
   int gap;                /* a hole stopped decoding */
-  struct gz_inflater *inf;
+  struct tfl_inflater *inf;
   tfs_output *out;
   char *out_path;
 };
@@ -61,7 +61,7 @@ static int gz_init(const struct tfs_host *host, tfs_ctx *ctx, void **state)
 
 static void gz_reset(struct gz_state *st)
 {
-  Gz_inflater_free(st->inf);
+  Tfl_inflate_free(st->inf);
   if (st->out)
     st->host->output_close(st->out, 0);
   free(st->out_path);
@@ -89,10 +89,10 @@ static int gz_sink(void *arg, const uint8_t *buf, size_t len)
 static int gz_start(struct gz_state *st)
 {
   st->active = 1;
-  st->inf = Gz_inflater_new(0, &st->lim, gz_sink, st);
+  st->inf = Tfl_inflate_new(0, &st->lim, gz_sink, st);
   if (!st->inf)
     return TFS_ERROR;
-  Gz_inflater_feed(st->inf, st->head, st->head_len);
+  Tfl_inflate_feed(st->inf, st->head, st->head_len);
   return TFS_OK;
 }
 
@@ -116,7 +116,7 @@ static int gz_flow_data(void *state, const struct tfs_flow_info *flow, uint64_t 
       st->head_len = sizeof(st->head); /* a hole at the start: not gzip */
   } else if (st->active) {
     if (!st->gap)
-      Gz_inflater_feed(st->inf, data, len);
+      Tfl_inflate_feed(st->inf, data, len);
   } else if (st->head_len < sizeof(st->head)) {
     /* The magic may be split over two calls. */
     size_t take = sizeof(st->head) - st->head_len;
@@ -127,7 +127,7 @@ static int gz_flow_data(void *state, const struct tfs_flow_info *flow, uint64_t 
     if (st->head_len == sizeof(st->head) && st->head[0] == 0x1f && st->head[1] == 0x8b) {
       rc = gz_start(st);
       if (rc == TFS_OK)
-        Gz_inflater_feed(st->inf, data + take, len - take);
+        Tfl_inflate_feed(st->inf, data + take, len - take);
     }
   }
   st->flow = NULL;
@@ -144,22 +144,22 @@ static void gz_xml_u64(struct gz_state *st, const char *name, uint64_t v)
 static int gz_flow_close(void *state, const struct tfs_flow_info *flow)
 {
   struct gz_state *st = state;
-  enum gz_status gs;
+  enum tfl_inflate_status gs;
   uint64_t decoded;
   if (!st->seen || st->flow_id != flow->flow_id || !st->active) {
     gz_reset(st);
     return TFS_OK;
   }
-  gs = Gz_inflater_finish(st->inf);
-  decoded = Gz_inflater_out(st->inf);
+  gs = Tfl_inflate_finish(st->inf);
+  decoded = Tfl_inflate_out(st->inf);
   if (st->out) {
     st->host->output_close(st->out, decoded > 0);
     st->out = NULL;
   }
   st->host->xml_start(st->ctx, "tcpflow:gzip");
   gz_xml_u64(st, "decoded_length", decoded);
-  gz_xml_u64(st, "encoded_length", Gz_inflater_in(st->inf));
-  st->host->xml_attr(st->ctx, "status", st->gap && gs == GZ_TRUNCATED ? "gap" : Gz_status_name(gs));
+  gz_xml_u64(st, "encoded_length", Tfl_inflate_in(st->inf));
+  st->host->xml_attr(st->ctx, "status", st->gap && gs == TFL_INFLATE_TRUNCATED ? "gap" : Tfl_inflate_status_name(gs));
   if (st->out_path && decoded > 0)
     st->host->xml_attr(st->ctx, "file", st->out_path);
   st->host->xml_end(st->ctx);

@@ -83,7 +83,7 @@ void Http_body_begin(struct http_body *b, const struct tfs_host *host, tfs_ctx *
   if (!b->md5 || !EVP_DigestInit_ex(b->md5, EVP_md5(), NULL))
     b->failed = 1;
   if (cfg->decompress && body_encoded(rec->content_encoding)) {
-    b->inf = Gz_inflater_new(1, &cfg->lim, body_sink, b);
+    b->inf = Tfl_inflate_new(1, &cfg->lim, body_sink, b);
     if (!b->inf)
       b->failed = 1;
   }
@@ -113,7 +113,7 @@ void Http_body_data(struct http_body *b, const struct tfs_flow_info *flow,
   if (b->raw_out && b->host->output_write(b->raw_out, data, len) != TFS_OK)
     b->failed = 1;
   if (!b->gap)
-    Gz_inflater_feed(b->inf, data, len);
+    Tfl_inflate_feed(b->inf, data, len);
 }
 
 static char *body_strdup(const char *s)
@@ -126,13 +126,13 @@ void Http_body_end(struct http_body *b, const struct tfs_flow_info *flow)
   struct http_record *rec = b->rec;
   b->flow = flow;
   if (b->inf) {
-    enum gz_status gs = Gz_inflater_finish(b->inf);
+    enum tfl_inflate_status gs = Tfl_inflate_finish(b->inf);
     /* Even when a stream had ended before the gap, another may have begun
      * in it: the output cannot be called whole. */
-    if (b->gap && gs == GZ_OK)
-      gs = GZ_TRUNCATED;
-    rec->decode = Gz_status_name(gs);
-    Gz_inflater_free(b->inf);
+    if (b->gap && gs == TFL_INFLATE_OK)
+      gs = TFL_INFLATE_TRUNCATED;
+    rec->decode = Tfl_inflate_status_name(gs);
+    Tfl_inflate_free(b->inf);
   }
   if (b->raw_out) {
     rec->compressed_file = body_strdup(b->host->output_path(b->raw_out));

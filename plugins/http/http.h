@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <tcpflow/scanner.h>
 
-#include "../gzip/inflate.h"
+#include "tfl_inflate.h"
 
 enum http_kind { HTTP_KIND_NONE = 0, HTTP_KIND_REQUEST, HTTP_KIND_RESPONSE };
 
@@ -19,7 +19,7 @@ struct http_config {
   int decompress;      /* not -Z */
   int keep_compressed; /* http_keep_compressed=YES */
   int alert_fd;        /* http_alert_fd, -1 = off */
-  struct gz_limits lim;
+  struct tfl_inflate_limits lim;
 };
 
 /* One parsed message, kept until the flow's report is written. */
@@ -54,7 +54,7 @@ struct http_body {
   struct http_record *rec;
   const struct tfs_flow_info *flow; /* of the current call */
   tfs_output *out, *raw_out;
-  struct gz_inflater *inf;
+  struct tfl_inflater *inf;
   void *md5;
   int failed;
   int gap; /* bytes are missing: inflation stopped there */

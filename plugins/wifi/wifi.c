@@ -17,7 +17,7 @@
 
 #include <tcpflow/scanner.h>
 
-#include "dot11.h"
+#include "tfl_dot11.h"
 
 #define WIFI_SUMMARY_FILE "wifi-summary.txt"
 #define WIFI_SSID_MAX 32
@@ -311,7 +311,7 @@ static void wifi_ap_ie(void *arg, uint8_t id, const uint8_t *data, uint8_t len)
 }
 
 /* A beacon or probe response: the sender is an access point. */
-static void wifi_ap_frame(struct wifi_state *s, const struct tf_dot11_frame *f)
+static void wifi_ap_frame(struct wifi_state *s, const struct tfl_dot11_frame *f)
 {
   struct wifi_ap_info ai;
   struct wifi_ent *e;
@@ -323,7 +323,7 @@ static void wifi_ap_frame(struct wifi_state *s, const struct tf_dot11_frame *f)
     return;
   }
   privacy = (f->body[10] | (f->body[11] << 8)) & WIFI_CAP_PRIVACY;
-  if (Tf_dot11_walk_ies(f, wifi_ap_ie, &ai) != 0)
+  if (Tfl_dot11_walk_ies(f, wifi_ap_ie, &ai) != 0)
     s->bad_elements++;
 
   if (f->subtype == 8 && ai.have_ssid) {
@@ -368,7 +368,7 @@ static int wifi_is_unicast(const uint8_t *mac)
 /* A frame that shows a station talking to a BSSID: data to or from the
  * distribution system, ad hoc data, and management frames that a non-AP
  * sends (probe, authentication, association requests). */
-static void wifi_station_frame(struct wifi_state *s, const struct tf_dot11_frame *f)
+static void wifi_station_frame(struct wifi_state *s, const struct tfl_dot11_frame *f)
 {
   const uint8_t *sta;
   uint8_t key[12];
@@ -396,11 +396,11 @@ static void wifi_station_frame(struct wifi_state *s, const struct tf_dot11_frame
 static void wifi_packet(void *state, const struct tfs_packet *pkt)
 {
   struct wifi_state *s = state;
-  struct tf_dot11_frame f;
-  switch (Tf_dot11_decode(pkt->dlt, pkt->data, pkt->caplen, &f)) {
-  case TF_DOT11_OK:
+  struct tfl_dot11_frame f;
+  switch (Tfl_dot11_decode(pkt->dlt, pkt->data, pkt->caplen, &f)) {
+  case TFL_DOT11_OK:
     break;
-  case TF_DOT11_UNSUPPORTED:
+  case TFL_DOT11_UNSUPPORTED:
     s->not_80211++;
     return;
   default:

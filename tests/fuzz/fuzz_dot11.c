@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The tcpflow developers */
 /*
- * The self-contained 802.11 decoder (host/dot11.c, also compiled into the
- * wifi scanner): capture header, MAC header, LLC/SNAP payload and the
+ * The 802.11 decoder of the internal library (lib/tfl_dot11.c, linked by the
+ * host and the wifi scanner): capture header, MAC header, LLC/SNAP payload and the
  * information elements of management frames.  Input: 1 byte choosing the
  * link type, then the frame.  Every pointer the decoder returns is read in
  * full so the sanitizers check that it lies inside the frame.
@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dot11.h"
+#include "tfl_dot11.h"
 #include "fuzz.h"
 
-static const int dlts[] = {TF_DLT_IEEE802_11, TF_DLT_PRISM_HEADER, TF_DLT_IEEE802_11_RADIO,
-                           TF_DLT_IEEE802_11_RADIO_AVS};
+static const int dlts[] = {TFL_DLT_IEEE802_11, TFL_DLT_PRISM_HEADER, TFL_DLT_IEEE802_11_RADIO,
+                           TFL_DLT_IEEE802_11_RADIO_AVS};
 
 static volatile uint8_t sink;
 
@@ -48,7 +48,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   struct ie_ctx ie;
   uint8_t *frame;
   size_t len;
@@ -61,17 +61,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (!frame)
     abort();
   memcpy(frame, data + 1, len);
-  if (Tf_dot11_decode(dlt, frame, len, &f) == TF_DOT11_OK) {
+  if (Tfl_dot11_decode(dlt, frame, len, &f) == TFL_DOT11_OK) {
     uint16_t ethertype;
     const uint8_t *payload;
     size_t payload_len;
     touch(frame, len, f.body, f.body_len);
-    if (Tf_dot11_llc_payload(&f, &ethertype, &payload, &payload_len))
+    if (Tfl_dot11_llc_payload(&f, &ethertype, &payload, &payload_len))
       touch(frame, len, payload, payload_len);
     ie.frame = frame;
     ie.len = len;
     ie.count = 0;
-    Tf_dot11_walk_ies(&f, on_ie, &ie);
+    Tfl_dot11_walk_ies(&f, on_ie, &ie);
   }
   free(frame);
   return 0;

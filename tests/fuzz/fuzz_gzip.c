@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../plugins/gzip/inflate.h"
+#include "tfl_inflate.h"
 #include "fuzz.h"
 #include "scanhost.h"
 
@@ -52,11 +52,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void run_inflater(int cfg, size_t feed, const uint8_t *z, size_t n)
 {
-  struct gz_limits lim = {cfg & 2 ? SMALL_CAP : 64u << 20, cfg & 4 ? 3 : 0};
+  struct tfl_inflate_limits lim = {cfg & 2 ? SMALL_CAP : 64u << 20, cfg & 4 ? 3 : 0};
   struct sink s = {0, lim.max_out};
-  struct gz_inflater *inf = Gz_inflater_new(cfg & 1, &lim, sink_fn, &s);
+  struct tfl_inflater *inf = Tfl_inflate_new(cfg & 1, &lim, sink_fn, &s);
   size_t off = 0;
-  enum gz_status st;
+  enum tfl_inflate_status st;
   if (!inf)
     return;
   if (!feed)
@@ -66,16 +66,16 @@ static void run_inflater(int cfg, size_t feed, const uint8_t *z, size_t n)
     uint8_t *piece = malloc(k); /* exact size: overreads are caught */
     int rc;
     memcpy(piece, z + off, k);
-    rc = Gz_inflater_feed(inf, piece, k);
+    rc = Tfl_inflate_feed(inf, piece, k);
     free(piece);
     if (rc != 0)
       break;
     off += k;
   }
-  st = Gz_inflater_finish(inf);
-  if (Gz_inflater_out(inf) != s.got || !Gz_status_name(st))
+  st = Tfl_inflate_finish(inf);
+  if (Tfl_inflate_out(inf) != s.got || !Tfl_inflate_status_name(st))
     abort();
-  Gz_inflater_free(inf);
+  Tfl_inflate_free(inf);
 }
 
 static void run_scanner(int cfg, const uint8_t *plan, size_t plan_len, const uint8_t *z, size_t n)

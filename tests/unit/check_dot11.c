@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The tcpflow developers */
 /*
- * Unit tests of host/dot11.c: capture headers, MAC header forms, LLC/SNAP
+ * Unit tests of lib/tfl_dot11.c: capture headers, MAC header forms, LLC/SNAP
  * and element walking, including hostile lengths.  Frames are copied into
  * exactly-sized heap buffers so that AddressSanitizer sees any over-read.
  */
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dot11.h"
+#include "tfl_dot11.h"
 
 /* The first 112 bytes of the real frames in
  * pn_80211_qos_data_frame_ipv4_tcp.pcap (radiotap with three present words
@@ -117,13 +117,13 @@ static void add_radiotap_flags(struct frame *f, uint8_t flags)
 }
 
 /* Decodes from an exactly-sized heap copy of the first n bytes. */
-static enum tf_dot11_status decode_n(int dlt, const uint8_t *p, size_t n,
-                                     struct tf_dot11_frame *out, uint8_t **copy)
+static enum tfl_dot11_status decode_n(int dlt, const uint8_t *p, size_t n,
+                                     struct tfl_dot11_frame *out, uint8_t **copy)
 {
   *copy = malloc(n ? n : 1);
   ck_assert_ptr_nonnull(*copy);
   memcpy(*copy, p, n);
-  return Tf_dot11_decode(dlt, *copy, n, out);
+  return Tfl_dot11_decode(dlt, *copy, n, out);
 }
 
 static int lnz(const uint8_t *mac)
@@ -133,15 +133,15 @@ static int lnz(const uint8_t *mac)
 
 START_TEST(real_radiotap_qos_with_fcs)
 {
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   uint8_t *c;
   uint16_t et = 0;
   const uint8_t *pl = NULL;
   size_t pll = 0;
   static const uint8_t da[6] = {0xcc, 0x61, 0xe5, 0xbe, 0x1a, 0xdb};
   static const uint8_t ap[6] = {0x90, 0x03, 0xb7, 0xeb, 0x2a, 0xa2};
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11_RADIO, real_qos, sizeof(real_qos), &f, &c),
-                   TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11_RADIO, real_qos, sizeof(real_qos), &f, &c),
+                   TFL_DOT11_OK);
   ck_assert_int_eq(f.type, 2);
   ck_assert_int_eq(f.subtype, 8);
   ck_assert_int_eq(f.fcs_present, 1);
@@ -154,7 +154,7 @@ START_TEST(real_radiotap_qos_with_fcs)
   /* 41 radiotap + 24 MAC + 2 QoS, minus the FCS */
   ck_assert_ptr_eq(f.body, c + 67);
   ck_assert_uint_eq(f.body_len, sizeof(real_qos) - 67 - 4);
-  ck_assert_int_eq(Tf_dot11_llc_payload(&f, &et, &pl, &pll), 1);
+  ck_assert_int_eq(Tfl_dot11_llc_payload(&f, &et, &pl, &pll), 1);
   ck_assert_uint_eq(et, 0x0800);
   ck_assert_uint_eq(pl[0], 0x45);
   ck_assert_uint_eq(pll, f.body_len - 8);
@@ -164,12 +164,12 @@ END_TEST
 
 START_TEST(real_radiotap_to_ds)
 {
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   uint8_t *c;
   static const uint8_t ap[6] = {0x00, 0x24, 0xb2, 0xf8, 0xd7, 0x06};
   static const uint8_t sta[6] = {0x00, 0x17, 0x3f, 0xb7, 0x2c, 0x29};
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11_RADIO, real_plain, sizeof(real_plain), &f, &c),
-                   TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11_RADIO, real_plain, sizeof(real_plain), &f, &c),
+                   TFL_DOT11_OK);
   ck_assert_int_eq(f.type, 2);
   ck_assert_int_eq(f.subtype, 0);
   ck_assert_int_eq(f.to_ds, 1);
@@ -185,12 +185,12 @@ END_TEST
 START_TEST(radiotap_without_fcs_flag)
 {
   struct frame fr = {0};
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   uint8_t *c;
   add_radiotap_flags(&fr, 0);
   add_mac3(&fr, 0x08, 0x00, MAC_A, MAC_B, MAC_C);
   add(&fr, SNAP_IPV4, sizeof(SNAP_IPV4));
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11_RADIO, fr.b, fr.n, &f, &c), TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11_RADIO, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
   ck_assert_int_eq(f.fcs_present, 0);
   ck_assert_uint_eq(f.body_len, sizeof(SNAP_IPV4));
   ck_assert_int_eq(f.channel, -1);
@@ -199,7 +199,7 @@ START_TEST(radiotap_without_fcs_flag)
   /* Same frame, FCS flag on: the last 4 bytes go. */
   fr.b[8] = 0x10;
   add_le32(&fr, 0xdeadbeef);
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11_RADIO, fr.b, fr.n, &f, &c), TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11_RADIO, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
   ck_assert_int_eq(f.fcs_present, 1);
   ck_assert_uint_eq(f.body_len, sizeof(SNAP_IPV4));
   free(c);
@@ -209,7 +209,7 @@ END_TEST
 START_TEST(radiotap_extended_bitmap_alignment)
 {
   struct frame fr = {0};
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   uint8_t *c;
   /* Two present words: TSFT must be aligned to 8 (offset 16, not 12). */
   add_u8(&fr, 0);
@@ -228,7 +228,7 @@ START_TEST(radiotap_extended_bitmap_alignment)
   add_mac3(&fr, 0x80, 0x00, MAC_A, MAC_B, MAC_B);
   add_zeros(&fr, 12);
   add_le32(&fr, 0); /* FCS */
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11_RADIO, fr.b, fr.n, &f, &c), TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11_RADIO, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
   ck_assert_int_eq(f.fcs_present, 1);
   ck_assert_int_eq(f.channel, 36);
   ck_assert_uint_eq(f.body_len, 12);
@@ -239,7 +239,7 @@ END_TEST
 START_TEST(radiotap_vendor_namespace)
 {
   struct frame fr = {0};
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   uint8_t *c;
   /* word0: antenna signal, then a vendor namespace; word1 (vendor) hands
    * back to radiotap; word2 has Flags and Channel after the vendor data. */
@@ -261,7 +261,7 @@ START_TEST(radiotap_vendor_namespace)
   add_mac3(&fr, 0x08, 0x02, MAC_A, MAC_B, MAC_C);
   add(&fr, SNAP_IPV4, sizeof(SNAP_IPV4));
   add_le32(&fr, 0);
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11_RADIO, fr.b, fr.n, &f, &c), TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11_RADIO, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
   ck_assert_int_eq(f.channel, 1);
   ck_assert_int_eq(f.fcs_present, 1);
   ck_assert_uint_eq(f.body_len, sizeof(SNAP_IPV4));
@@ -271,11 +271,11 @@ END_TEST
 
 START_TEST(radiotap_truncated)
 {
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   uint8_t *c;
   struct frame fr = {0};
   /* Shorter than the fixed radiotap header. */
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11_RADIO, real_qos, 6, &f, &c), TF_DOT11_MALFORMED);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11_RADIO, real_qos, 6, &f, &c), TFL_DOT11_MALFORMED);
   free(c);
   /* it_len below the minimum of 8. */
   add_u8(&fr, 0);
@@ -283,7 +283,7 @@ START_TEST(radiotap_truncated)
   add_le16(&fr, 4);
   add_le32(&fr, 0);
   add_mac3(&fr, 0x08, 0, MAC_A, MAC_B, MAC_C);
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11_RADIO, fr.b, fr.n, &f, &c), TF_DOT11_MALFORMED);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11_RADIO, fr.b, fr.n, &f, &c), TFL_DOT11_MALFORMED);
   free(c);
   /* A present chain that never ends inside it_len. */
   fr.n = 0;
@@ -294,24 +294,24 @@ START_TEST(radiotap_truncated)
   add_le32(&fr, 1u << 31);
   add_le32(&fr, 1u << 31);
   add_mac3(&fr, 0x08, 0, MAC_A, MAC_B, MAC_C);
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11_RADIO, fr.b, fr.n, &f, &c), TF_DOT11_MALFORMED);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11_RADIO, fr.b, fr.n, &f, &c), TFL_DOT11_MALFORMED);
   free(c);
   /* A non-zero version. */
   fr.b[0] = 1;
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11_RADIO, fr.b, fr.n, &f, &c), TF_DOT11_MALFORMED);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11_RADIO, fr.b, fr.n, &f, &c), TFL_DOT11_MALFORMED);
   free(c);
 }
 END_TEST
 
 START_TEST(radiotap_length_beyond_caplen)
 {
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   uint8_t *c;
   /* it_len 41 but only 30 bytes captured. */
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11_RADIO, real_qos, 30, &f, &c), TF_DOT11_MALFORMED);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11_RADIO, real_qos, 30, &f, &c), TFL_DOT11_MALFORMED);
   free(c);
   /* Header complete, MAC header cut. */
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11_RADIO, real_qos, 60, &f, &c), TF_DOT11_MALFORMED);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11_RADIO, real_qos, 60, &f, &c), TFL_DOT11_MALFORMED);
   free(c);
 }
 END_TEST
@@ -320,18 +320,18 @@ START_TEST(every_truncation_is_safe)
 {
   size_t n;
   for (n = 0; n <= sizeof(real_qos); n++) {
-    struct tf_dot11_frame f;
+    struct tfl_dot11_frame f;
     uint8_t *c;
     uint16_t et;
     const uint8_t *pl;
     size_t pll;
-    if (decode_n(TF_DLT_IEEE802_11_RADIO, real_qos, n, &f, &c) == TF_DOT11_OK) {
+    if (decode_n(TFL_DLT_IEEE802_11_RADIO, real_qos, n, &f, &c) == TFL_DOT11_OK) {
       ck_assert(f.body >= c);
       ck_assert(f.body + f.body_len <= c + n);
-      (void)Tf_dot11_llc_payload(&f, &et, &pl, &pll);
+      (void)Tfl_dot11_llc_payload(&f, &et, &pl, &pll);
     }
     free(c);
-    (void)decode_n(TF_DLT_IEEE802_11, real_qos + 41, n > 41 ? n - 41 : 0, &f, &c);
+    (void)decode_n(TFL_DLT_IEEE802_11, real_qos + 41, n > 41 ? n - 41 : 0, &f, &c);
     free(c);
   }
 }
@@ -340,18 +340,18 @@ END_TEST
 START_TEST(plain_data_llc_snap_ipv4)
 {
   struct frame fr = {0};
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   uint8_t *c;
   uint16_t et;
   const uint8_t *pl;
   size_t pll;
   add_mac3(&fr, 0x08, 0x00, MAC_A, MAC_B, MAC_C);
   add(&fr, SNAP_IPV4, sizeof(SNAP_IPV4));
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
   ck_assert_int_eq(f.type, 2);
   ck_assert_int_eq(f.fcs_present, 0);
   ck_assert_uint_eq(f.body_len, sizeof(SNAP_IPV4)); /* no FCS assumed */
-  ck_assert_int_eq(Tf_dot11_llc_payload(&f, &et, &pl, &pll), 1);
+  ck_assert_int_eq(Tfl_dot11_llc_payload(&f, &et, &pl, &pll), 1);
   ck_assert_uint_eq(et, 0x0800);
   ck_assert_ptr_eq(pl, c + 24 + 8);
   ck_assert_uint_eq(pll, 2);
@@ -359,19 +359,19 @@ START_TEST(plain_data_llc_snap_ipv4)
 
   /* 802.1H bridge tunnel OUI is accepted, another OUI is not. */
   fr.b[24 + 5] = 0xf8;
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
-  ck_assert_int_eq(Tf_dot11_llc_payload(&f, &et, &pl, &pll), 1);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
+  ck_assert_int_eq(Tfl_dot11_llc_payload(&f, &et, &pl, &pll), 1);
   free(c);
   fr.b[24 + 5] = 0x0c;
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
-  ck_assert_int_eq(Tf_dot11_llc_payload(&f, &et, &pl, &pll), 0);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
+  ck_assert_int_eq(Tfl_dot11_llc_payload(&f, &et, &pl, &pll), 0);
   free(c);
 
   /* Null function (subtype 4) carries no payload. */
   fr.b[24 + 5] = 0;
   fr.b[0] = 0x48;
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
-  ck_assert_int_eq(Tf_dot11_llc_payload(&f, &et, &pl, &pll), 0);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
+  ck_assert_int_eq(Tfl_dot11_llc_payload(&f, &et, &pl, &pll), 0);
   free(c);
 }
 END_TEST
@@ -379,7 +379,7 @@ END_TEST
 START_TEST(qos_data_and_ht_control)
 {
   struct frame fr = {0};
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   uint8_t *c;
   uint16_t et;
   const uint8_t *pl;
@@ -387,10 +387,10 @@ START_TEST(qos_data_and_ht_control)
   add_mac3(&fr, 0x88, 0x01, MAC_A, MAC_B, MAC_C);
   add_le16(&fr, 0x0005); /* QoS control */
   add(&fr, SNAP_IPV4, sizeof(SNAP_IPV4));
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
   ck_assert_int_eq(f.subtype, 8);
   ck_assert_ptr_eq(f.body, c + 26);
-  ck_assert_int_eq(Tf_dot11_llc_payload(&f, &et, &pl, &pll), 1);
+  ck_assert_int_eq(Tfl_dot11_llc_payload(&f, &et, &pl, &pll), 1);
   free(c);
 
   /* Order bit: 4 more bytes of HT control. */
@@ -399,13 +399,13 @@ START_TEST(qos_data_and_ht_control)
   add_le16(&fr, 0);
   add_le32(&fr, 0xffffffff);
   add(&fr, SNAP_IPV4, sizeof(SNAP_IPV4));
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
   ck_assert_ptr_eq(f.body, c + 30);
-  ck_assert_int_eq(Tf_dot11_llc_payload(&f, &et, &pl, &pll), 1);
+  ck_assert_int_eq(Tfl_dot11_llc_payload(&f, &et, &pl, &pll), 1);
   free(c);
 
   /* Cut inside the HT control field. */
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, 28, &f, &c), TF_DOT11_MALFORMED);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, 28, &f, &c), TFL_DOT11_MALFORMED);
   free(c);
 }
 END_TEST
@@ -413,12 +413,12 @@ END_TEST
 START_TEST(ds_addressing)
 {
   struct frame fr = {0};
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   uint8_t *c;
 
   /* IBSS: DA, SA, BSSID */
   add_mac3(&fr, 0x08, 0x00, MAC_A, MAC_B, MAC_C);
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
   ck_assert_mem_eq(f.dst, MAC_A, 6);
   ck_assert_mem_eq(f.src, MAC_B, 6);
   ck_assert_mem_eq(f.bssid, MAC_C, 6);
@@ -426,7 +426,7 @@ START_TEST(ds_addressing)
 
   /* To DS: BSSID, SA, DA */
   fr.b[1] = 0x01;
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
   ck_assert_mem_eq(f.bssid, MAC_A, 6);
   ck_assert_mem_eq(f.src, MAC_B, 6);
   ck_assert_mem_eq(f.dst, MAC_C, 6);
@@ -435,7 +435,7 @@ START_TEST(ds_addressing)
 
   /* From DS: DA, BSSID, SA */
   fr.b[1] = 0x02;
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
   ck_assert_mem_eq(f.dst, MAC_A, 6);
   ck_assert_mem_eq(f.bssid, MAC_B, 6);
   ck_assert_mem_eq(f.src, MAC_C, 6);
@@ -443,10 +443,10 @@ START_TEST(ds_addressing)
 
   /* WDS: RA, TA, DA, SA; no BSSID.  Without the 4th address: malformed. */
   fr.b[1] = 0x03;
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_MALFORMED);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_MALFORMED);
   free(c);
   add(&fr, MAC_D, 6);
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
   ck_assert_int_eq(f.have_addr4, 1);
   ck_assert_mem_eq(f.addr1, MAC_A, 6);
   ck_assert_mem_eq(f.addr2, MAC_B, 6);
@@ -460,7 +460,7 @@ START_TEST(ds_addressing)
   fr.n = 0;
   add(&fr, "\xd4\x00\x00\x00", 4);
   add(&fr, MAC_A, 6);
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
   ck_assert_int_eq(f.type, 1);
   ck_assert_int_eq(f.subtype, 13);
   ck_assert_mem_eq(f.dst, MAC_A, 6);
@@ -472,16 +472,16 @@ END_TEST
 START_TEST(protected_frame)
 {
   struct frame fr = {0};
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   uint8_t *c;
   uint16_t et;
   const uint8_t *pl;
   size_t pll;
   add_mac3(&fr, 0x08, 0x41, MAC_A, MAC_B, MAC_C);
   add(&fr, SNAP_IPV4, sizeof(SNAP_IPV4)); /* looks like SNAP, but it is ciphertext */
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
   ck_assert_int_eq(f.protected_frame, 1);
-  ck_assert_int_eq(Tf_dot11_llc_payload(&f, &et, &pl, &pll), 0);
+  ck_assert_int_eq(Tfl_dot11_llc_payload(&f, &et, &pl, &pll), 0);
   free(c);
 }
 END_TEST
@@ -516,15 +516,15 @@ static void add_beacon_head(struct frame *fr, uint8_t subtype)
 START_TEST(ie_walk_beacon)
 {
   struct frame fr = {0};
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   struct ies s = {0};
   uint8_t *c;
   add_beacon_head(&fr, 8);
   add(&fr, "\x00\x08TestSSID", 10);
   add(&fr, "\x03\x01\x0b", 3); /* DS parameter set: channel 11 */
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
   ck_assert_int_eq(f.channel, 11);
-  ck_assert_int_eq(Tf_dot11_walk_ies(&f, collect, &s), 0);
+  ck_assert_int_eq(Tfl_dot11_walk_ies(&f, collect, &s), 0);
   ck_assert_int_eq(s.n, 2);
   ck_assert_uint_eq(s.id[0], 0);
   ck_assert_uint_eq(s.len[0], 8);
@@ -537,8 +537,8 @@ START_TEST(ie_walk_beacon)
   add_mac3(&fr, 0x40, 0x00, MAC_A, MAC_B, MAC_A);
   add(&fr, "\x00\x03" "abc", 5);
   memset(&s, 0, sizeof(s));
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
-  ck_assert_int_eq(Tf_dot11_walk_ies(&f, collect, &s), 0);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
+  ck_assert_int_eq(Tfl_dot11_walk_ies(&f, collect, &s), 0);
   ck_assert_int_eq(s.n, 1);
   ck_assert_mem_eq(s.data[0], "abc", 3);
   free(c);
@@ -549,8 +549,8 @@ START_TEST(ie_walk_beacon)
   add_le32(&fr, 0x000a0011);
   add(&fr, "\x00\x02hi", 4);
   memset(&s, 0, sizeof(s));
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
-  ck_assert_int_eq(Tf_dot11_walk_ies(&f, collect, &s), 0);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
+  ck_assert_int_eq(Tfl_dot11_walk_ies(&f, collect, &s), 0);
   ck_assert_int_eq(s.n, 1);
   ck_assert_mem_eq(s.data[0], "hi", 2);
   free(c);
@@ -560,8 +560,8 @@ START_TEST(ie_walk_beacon)
   add_mac3(&fr, 0x80, 0x00, MAC_A, MAC_B, MAC_A);
   add_zeros(&fr, 11);
   memset(&s, 0, sizeof(s));
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
-  ck_assert_int_eq(Tf_dot11_walk_ies(&f, collect, &s), -1);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
+  ck_assert_int_eq(Tfl_dot11_walk_ies(&f, collect, &s), -1);
   ck_assert_int_eq(s.n, 0);
   free(c);
 }
@@ -570,14 +570,14 @@ END_TEST
 START_TEST(ie_walk_overrun)
 {
   struct frame fr = {0};
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   struct ies s = {0};
   uint8_t *c;
   add_beacon_head(&fr, 8);
   add(&fr, "\x00\x04" "abcd", 6);
   add(&fr, "\x30\x14\x01\x00", 4); /* RSN claims 20 bytes, 2 present */
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
-  ck_assert_int_eq(Tf_dot11_walk_ies(&f, collect, &s), -1);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
+  ck_assert_int_eq(Tfl_dot11_walk_ies(&f, collect, &s), -1);
   ck_assert_int_eq(s.n, 1);
   ck_assert_uint_eq(s.id[0], 0);
   free(c);
@@ -586,8 +586,8 @@ START_TEST(ie_walk_overrun)
   fr.n -= 4;
   add_u8(&fr, 0x05);
   memset(&s, 0, sizeof(s));
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
-  ck_assert_int_eq(Tf_dot11_walk_ies(&f, collect, &s), -1);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
+  ck_assert_int_eq(Tfl_dot11_walk_ies(&f, collect, &s), -1);
   ck_assert_int_eq(s.n, 1);
   free(c);
 }
@@ -596,7 +596,7 @@ END_TEST
 START_TEST(ie_walk_tim_lengths)
 {
   struct frame fr = {0};
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   struct ies s = {0};
   uint8_t *c;
   size_t i;
@@ -604,8 +604,8 @@ START_TEST(ie_walk_tim_lengths)
   /* TIM of length 0 (1.6.1 read its fixed fields regardless). */
   add_beacon_head(&fr, 8);
   add(&fr, "\x05\x00", 2);
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
-  ck_assert_int_eq(Tf_dot11_walk_ies(&f, collect, &s), 0);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
+  ck_assert_int_eq(Tfl_dot11_walk_ies(&f, collect, &s), 0);
   ck_assert_int_eq(s.n, 1);
   ck_assert_uint_eq(s.id[0], 5);
   ck_assert_uint_eq(s.len[0], 0);
@@ -618,8 +618,8 @@ START_TEST(ie_walk_tim_lengths)
   for (i = 0; i < 255; i++)
     add_u8(&fr, 0xff);
   memset(&s, 0, sizeof(s));
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TF_DOT11_OK);
-  ck_assert_int_eq(Tf_dot11_walk_ies(&f, collect, &s), 0);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
+  ck_assert_int_eq(Tfl_dot11_walk_ies(&f, collect, &s), 0);
   ck_assert_int_eq(s.n, 1);
   ck_assert_uint_eq(s.len[0], 255);
   ck_assert_ptr_eq(s.data[0] + 255, c + fr.n);
@@ -627,8 +627,8 @@ START_TEST(ie_walk_tim_lengths)
 
   /* TIM of length 255 with 10 bytes captured: not delivered. */
   memset(&s, 0, sizeof(s));
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11, fr.b, 24 + 12 + 2 + 10, &f, &c), TF_DOT11_OK);
-  ck_assert_int_eq(Tf_dot11_walk_ies(&f, collect, &s), -1);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, 24 + 12 + 2 + 10, &f, &c), TFL_DOT11_OK);
+  ck_assert_int_eq(Tfl_dot11_walk_ies(&f, collect, &s), -1);
   ck_assert_int_eq(s.n, 0);
   free(c);
 }
@@ -637,7 +637,7 @@ END_TEST
 START_TEST(prism_header)
 {
   struct frame fr = {0};
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   uint8_t *c;
   int i;
   add_le32(&fr, 0x00000044); /* msgcode */
@@ -652,13 +652,13 @@ START_TEST(prism_header)
   ck_assert_uint_eq(fr.n, 144);
   add_mac3(&fr, 0x08, 0x01, MAC_A, MAC_B, MAC_C);
   add(&fr, SNAP_IPV4, sizeof(SNAP_IPV4));
-  ck_assert_int_eq(decode_n(TF_DLT_PRISM_HEADER, fr.b, fr.n, &f, &c), TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_PRISM_HEADER, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
   ck_assert_int_eq(f.channel, 6);
   ck_assert_int_eq(f.fcs_present, 0);
   ck_assert_ptr_eq(f.body, c + 144 + 24);
   ck_assert_uint_eq(f.body_len, sizeof(SNAP_IPV4));
   free(c);
-  ck_assert_int_eq(decode_n(TF_DLT_PRISM_HEADER, fr.b, 100, &f, &c), TF_DOT11_MALFORMED);
+  ck_assert_int_eq(decode_n(TFL_DLT_PRISM_HEADER, fr.b, 100, &f, &c), TFL_DOT11_MALFORMED);
   free(c);
 }
 END_TEST
@@ -676,27 +676,27 @@ static void add_avs(struct frame *fr, uint32_t len, uint32_t channel)
 START_TEST(avs_header)
 {
   struct frame fr = {0};
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   uint8_t *c;
   add_avs(&fr, 64, 11);
   ck_assert_uint_eq(fr.n, 64);
   add_mac3(&fr, 0x08, 0x02, MAC_A, MAC_B, MAC_C);
   add(&fr, SNAP_IPV4, sizeof(SNAP_IPV4));
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11_RADIO_AVS, fr.b, fr.n, &f, &c), TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11_RADIO_AVS, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
   ck_assert_int_eq(f.channel, 11);
   ck_assert_ptr_eq(f.body, c + 64 + 24);
   free(c);
   /* libpcap's PRISM type may carry an AVS header. */
-  ck_assert_int_eq(decode_n(TF_DLT_PRISM_HEADER, fr.b, fr.n, &f, &c), TF_DOT11_OK);
+  ck_assert_int_eq(decode_n(TFL_DLT_PRISM_HEADER, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
   ck_assert_int_eq(f.channel, 11);
   free(c);
   /* Header length beyond the capture, and a bad magic. */
   fr.b[7] = 0xff;
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11_RADIO_AVS, fr.b, fr.n, &f, &c), TF_DOT11_MALFORMED);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11_RADIO_AVS, fr.b, fr.n, &f, &c), TFL_DOT11_MALFORMED);
   free(c);
   fr.b[7] = 64;
   fr.b[0] = 0x12;
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11_RADIO_AVS, fr.b, fr.n, &f, &c), TF_DOT11_MALFORMED);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11_RADIO_AVS, fr.b, fr.n, &f, &c), TFL_DOT11_MALFORMED);
   free(c);
 }
 END_TEST
@@ -704,14 +704,14 @@ END_TEST
 START_TEST(unsupported_and_fcs_too_short)
 {
   struct frame fr = {0};
-  struct tf_dot11_frame f;
+  struct tfl_dot11_frame f;
   uint8_t *c;
-  ck_assert_int_eq(decode_n(1, real_qos, sizeof(real_qos), &f, &c), TF_DOT11_UNSUPPORTED);
+  ck_assert_int_eq(decode_n(1, real_qos, sizeof(real_qos), &f, &c), TFL_DOT11_UNSUPPORTED);
   free(c);
   add_radiotap_flags(&fr, 0x10);
   add_u8(&fr, 0xd4);
   add_u8(&fr, 0);
-  ck_assert_int_eq(decode_n(TF_DLT_IEEE802_11_RADIO, fr.b, fr.n, &f, &c), TF_DOT11_MALFORMED);
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11_RADIO, fr.b, fr.n, &f, &c), TFL_DOT11_MALFORMED);
   free(c);
 }
 END_TEST

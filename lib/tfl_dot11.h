@@ -5,26 +5,26 @@
  * so that both the host (to find IP inside data frames) and the wifi scanner
  * (to read management frames) compile it.  No host dependencies.
  */
-#ifndef TF_DOT11_H
-#define TF_DOT11_H
+#ifndef TFL_DOT11_H
+#define TFL_DOT11_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 /* DLT values (libpcap), spelled out so this file needs no pcap.h. */
-#define TF_DLT_IEEE802_11 105
-#define TF_DLT_PRISM_HEADER 119
-#define TF_DLT_IEEE802_11_RADIO 127
-#define TF_DLT_IEEE802_11_RADIO_AVS 163
+#define TFL_DLT_IEEE802_11 105
+#define TFL_DLT_PRISM_HEADER 119
+#define TFL_DLT_IEEE802_11_RADIO 127
+#define TFL_DLT_IEEE802_11_RADIO_AVS 163
 
-enum tf_dot11_status {
-  TF_DOT11_OK = 0,       /* frame decoded */
-  TF_DOT11_MALFORMED,    /* a header or element runs past the captured bytes */
-  TF_DOT11_UNSUPPORTED   /* not an 802.11 link type */
+enum tfl_dot11_status {
+  TFL_DOT11_OK = 0,       /* frame decoded */
+  TFL_DOT11_MALFORMED,    /* a header or element runs past the captured bytes */
+  TFL_DOT11_UNSUPPORTED   /* not an 802.11 link type */
 };
 
 /* One decoded 802.11 frame. */
-struct tf_dot11_frame {
+struct tfl_dot11_frame {
   int type;              /* 0 management, 1 control, 2 data */
   int subtype;
   int to_ds, from_ds, protected_frame;
@@ -39,18 +39,18 @@ struct tf_dot11_frame {
 
 /* Strip the capture header (radiotap/prism/avs) of dlt and parse the 802.11
  * MAC header.  Never reads outside frame[0..caplen). */
-enum tf_dot11_status Tf_dot11_decode(int dlt, const uint8_t *frame, size_t caplen,
-                                     struct tf_dot11_frame *out);
+enum tfl_dot11_status Tfl_dot11_decode(int dlt, const uint8_t *frame, size_t caplen,
+                                     struct tfl_dot11_frame *out);
 
 /* For a data frame: if the body is LLC/SNAP, set *ethertype and *payload to
  * what follows the SNAP header.  Returns 1 when found. */
-int Tf_dot11_llc_payload(const struct tf_dot11_frame *f, uint16_t *ethertype,
+int Tfl_dot11_llc_payload(const struct tfl_dot11_frame *f, uint16_t *ethertype,
                          const uint8_t **payload, size_t *payload_len);
 
 /* Walk the information elements of a management frame body (after the fixed
  * fields); calls fn for each complete element.  Returns 0, or -1 when an
  * element runs past the end (elements before it were delivered). */
-typedef void (*tf_dot11_ie_fn)(void *arg, uint8_t id, const uint8_t *data, uint8_t len);
-int Tf_dot11_walk_ies(const struct tf_dot11_frame *f, tf_dot11_ie_fn fn, void *arg);
+typedef void (*tfl_dot11_ie_fn)(void *arg, uint8_t id, const uint8_t *data, uint8_t len);
+int Tfl_dot11_walk_ies(const struct tfl_dot11_frame *f, tfl_dot11_ie_fn fn, void *arg);
 
 #endif

@@ -8,7 +8,7 @@
  * input is hostile (1.6.1 overflowed in exactly this kind of code,
  * GHSA-q5q6-frrv-9rj6).
  */
-#include "dot11.h"
+#include "tfl_dot11.h"
 
 #include <string.h>
 
@@ -179,67 +179,67 @@ static void d11_radiotap_fields(const uint8_t *p, size_t hdr_len, size_t nwords,
   }
 }
 
-static enum tf_dot11_status d11_radiotap(const uint8_t *p, size_t caplen,
+static enum tfl_dot11_status d11_radiotap(const uint8_t *p, size_t caplen,
                                          struct d11_radiotap *rt)
 {
   size_t nwords = 1;
   rt->flags = -1;
   rt->channel = -1;
   if (!d11_has(caplen, 0, 8) || p[0] != 0)
-    return TF_DOT11_MALFORMED;
+    return TFL_DOT11_MALFORMED;
   rt->hdr_len = d11_le16(p + 2);
   if (rt->hdr_len < 8 || rt->hdr_len > caplen)
-    return TF_DOT11_MALFORMED;
+    return TFL_DOT11_MALFORMED;
   /* Count the present words: each one with bit 31 set is followed by
    * another, and all of them must fit in the header. */
   while (d11_le32(p + 4 + 4 * (nwords - 1)) & (1u << D11_RT_BIT_EXT)) {
     if (!d11_has(rt->hdr_len, 4 + 4 * nwords, 4))
-      return TF_DOT11_MALFORMED;
+      return TFL_DOT11_MALFORMED;
     nwords++;
   }
   d11_radiotap_fields(p, rt->hdr_len, nwords, rt);
-  return TF_DOT11_OK;
+  return TFL_DOT11_OK;
 }
 
 /* Capture header of the AVS format (big-endian, length in the header). */
-static enum tf_dot11_status d11_avs(const uint8_t *p, size_t caplen, size_t *hdr_len,
+static enum tfl_dot11_status d11_avs(const uint8_t *p, size_t caplen, size_t *hdr_len,
                                     int *channel)
 {
   uint32_t ch;
   if (!d11_has(caplen, 0, D11_AVS_MIN_LEN))
-    return TF_DOT11_MALFORMED;
+    return TFL_DOT11_MALFORMED;
   if ((d11_be32(p) & D11_AVS_MAGIC_MASK) != D11_AVS_MAGIC)
-    return TF_DOT11_MALFORMED;
+    return TFL_DOT11_MALFORMED;
   *hdr_len = d11_be32(p + 4);
   if (*hdr_len < D11_AVS_MIN_LEN || *hdr_len > caplen)
-    return TF_DOT11_MALFORMED;
+    return TFL_DOT11_MALFORMED;
   ch = d11_be32(p + D11_AVS_CHANNEL_OFF);
   *channel = (ch > 0 && ch < 256) ? (int)ch : -1;
-  return TF_DOT11_OK;
+  return TFL_DOT11_OK;
 }
 
 /* Prism (wlan-ng) header: fixed 144 bytes in host order of the capturing
  * machine, usually little-endian.  libpcap files of type 119 may hold an
  * AVS header instead, recognised by its magic, as tcpdump does. */
-static enum tf_dot11_status d11_prism(const uint8_t *p, size_t caplen, size_t *hdr_len,
+static enum tfl_dot11_status d11_prism(const uint8_t *p, size_t caplen, size_t *hdr_len,
                                       int *channel)
 {
   uint32_t ch;
   if (d11_has(caplen, 0, 4) && (d11_be32(p) & D11_AVS_MAGIC_MASK) == D11_AVS_MAGIC)
     return d11_avs(p, caplen, hdr_len, channel);
   if (!d11_has(caplen, 0, D11_PRISM_LEN))
-    return TF_DOT11_MALFORMED;
+    return TFL_DOT11_MALFORMED;
   *hdr_len = D11_PRISM_LEN;
   ch = d11_le32(p + D11_PRISM_CHANNEL_OFF);
   if (ch == 0 || ch >= 256)
     ch = d11_be32(p + D11_PRISM_CHANNEL_OFF);
   *channel = (ch > 0 && ch < 256) ? (int)ch : -1;
-  return TF_DOT11_OK;
+  return TFL_DOT11_OK;
 }
 
 /* Length of the MAC header of a frame, or 0 when the frame is too short to
  * hold it.  Also fills the address fields. */
-static size_t d11_mac_header(const uint8_t *p, size_t len, struct tf_dot11_frame *out)
+static size_t d11_mac_header(const uint8_t *p, size_t len, struct tfl_dot11_frame *out)
 {
   size_t hl;
   uint8_t flags;
@@ -318,66 +318,66 @@ static void d11_ds_channel(void *arg, uint8_t id, const uint8_t *data, uint8_t l
     *channel = data[0];
 }
 
-enum tf_dot11_status Tf_dot11_decode(int dlt, const uint8_t *frame, size_t caplen,
-                                     struct tf_dot11_frame *out)
+enum tfl_dot11_status Tfl_dot11_decode(int dlt, const uint8_t *frame, size_t caplen,
+                                     struct tfl_dot11_frame *out)
 {
   size_t hdr_len = 0, mac_len, end;
   int rt_flags = 0;
-  enum tf_dot11_status st;
+  enum tfl_dot11_status st;
 
   memset(out, 0, sizeof(*out));
   out->channel = -1;
   out->type = -1;
   switch (dlt) {
-  case TF_DLT_IEEE802_11:
+  case TFL_DLT_IEEE802_11:
     break;
-  case TF_DLT_IEEE802_11_RADIO: {
+  case TFL_DLT_IEEE802_11_RADIO: {
     struct d11_radiotap rt;
     st = d11_radiotap(frame, caplen, &rt);
-    if (st != TF_DOT11_OK)
+    if (st != TFL_DOT11_OK)
       return st;
     hdr_len = rt.hdr_len;
     out->channel = rt.channel;
     rt_flags = rt.flags < 0 ? 0 : rt.flags;
     break;
   }
-  case TF_DLT_PRISM_HEADER:
+  case TFL_DLT_PRISM_HEADER:
     st = d11_prism(frame, caplen, &hdr_len, &out->channel);
-    if (st != TF_DOT11_OK)
+    if (st != TFL_DOT11_OK)
       return st;
     break;
-  case TF_DLT_IEEE802_11_RADIO_AVS:
+  case TFL_DLT_IEEE802_11_RADIO_AVS:
     st = d11_avs(frame, caplen, &hdr_len, &out->channel);
-    if (st != TF_DOT11_OK)
+    if (st != TFL_DOT11_OK)
       return st;
     break;
   default:
-    return TF_DOT11_UNSUPPORTED;
+    return TFL_DOT11_UNSUPPORTED;
   }
 
   end = caplen;
   if (rt_flags & D11_RT_FLAG_FCS) {
     if (end - hdr_len < 4)
-      return TF_DOT11_MALFORMED;
+      return TFL_DOT11_MALFORMED;
     end -= 4;
     out->fcs_present = 1;
   }
   mac_len = d11_mac_header(frame + hdr_len, end - hdr_len, out);
   if (mac_len == 0)
-    return TF_DOT11_MALFORMED;
+    return TFL_DOT11_MALFORMED;
   /* Some drivers pad the MAC header to a multiple of 4 bytes. */
   if (rt_flags & D11_RT_FLAG_DATAPAD)
     mac_len = (mac_len + 3) & ~(size_t)3;
   if (!d11_has(end - hdr_len, 0, mac_len))
-    return TF_DOT11_MALFORMED;
+    return TFL_DOT11_MALFORMED;
   out->body = frame + hdr_len + mac_len;
   out->body_len = end - hdr_len - mac_len;
   if (out->channel < 0 && out->type == 0)
-    (void)Tf_dot11_walk_ies(out, d11_ds_channel, &out->channel);
-  return TF_DOT11_OK;
+    (void)Tfl_dot11_walk_ies(out, d11_ds_channel, &out->channel);
+  return TFL_DOT11_OK;
 }
 
-int Tf_dot11_llc_payload(const struct tf_dot11_frame *f, uint16_t *ethertype,
+int Tfl_dot11_llc_payload(const struct tfl_dot11_frame *f, uint16_t *ethertype,
                          const uint8_t **payload, size_t *payload_len)
 {
   const uint8_t *b = f->body;
@@ -420,7 +420,7 @@ static int d11_fixed_fields(int subtype)
   }
 }
 
-int Tf_dot11_walk_ies(const struct tf_dot11_frame *f, tf_dot11_ie_fn fn, void *arg)
+int Tfl_dot11_walk_ies(const struct tfl_dot11_frame *f, tfl_dot11_ie_fn fn, void *arg)
 {
   int fixed;
   size_t off;

@@ -4,7 +4,7 @@
  * Streaming zlib inflation shared by the http and gzip scanners (see
  * inflate.h).
  */
-#include "inflate.h"
+#include "tfl_inflate.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,37 +12,37 @@
 
 /* Enough to hold whatever may precede a zlib header error, so the raw
  * deflate retry can replay it. */
-#define GZ_STASH 64
-#define GZ_OUTBUF 16384
+#define INFLATE_STASH 64
+#define INFLATE_OUTBUF 16384
 
-struct gz_inflater {
+struct tfl_inflater {
   z_stream strm;
   int raw;          /* currently decoding raw deflate */
   int raw_fallback; /* a raw retry is still allowed */
   int mid_stream;   /* input was consumed since the last stream end */
   int stopped;
-  enum gz_status status;
-  struct gz_limits lim;
-  gz_sink_fn sink;
+  enum tfl_inflate_status status;
+  struct tfl_inflate_limits lim;
+  tfl_inflate_sink_fn sink;
   void *arg;
   uint64_t in, out;
-  uint8_t stash[GZ_STASH]; /* input seen before any output, for the retry */
+  uint8_t stash[INFLATE_STASH]; /* input seen before any output, for the retry */
   size_t stash_len;
 };
 
-const char *Gz_status_name(enum gz_status st)
+const char *Tfl_inflate_status_name(enum tfl_inflate_status st)
 {
   switch (st) {
-  case GZ_OK: return "ok";
-  case GZ_TRUNCATED: return "truncated";
-  case GZ_CORRUPT: return "corrupt";
-  case GZ_CAPPED: return "capped";
-  case GZ_SINK_ERROR: return "write_error";
+  case TFL_INFLATE_OK: return "ok";
+  case TFL_INFLATE_TRUNCATED: return "truncated";
+  case TFL_INFLATE_CORRUPT: return "corrupt";
+  case TFL_INFLATE_CAPPED: return "capped";
+  case TFL_INFLATE_SINK_ERROR: return "write_error";
   }
   return "unknown";
 }
 
-static int gz_start(struct gz_inflater *z, int raw)
+static int inflate_start(struct tfl_inflater *z, int raw)
 {
   memset(&z->strm, 0, sizeof(z->strm));
   z->raw = raw;
@@ -50,31 +50,31 @@ static int gz_start(struct gz_inflater *z, int raw)
   return inflateInit2(&z->strm, raw ? -15 : 15 + 32) == Z_OK ? 0 : -1;
 }
 
-struct gz_inflater *Gz_inflater_new(int raw_fallback, const struct gz_limits *lim,
-                                    gz_sink_fn sink, void *arg)
+struct tfl_inflater *Tfl_inflate_new(int raw_fallback, const struct tfl_inflate_limits *lim,
+                                    tfl_inflate_sink_fn sink, void *arg)
 {
-  struct gz_inflater *z = calloc(1, sizeof(*z));
+  struct tfl_inflater *z = calloc(1, sizeof(*z));
   if (!z)
     return NULL;
   z->raw_fallback = raw_fallback;
   z->lim = *lim;
   z->sink = sink;
   z->arg = arg;
-  if (gz_start(z, 0) != 0) {
+  if (inflate_start(z, 0) != 0) {
     free(z);
     return NULL;
   }
   return z;
 }
 
-static void gz_stop(struct gz_inflater *z, enum gz_status st)
+static void inflate_stop(struct tfl_inflater *z, enum tfl_inflate_status st)
 {
   z->status = st;
   z->stopped = 1;
 }
 
 /* Hands decoded bytes to the sink, trimmed to the caps. */
-static int gz_emit(struct gz_inflater *z, const uint8_t *buf, size_t n)
+static int inflate_emit(struct tfl_inflater *z, const uint8_t *buf, size_t n)
 {
   uint64_t allowed = UINT64_MAX;
   int capped = 0;
@@ -82,8 +82,8 @@ static int gz_emit(struct gz_inflater *z, const uint8_t *buf, size_t n)
     allowed = z->lim.max_out;
   if (z->lim.max_ratio) {
     uint64_t by_ratio = z->in * (uint64_t)z->lim.max_ratio;
-    if (by_ratio < GZ_RATIO_FLOOR)
-      by_ratio = GZ_RATIO_FLOOR;
+    if (by_ratio < TFL_INFLATE_RATIO_FLOOR)
+      by_ratio = TFL_INFLATE_RATIO_FLOOR;
     if (by_ratio < allowed)
       allowed = by_ratio;
   }
@@ -92,12 +92,12 @@ static int gz_emit(struct gz_inflater *z, const uint8_t *buf, size_t n)
     capped = 1;
   }
   if (n && z->sink(z->arg, buf, n) != 0) {
-    gz_stop(z, GZ_SINK_ERROR);
+    inflate_stop(z, TFL_INFLATE_SINK_ERROR);
     return -1;
   }
   z->out += n;
   if (capped) {
-    gz_stop(z, GZ_CAPPED);
+    inflate_stop(z, TFL_INFLATE_CAPPED);
     return -1;
   }
   return 0;
@@ -105,9 +105,9 @@ static int gz_emit(struct gz_inflater *z, const uint8_t *buf, size_t n)
 
 /* Runs zlib over one input buffer; returns the zlib error that stopped it,
  * or Z_OK when all input was taken. */
-static int gz_run(struct gz_inflater *z, const uint8_t *buf, size_t len)
+static int inflate_run(struct tfl_inflater *z, const uint8_t *buf, size_t len)
 {
-  uint8_t out[GZ_OUTBUF];
+  uint8_t out[INFLATE_OUTBUF];
   z_stream *s = &z->strm;
   s->next_in = (Bytef *)(uintptr_t)buf;
   s->avail_in = (uInt)len;
@@ -120,7 +120,7 @@ static int gz_run(struct gz_inflater *z, const uint8_t *buf, size_t len)
       z->mid_stream = 1;
     rc = inflate(s, Z_NO_FLUSH);
     z->in += before - s->avail_in;
-    if (sizeof(out) - s->avail_out > 0 && gz_emit(z, out, sizeof(out) - s->avail_out) != 0)
+    if (sizeof(out) - s->avail_out > 0 && inflate_emit(z, out, sizeof(out) - s->avail_out) != 0)
       return Z_OK;
     if (rc == Z_STREAM_END) {
       z->mid_stream = 0;
@@ -139,31 +139,31 @@ static int gz_run(struct gz_inflater *z, const uint8_t *buf, size_t len)
   return Z_OK;
 }
 
-int Gz_inflater_feed(struct gz_inflater *z, const uint8_t *buf, size_t len)
+int Tfl_inflate_feed(struct tfl_inflater *z, const uint8_t *buf, size_t len)
 {
   int rc;
   if (z->stopped)
     return -1;
   if (len == 0)
     return 0;
-  rc = gz_run(z, buf, len);
+  rc = inflate_run(z, buf, len);
   if (rc == Z_DATA_ERROR && z->raw_fallback && !z->raw && z->out == 0) {
     /* No zlib header: replay what came so far as raw deflate. */
     z->raw_fallback = 0;
     inflateEnd(&z->strm);
     z->in = 0;
-    if (gz_start(z, 1) != 0) {
-      gz_stop(z, GZ_CORRUPT);
+    if (inflate_start(z, 1) != 0) {
+      inflate_stop(z, TFL_INFLATE_CORRUPT);
       return -1;
     }
-    rc = gz_run(z, z->stash, z->stash_len);
+    rc = inflate_run(z, z->stash, z->stash_len);
     if (rc == Z_OK && !z->stopped)
-      rc = gz_run(z, buf, len);
+      rc = inflate_run(z, buf, len);
   }
   if (z->stopped)
     return -1;
   if (rc != Z_OK) {
-    gz_stop(z, GZ_CORRUPT);
+    inflate_stop(z, TFL_INFLATE_CORRUPT);
     return -1;
   }
   if (z->raw_fallback && z->out == 0) {
@@ -177,24 +177,24 @@ int Gz_inflater_feed(struct gz_inflater *z, const uint8_t *buf, size_t len)
   return 0;
 }
 
-enum gz_status Gz_inflater_finish(struct gz_inflater *z)
+enum tfl_inflate_status Tfl_inflate_finish(struct tfl_inflater *z)
 {
   if (!z->stopped && z->mid_stream)
-    gz_stop(z, GZ_TRUNCATED);
+    inflate_stop(z, TFL_INFLATE_TRUNCATED);
   return z->status;
 }
 
-uint64_t Gz_inflater_out(const struct gz_inflater *z)
+uint64_t Tfl_inflate_out(const struct tfl_inflater *z)
 {
   return z->out;
 }
 
-uint64_t Gz_inflater_in(const struct gz_inflater *z)
+uint64_t Tfl_inflate_in(const struct tfl_inflater *z)
 {
   return z->in;
 }
 
-void Gz_inflater_free(struct gz_inflater *z)
+void Tfl_inflate_free(struct tfl_inflater *z)
 {
   if (!z)
     return;
