@@ -234,15 +234,26 @@ static void console_name(const struct tf_flow *f, char *buf, size_t n)
 }
 
 /* -s: the manual says files get non-printables as '.', like the console
- * (1.6.1 only did it on the console). */
+ * (1.6.1 only did it on the console).  The copy is as long as the segment,
+ * whatever its size: a fixed buffer here once let a large segment be
+ * written from past its end.  The buffer grows to the largest segment
+ * seen and is reused (no allocation per packet); Tf_demux_shutdown frees
+ * it.  NULL when out of memory. */
+static uint8_t *strip_buf;
+static size_t strip_cap;
+
 static const uint8_t *strip_copy(const uint8_t *data, size_t len)
 {
-  static uint8_t buf[262144]; /* the largest snapshot length libpcap uses */
-  if (len > sizeof(buf))
-    len = sizeof(buf);
+  if (len > strip_cap) {
+    uint8_t *p = realloc(strip_buf, len);
+    if (!p)
+      return NULL;
+    strip_buf = p;
+    strip_cap = len;
+  }
   for (size_t i = 0; i < len; i++)
-    buf[i] = (isprint(data[i]) || data[i] == '\n' || data[i] == '\r') ? data[i] : '.';
-  return buf;
+    strip_buf[i] = (isprint(data[i]) || data[i] == '\n' || data[i] == '\r') ? data[i] : '.';
+  return strip_buf;
 }
 
 /* ------------------------------------------------------------ streaming */
@@ -345,8 +356,18 @@ static void store(struct tf_flow *f, uint32_t seq, const uint8_t *data, size_t l
   wlen = (uint64_t)offset >= tf_opt.max_bytes ? 0
          : (uint64_t)offset + len > tf_opt.max_bytes ? tf_opt.max_bytes - (uint64_t)offset
                                                      : len;
-  if (tf_opt.strip_nonprint && wlen > 0)
-    data = strip_copy(data, (size_t)wlen);
+  if (tf_opt.strip_nonprint && wlen > 0) {
+    const uint8_t *stripped = strip_copy(data, (size_t)wlen);
+    if (stripped) {
+      data = stripped;
+    } else {
+      /* Never the unstripped bytes: the flow keeps a hole instead. */
+      Tf_log_error("out of memory stripping a segment of %llu bytes (-s)",
+                   (unsigned long long)wlen);
+      note_error(TF_ERR_NOMEM);
+      wlen = 0;
+    }
+  }
   if (streaming && wlen > 0)
     stream_check_overwrite(f, (uint64_t)offset, data, (size_t)wlen);
   if (tf_opt.store_output || Tf_dispatch_want_data())
@@ -497,4 +518,7 @@ void Tf_demux_shutdown(void)
     free(stragglers[i].path);
   free(stragglers);
   stragglers = NULL;
+  free(strip_buf);
+  strip_buf = NULL;
+  strip_cap = 0;
 }

@@ -9,6 +9,11 @@
  * The reader owns one block buffer that grows to the largest block seen
  * (at most TF_PCAPNG_MAX_BLOCK, libpcap's limit too) and the interface
  * table; both are freed by Tf_pcapng_close.
+ *
+ * Packets are clamped to their interface's snapshot length, and that to
+ * TF_PCAPNG_MAX_SNAPLEN when it is 0 ("no limit") or larger, as libpcap
+ * does: a block may hold 16 MiB, but nothing after the reader has to cope
+ * with a packet larger than any libpcap would hand over.
  */
 #include "config.h"
 
@@ -32,10 +37,12 @@
 #define NG_OPT_TSOFFSET 14
 #define TF_PCAPNG_MAX_BLOCK (16u * 1024 * 1024)
 #define NG_MAX_IFACES 65536u
+/* libpcap's MAXIMUM_SNAPLEN: the largest packet it returns for any DLT. */
+#define TF_PCAPNG_MAX_SNAPLEN 262144u
 
 struct ng_iface {
   int dlt;
-  uint32_t snaplen;
+  uint32_t snaplen; /* 1 .. TF_PCAPNG_MAX_SNAPLEN */
   uint64_t units;  /* timestamp units per second */
   uint64_t offset; /* if_tsoffset, seconds (two's complement) */
 };
@@ -227,6 +234,8 @@ static int ng_interface(struct tf_pcapng *r, uint32_t len)
     return ng_fail(r, "interface description too short");
   in.dlt = ng_dlt(ng_u16(r, b));
   in.snaplen = ng_u32(r, b + 4);
+  if (in.snaplen == 0 || in.snaplen > TF_PCAPNG_MAX_SNAPLEN)
+    in.snaplen = TF_PCAPNG_MAX_SNAPLEN;
   for (o = 8; o + 4 <= blen;) {
     uint16_t code = ng_u16(r, b + o), olen = ng_u16(r, b + o + 2);
     o += 4;
@@ -287,11 +296,12 @@ static int ng_packet(struct tf_pcapng *r, uint32_t type, uint32_t len, struct pc
   if (iface >= r->nifaces)
     return ng_fail(r, "packet for interface %u, but the section describes %u", iface,
                    r->nifaces);
-  if (type == NG_SPB && r->ifaces[iface].snaplen && caplen > r->ifaces[iface].snaplen)
+  /* The original length keeps what was on the wire (or in the block). */
+  h->len = wirelen > caplen ? wirelen : caplen;
+  if (caplen > r->ifaces[iface].snaplen)
     caplen = r->ifaces[iface].snaplen;
   ng_time(&r->ifaces[iface], ts, &h->ts);
   h->caplen = caplen;
-  h->len = wirelen > caplen ? wirelen : caplen;
   *data = b + head;
   *dlt = r->ifaces[iface].dlt;
   return 1;

@@ -16,7 +16,7 @@
 #include "pcapng.h"
 #include "testutil.h"
 
-static uint8_t file[4096];
+static uint8_t file[320 * 1024]; /* room for one packet over 256 KiB */
 static size_t used;
 static int big; /* write the next blocks big-endian */
 
@@ -98,10 +98,10 @@ static void interface(uint16_t linktype, uint32_t snaplen, int tsresol, int64_t 
   ck_assert_uint_eq(used - start, len);
 }
 
-static void epb(uint32_t iface, uint64_t ts, const char *data)
+/* An Enhanced Packet Block of n bytes, captured and original length n. */
+static void epb_bytes(uint32_t iface, uint64_t ts, const void *data, size_t n)
 {
-  uint8_t body[256];
-  size_t n = strlen(data), o = 0;
+  static const uint8_t zero[4];
   uint32_t len = (uint32_t)(32 + ((n + 3) & ~(size_t)3));
   put32(6);
   put32(len);
@@ -110,11 +110,14 @@ static void epb(uint32_t iface, uint64_t ts, const char *data)
   put32((uint32_t)ts);
   put32((uint32_t)n);
   put32((uint32_t)n);
-  memcpy(body, data, n);
-  while ((n + o) % 4)
-    body[n + o++] = 0;
-  put(body, n + o);
+  put(data, n);
+  put(zero, (4 - n % 4) % 4);
   put32(len);
+}
+
+static void epb(uint32_t iface, uint64_t ts, const char *data)
+{
+  epb_bytes(iface, ts, data, strlen(data));
 }
 
 static char path[64];
@@ -230,6 +233,40 @@ START_TEST(simple_and_obsolete_packet_blocks)
   ck_assert_int_eq(h.len, 9);
   ck_assert_int_eq(h.ts.tv_usec, 7);
   ck_assert_int_eq(memcmp(d, "wxyz", 4), 0);
+  Tf_pcapng_close(r);
+}
+END_TEST
+
+/* Packets are cut to their interface's snapshot length, and snapshot length
+ * 0 ("no limit") or one above 256 KiB means 256 KiB, as in libpcap: a block
+ * may be 16 MiB, and a packet that large once overran the -s buffer. */
+START_TEST(packets_clamped_to_snaplen)
+{
+  static uint8_t bigpkt[300000];
+  struct tf_pcapng *r;
+  struct pcap_pkthdr h;
+  const uint8_t *d;
+  int dlt;
+  memset(bigpkt, 'x', sizeof(bigpkt));
+  section();
+  interface(101, 0, -1, 0);
+  interface(101, 10, -1, 0);
+  interface(101, 0x7fffffff, -1, 0);
+  epb_bytes(0, 1, bigpkt, sizeof(bigpkt));
+  epb(1, 2, "0123456789abcdef");
+  epb(2, 3, "short");
+  r = open_built();
+  ck_assert_int_eq(Tf_pcapng_next(r, &h, &d, &dlt), 1);
+  ck_assert_uint_eq(h.caplen, 262144);
+  ck_assert_uint_eq(h.len, sizeof(bigpkt));
+  ck_assert_int_eq(Tf_pcapng_next(r, &h, &d, &dlt), 1);
+  ck_assert_uint_eq(h.caplen, 10);
+  ck_assert_uint_eq(h.len, 16);
+  ck_assert_int_eq(memcmp(d, "0123456789", 10), 0);
+  ck_assert_int_eq(Tf_pcapng_next(r, &h, &d, &dlt), 1);
+  ck_assert_uint_eq(h.caplen, 5);
+  ck_assert_uint_eq(h.len, 5);
+  ck_assert_int_eq(Tf_pcapng_next(r, &h, &d, &dlt), 0);
   Tf_pcapng_close(r);
 }
 END_TEST
@@ -371,6 +408,7 @@ int main(void)
   tcase_add_test(t, two_link_types);
   tcase_add_test(t, timestamps);
   tcase_add_test(t, simple_and_obsolete_packet_blocks);
+  tcase_add_test(t, packets_clamped_to_snaplen);
   tcase_add_test(t, interfaces_are_per_section);
   tcase_add_test(t, lying_lengths);
   tcase_add_test(t, lying_interfaces_and_sections);

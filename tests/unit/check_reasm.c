@@ -279,6 +279,33 @@ START_TEST(max_bytes_cuts_file)
 }
 END_TEST
 
+/* -s on a segment larger than any snapshot length (1 MiB, every byte value):
+ * the whole segment is stripped and written.  The strip copy once was a
+ * fixed 256 KiB buffer written from past its end (ASan: global overflow;
+ * plain build: zeros in the file). */
+START_TEST(strip_segment_larger_than_snaplen)
+{
+  size_t n = 1024 * 1024;
+  uint8_t *seg = malloc(n), *want = malloc(n);
+  ck_assert_ptr_nonnull(seg);
+  ck_assert_ptr_nonnull(want);
+  for (size_t i = 0; i < n; i++) {
+    seg[i] = (uint8_t)(i * 7);
+    want[i] = (seg[i] >= 0x20 && seg[i] < 0x7f) || seg[i] == '\n' || seg[i] == '\r' ? seg[i]
+                                                                                   : '.';
+  }
+  tu_setup();
+  tf_opt.strip_nonprint = 1;
+  client(0, SYN, NULL);
+  tu_seg(C, 40000, S, 80, 1, PA, seg, n, 1577934245);
+  client(1 + (uint32_t)n, FIN, NULL);
+  assert_file(CFILE, want, n);
+  tu_teardown();
+  free(seg);
+  free(want);
+}
+END_TEST
+
 START_TEST(ipv6_names)
 {
   tu_setup();
@@ -361,6 +388,7 @@ static Suite *reasm_suite(void)
   tcase_add_test(tc, syn_payload_is_stream_data);
   tcase_add_test(tc, straggler_after_fin_ignored);
   tcase_add_test(tc, max_bytes_cuts_file);
+  tcase_add_test(tc, strip_segment_larger_than_snaplen);
   tcase_add_test(tc, ipv6_names);
   tcase_add_test(tc, vlan_is_in_key_and_name);
   tcase_add_test(tc, flow_over_4gib_is_sparse_and_exact);
