@@ -20,15 +20,15 @@ as_root() {
 
 install_deps() {
   # Build: autotools, libpcap, libltdl, zlib, libxml2, check, libcrypto,
-  # http-parser, python3-embed.  Tests: the tcpflow 1.6.1 reference, real
-  # servers and clients (nginx, curl, tcpdump, iproute2), xmllint, clang for
-  # the fuzzers.
+  # http-parser, python3-embed, cairo (netviz).  Tests: the tcpflow 1.6.1
+  # reference, real servers and clients (nginx, curl, tcpdump, iproute2),
+  # xmllint, clang for the fuzzers, poppler-utils for netviz's pictures.
   pkgs="build-essential autoconf automake libtool libltdl-dev pkg-config \
     libpcap-dev zlib1g-dev libxml2-dev libxml2-utils check libssl-dev \
-    libhttp-parser-dev python3-dev"
+    libhttp-parser-dev python3-dev libcairo2-dev"
   if [ "$mode" = check ]; then
     pkgs="$pkgs tcpflow nginx curl tcpdump iproute2 clang libclang-rt-14-dev \
-      bash-completion groff-base media-types bzip2 xz-utils unzip zip"
+      bash-completion groff-base media-types bzip2 xz-utils unzip zip poppler-utils"
   fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   # shellcheck disable=SC2086

@@ -546,6 +546,21 @@ static tf_err process_source(struct tf_source *src, int continuation)
   return e;
 }
 
+/* What the run reads, as 1.6.1's netviz header named it: the interface, or
+ * the first file and how many follow.  Scanners see it as tcpflow.input. */
+static void describe_input(void)
+{
+  static char desc[4096];
+  if (tf_opt.live)
+    snprintf(desc, sizeof(desc), "%s",
+             tf_opt.interface ? tf_opt.interface : "(default interface)");
+  else if (ninputs > 1)
+    snprintf(desc, sizeof(desc), "%s + %d more", inputs[0].path, ninputs - 1);
+  else
+    snprintf(desc, sizeof(desc), "%s", inputs[0].path);
+  tf_opt.input_desc = desc;
+}
+
 /* Everything after option parsing; returns the first fatal error. */
 static tf_err run(int help_level)
 {
@@ -606,6 +621,7 @@ static tf_err run(int help_level)
   }
   if (ninputs == 0)
     tf_opt.live = 1;
+  describe_input();
 
   /* Open the first source before creating anything, so that a bad file or
    * filter leaves no output behind. */

@@ -47,6 +47,7 @@ struct tf_options {
   int enable_report;        /* -S enable_report */
   /* input */
   const char *interface;    /* -i */
+  const char *input_desc;   /* "file", "file + N more" or the interface */
   int live;                 /* capture from an interface */
   int no_promisc;           /* -p */
   char *filter;             /* BPF expression; owned */

@@ -60,6 +60,10 @@ static const char *svc_setting(tfs_ctx *ctx, const char *name)
     return tf_opt.outdir;
   if (strcmp(name, "tcpflow.no_decompress") == 0)
     return tf_opt.no_decompress ? "1" : "0";
+  if (strcmp(name, "tcpflow.input") == 0)
+    return tf_opt.input_desc;
+  if (strcmp(name, "tcpflow.version") == 0)
+    return PACKAGE_VERSION;
   if (strcmp(name, "tcpflow.debug") == 0) {
     snprintf(debug, sizeof(debug), "%d", tf_debug_level);
     return debug;

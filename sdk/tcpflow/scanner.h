@@ -167,7 +167,9 @@ struct tfs_host {
 
   /* Value of a setting this scanner declared (its default when -S did not
    * set it), or of a host setting: "tcpflow.outdir", "tcpflow.no_decompress"
-   * ("1" with -Z), "tcpflow.debug" (the -d level).  NULL for other names. */
+   * ("1" with -Z), "tcpflow.debug" (the -d level), "tcpflow.input" (the
+   * interface, or the first input file and " + N more"), "tcpflow.version".
+   * NULL for other names; older hosts lack the last two, so cope with NULL. */
   const char *(*setting)(tfs_ctx *ctx, const char *name);
 
   /* Derived output file named <flow file><suffix>, next to the flow file.
