@@ -404,6 +404,26 @@ START_TEST(pdf_is_written_and_reproducible)
 }
 END_TEST
 
+START_TEST(any_input_name)
+{
+  struct rig r;
+  char name[600];
+  rig_start(&r, NULL);
+  /* not UTF-8, control characters, and too long for the page */
+  memset(name, 'd', sizeof(name) - 1);
+  name[sizeof(name) - 1] = '\0';
+  static const char odd[] = "/captures/\xff\xfe\x01" "caf\xc3\xa9\xe2\x82";
+  static const char utf8[] = "\xc3\xa9\xc3\xa9\xc3\xa9";
+  memcpy(name, odd, sizeof(odd) - 1);
+  memcpy(name + 300, utf8, sizeof(utf8) - 1);
+  Fake_host_set(r.ctx, "tcpflow.input", name);
+  feed_sample(&r);
+  rig_end(&r);
+  ck_assert_ptr_null(strstr(Fake_host_log(r.ctx), "E: "));
+  rig_free(&r);
+}
+END_TEST
+
 START_TEST(svg_and_png)
 {
   struct rig r;
@@ -511,6 +531,7 @@ static Suite *netviz_suite(void)
   tcase_add_test(t, second_syn_on_a_flow_with_data_is_ignored);
   tcase_add_test(t, pdf_is_written_and_reproducible);
   tcase_add_test(t, svg_and_png);
+  tcase_add_test(t, any_input_name);
   tcase_add_test(t, empty_and_no_tcp);
   tcase_add_test(t, bad_settings_stop_the_run);
   tcase_add_test(t, address_table_overflow_goes_to_others);

@@ -71,29 +71,94 @@ static void nv_font(cairo_t *cr, double size, int bold)
   cairo_set_font_size(cr, size);
 }
 
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
+static size_t nv_utf8_len(const unsigned char *s, size_t n)
+{
+  size_t need, i;
+  unsigned char lo = 0x80, hi = 0xbf;
+  if (s[0] < 0x80)
+    return 1;
+  if (s[0] >= 0xc2 && s[0] <= 0xdf)
+    need = 1;
+  else if (s[0] >= 0xe0 && s[0] <= 0xef)
+    need = 2;
+  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+    need = 3;
+  else
+    return 0;
+  if (s[0] == 0xe0)
+    lo = 0xa0;
+  else if (s[0] == 0xed)
+    hi = 0x9f;
+  else if (s[0] == 0xf0)
+    lo = 0x90;
+  else if (s[0] == 0xf4)
+    hi = 0x8f;
+  if (need >= n || s[1] < lo || s[1] > hi)
+    return 0;
+  for (i = 2; i <= need; i++)
+    if (s[i] < 0x80 || s[i] > 0xbf)
+      return 0;
+  return need + 1;
+}
+
+/* cairo refuses text that is not UTF-8 (and then fails the whole page):
+ * file names from the command line may be anything, so bytes that are not
+ * UTF-8, and control characters, become '?'. */
+static void nv_clean(const char *s, char *out, size_t n)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  size_t len = strlen(s), i = 0, o = 0;
+  while (i < len && o + 5 < n) {
+    size_t u = nv_utf8_len(p + i, len - i);
+    if (u == 0 || p[i] < 0x20 || p[i] == 0x7f) {
+      out[o++] = '?';
+      i += u ? u : 1;
+    } else {
+      memcpy(out + o, p + i, u);
+      o += u;
+      i += u;
+    }
+  }
+  out[o] = '\0';
+}
+
 static double nv_width(cairo_t *cr, const char *s)
 {
   cairo_text_extents_t e;
-  cairo_text_extents(cr, s, &e);
+  char clean[1024];
+  nv_clean(s, clean, sizeof(clean));
+  cairo_text_extents(cr, clean, &e);
   return e.x_advance;
 }
 
 /* Text with its baseline at y; align 0 left, 0.5 centre, 1 right of x. */
 static void nv_text(cairo_t *cr, double x, double y, double align, const char *s)
 {
-  cairo_move_to(cr, x - align * nv_width(cr, s), y);
-  cairo_show_text(cr, s);
+  char clean[1024];
+  nv_clean(s, clean, sizeof(clean));
+  cairo_move_to(cr, x - align * nv_width(cr, clean), y);
+  cairo_show_text(cr, clean);
 }
 
 /* Keeps the head and the tail of s, joined by an ellipsis, so that it fits
- * maxw at the current font: the ends of an address say the most. */
+ * maxw at the current font: the ends of an address or a path say the most.
+ * Cuts fall between characters, never inside one. */
 static void nv_elide(cairo_t *cr, const char *s, double maxw, char *out, size_t n)
 {
-  size_t len = strlen(s), cut = 0;
-  snprintf(out, n, "%s", s);
+  char clean[1024];
+  size_t len, cut = 0;
+  nv_clean(s, clean, sizeof(clean));
+  len = strlen(clean);
+  snprintf(out, n, "%s", clean);
   while (nv_width(cr, out) > maxw && cut + 2 < len) {
-    size_t keep = len - ++cut, head = (keep + 1) / 2;
-    snprintf(out, n, "%.*s\xe2\x80\xa6%s", (int)head, s, s + len - (keep - head));
+    size_t keep = len - ++cut, head = (keep + 1) / 2, tail = len - (keep - head);
+    while (head > 0 && (clean[head] & 0xc0) == 0x80)
+      head--;
+    while (tail < len && (clean[tail] & 0xc0) == 0x80)
+      tail++;
+    snprintf(out, n, "%.*s\xe2\x80\xa6%s", (int)head, clean, clean + tail);
   }
 }
 

@@ -17,7 +17,7 @@ check "hostile headers: nothing beside the output directory" test "$(ls -A "$WOR
 check "hostile headers: no /tmp/evil" test ! -e /tmp/evil
 check "hostile headers: no subdirectory" test -z "$(find "$WORK/box/out" -mindepth 1 -type d)"
 odd=$(ls -A "$WORK/box/out" | grep -Ev '^[0-9.]+-[0-9.]+(-HTTP|-HTTPBODY-[0-9]{3}(\.[a-z0-9]+)?)?$' |
-  grep -Evx 'report.xml|wifi-summary.txt')
+  grep -Evx 'report.xml|report.pdf|wifi-summary.txt')
 check "hostile headers: every name is flow[-HTTP|-HTTPBODY-NNN[.ext]] ($odd)" test -z "$odd"
 bodies=$(find "$WORK/box/out" -name '*-HTTPBODY-*' | wc -l)
 good=$(for f in "$WORK"/box/out/*-HTTPBODY-*; do grep -l "^body of exchange [0-9]$" "$f"; done | wc -l)
