@@ -86,6 +86,12 @@ START_TEST(axis_bins_are_aligned)
   ck_assert_int_eq(Nv_axis_label_step(&b, n, 7), 10);
   b = Nv_axis_choose(t, t + 900 * US_D, US_D, 60, &n);
   ck_assert_int_eq(Nv_axis_label_step(&b, n, 7), 6);
+  b = Nv_axis_choose(t, t + 2000 * US_D, US_D, 60, &n); /* quarters: yearly labels */
+  ck_assert_str_eq(b.name, "3 months");
+  ck_assert_int_eq(Nv_axis_label_step(&b, n, 7), 4);
+  b = Nv_axis_choose(t, t + 100 * 366 * US_D, US_D, 60, &n); /* 2-year bars */
+  ck_assert_str_eq(b.name, "2 years");
+  ck_assert_int_eq(Nv_axis_label_step(&b, n, 7), 10);
   /* times before 1970 floor correctly */
   ck_assert_int_eq(Nv_floordiv(-1, 1000), -1);
   ck_assert_int_eq(Nv_floordiv(-1000, 1000), -1);

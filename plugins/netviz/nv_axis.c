@@ -143,7 +143,8 @@ struct nv_bin Nv_axis_choose(int64_t first_us, int64_t last_us, int64_t storage_
 
 int64_t Nv_axis_label_step(const struct nv_bin *b, int64_t nbars, int max_labels)
 {
-  static const int64_t calendar[] = {1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200};
+  static const int64_t calendar[] = {1,    2,    3,     6,     12,    24,    60,
+                                     120,  240,  600,   1200,  2400,  6000,  12000};
   static const int64_t generic[] = {1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 24, 25, 30, 50, 60, 100};
   size_t i;
   /* Fixed bars: label every nice unit that is a whole number of bars and
@@ -160,9 +161,16 @@ int64_t Nv_axis_label_step(const struct nv_bin *b, int64_t nbars, int max_labels
         return k;
     }
   } else {
-    for (i = 0; i < sizeof(calendar) / sizeof(calendar[0]); i++)
-      if ((nbars + calendar[i] - 1) / calendar[i] <= max_labels)
-        return calendar[i];
+    /* Calendar bars: label every 1, 2, 3, 6, 12, 24, 60 ... months that
+     * is a whole number of bars (quarters: every year, not every 18 months). */
+    int64_t bar_months = b->kind == NV_BIN_YEARS ? 12LL * b->count : b->count;
+    for (i = 0; i < sizeof(calendar) / sizeof(calendar[0]); i++) {
+      int64_t k = calendar[i] / bar_months;
+      if (calendar[i] % bar_months || k == 0)
+        continue;
+      if ((nbars + k - 1) / k <= max_labels)
+        return k;
+    }
   }
   for (i = 0; i < sizeof(generic) / sizeof(generic[0]); i++)
     if ((nbars + generic[i] - 1) / generic[i] <= max_labels)
