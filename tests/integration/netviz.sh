@@ -22,6 +22,8 @@ run() {
   local name=$1 input=$2
   shift 2
   "$T" -e netviz "$@" -o "$WORK/$name" -r "$input" >"$WORK/$name.out" 2>"$WORK/$name.err"
+  rc=$?
+  return $rc
 }
 
 # has_lines TEXT EXPECT: every "range", "frames" and "top" line of EXPECT
@@ -57,6 +59,7 @@ pdf_page_ok() { # one US-Letter page
 # ---------------------------------------------------------- real captures
 for cap in cs_http_espn.pcapng pp_four_ipv6_http_streams.pcap tf_test-gzip.pcap; do
   run "$cap" "$C/$cap"
+  check "$cap: exit 0" [ "$rc" -eq 0 ]
   pdf="$WORK/$cap/report.pdf"
   check "$cap: report.pdf written" [ -s "$pdf" ]
   check "$cap: pdfinfo: one US-Letter page" pdf_page_ok "$pdf"
@@ -90,6 +93,18 @@ check "$cap: every frame counted, date range from the capture" has_lines "$WORK/
 tp=$(sed -n "s/.*<total_packets>\([0-9]*\)<.*/\1/p" "$WORK/kakao/report.xml")
 check "$cap: TCP packets in flows equal report.xml's total_packets ($tp)" \
   grep -qE "TCP flows: [0-9]+ with $tp packets" "$WORK/kakao.txt"
+
+# 1.6.1 (when installed) counts the same frames over the same seconds; its
+# dates are local time, so run it in UTC.
+if [ -x "$REF" ]; then
+  TZ=UTC timeout -s KILL 60 "$REF" -e netviz -o "$WORK/ref" -r "$C/cs_http_espn.pcapng" >/dev/null 2>&1
+  pdftotext -layout "$WORK/ref/report.pdf" "$WORK/ref.txt" 2>/dev/null
+  refn=$(sed -n 's/.*Packets analyzed: \([0-9]*\).*/\1/p' "$WORK/ref.txt")
+  check "1.6.1 analyzed the same number of packets ($refn)" \
+    grep -q "Packets analyzed: ${refn:-none} (" "$WORK/cs_http_espn.pcapng.txt"
+  refr=$(sed -n 's/.*Date range: \([-0-9]* [0-9:]*\) -- \([-0-9]* [0-9:]*\).*/\1.[0-9]* -- \2.[0-9]* UTC/p' "$WORK/ref.txt")
+  check "1.6.1's date range, to the second" grep -q "Date range: ${refr:-none}" "$WORK/cs_http_espn.pcapng.txt"
+fi
 
 # -------------------------------------------------- empty, one packet, span
 for kind in empty udp; do
