@@ -22,13 +22,15 @@ install_deps() {
   # Build: autotools, libpcap, libltdl, zlib, libxml2, check, libcrypto,
   # http-parser, python3-embed, cairo (netviz).  Tests: the tcpflow 1.6.1
   # reference, real servers and clients (nginx, curl, tcpdump, iproute2),
-  # xmllint, clang for the fuzzers, poppler-utils for netviz's pictures.
+  # xmllint, clang for the fuzzers, poppler-utils for netviz's pictures,
+  # cppcheck and shellcheck (make lint), scan-build (make analyze).
   pkgs="build-essential autoconf automake libtool libltdl-dev pkg-config \
     libpcap-dev zlib1g-dev libxml2-dev libxml2-utils check libssl-dev \
     libhttp-parser-dev python3-dev libcairo2-dev"
   if [ "$mode" = check ]; then
     pkgs="$pkgs tcpflow nginx curl tcpdump iproute2 clang libclang-rt-14-dev \
-      bash-completion groff-base media-types bzip2 xz-utils unzip zip poppler-utils"
+      bash-completion groff-base media-types bzip2 xz-utils unzip zip poppler-utils \
+      cppcheck shellcheck clang-tools"
   fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   # shellcheck disable=SC2086
@@ -57,6 +59,8 @@ demo)
 check)
   status=0
   (cd _build && make -s -j"$jobs" check) || status=1
+  # make lint ran inside make check; the static analyzer is separate.
+  (cd _build && make -s analyze) || status=1
   # The same suite with AddressSanitizer and UndefinedBehaviorSanitizer.
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
   export LSAN_OPTIONS=suppressions=$top/tests/lsan.supp:print_suppressions=0

@@ -178,9 +178,9 @@ static void con_json(const struct tf_flow *f, const uint8_t *p, size_t len)
   int af = f->key.family == 4 ? AF_INET : AF_INET6;
   int n;
   if (!inet_ntop(af, f->key.src, src, sizeof(src)))
-    strcpy(src, "?");
+    snprintf(src, sizeof(src), "?");
   if (!inet_ntop(af, f->key.dst, dst, sizeof(dst)))
-    strcpy(dst, "?");
+    snprintf(dst, sizeof(dst), "?");
   n = snprintf(out, sizeof(out),
                "{\"src_host\":\"%s\",\"src_port\":%u,\"dst_host\":\"%s\",\"dst_port\":%u,"
                "\"payload\": [",

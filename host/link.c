@@ -242,73 +242,83 @@ static enum tf_link_status link_80211(int dlt, const uint8_t *p, size_t len,
   return Tf_link_ethertype(payload - 2, plen + 2, out);
 }
 
+/* The DLT table: every link type the host decodes and its decoder.  The
+ * decoders strip the link header and hand the rest to the network layer. */
+typedef enum tf_link_status (*link_decoder)(const uint8_t *p, size_t len,
+                                            struct tf_link_result *out);
+
+static enum tf_link_status link_sll(const uint8_t *p, size_t len, struct tf_link_result *out)
+{
+  if (!Tfl_has(len, 0, 16))
+    return TF_LINK_MALFORMED;
+  return Tf_link_ethertype(p + 14, len - 14, out);
+}
+
+/* SLL2 puts the protocol first; the payload starts after 20 bytes. */
+static enum tf_link_status link_sll2(const uint8_t *p, size_t len, struct tf_link_result *out)
+{
+  uint16_t type;
+  if (!Tfl_has(len, 0, 20) || !Tfl_get_be16(p, len, 0, &type))
+    return TF_LINK_MALFORMED;
+  return link_after_type(type, p + 20, len - 20, out, 0);
+}
+
+static enum tf_link_status link_pppoe_session(const uint8_t *p, size_t len,
+                                              struct tf_link_result *out)
+{
+  if (!Tfl_has(len, 0, 6))
+    return TF_LINK_MALFORMED;
+  return link_pppoe(p, len, out);
+}
+
+/* The four 802.11 link types share one decoder, which needs the DLT. */
+#define LINK_DOT11 NULL
+
+static const struct link_type {
+  int dlt;
+  link_decoder decode; /* LINK_DOT11: link_80211 */
+} link_types[] = {
+    {DLT_EN10MB, link_ethernet},
+    {DLT_LINUX_SLL, link_sll},
+    {DLT_LINUX_SLL2, link_sll2},
+    {DLT_RAW, link_ip_by_version},
+    {14, link_ip_by_version}, /* DLT_RAW on OpenBSD; libpcap may hand it through */
+    {DLT_IPV4, link_ip_by_version},
+    {DLT_IPV6, link_ip_by_version},
+    {DLT_NULL, link_null},
+    {DLT_LOOP, link_null},
+    {DLT_PPP, link_ppp},
+    {DLT_PPP_SERIAL, link_ppp},
+    {DLT_C_HDLC, link_ppp},
+    {DLT_PPP_ETHER, link_pppoe_session},
+    {TFL_DLT_IEEE802_11, LINK_DOT11},
+    {TFL_DLT_IEEE802_11_RADIO, LINK_DOT11},
+    {TFL_DLT_PRISM_HEADER, LINK_DOT11},
+    {TFL_DLT_IEEE802_11_RADIO_AVS, LINK_DOT11},
+};
+
+static const struct link_type *link_find(int dlt)
+{
+  for (size_t i = 0; i < sizeof(link_types) / sizeof(link_types[0]); i++)
+    if (link_types[i].dlt == dlt)
+      return &link_types[i];
+  return NULL;
+}
+
 int Tf_link_supported(int dlt)
 {
-  switch (dlt) {
-  case DLT_EN10MB:
-  case DLT_LINUX_SLL:
-  case DLT_LINUX_SLL2:
-  case DLT_RAW:
-  case 14: /* DLT_RAW on OpenBSD; libpcap may hand it through */
-  case DLT_IPV4:
-  case DLT_IPV6:
-  case DLT_NULL:
-  case DLT_LOOP:
-  case DLT_PPP:
-  case DLT_PPP_SERIAL:
-  case DLT_C_HDLC:
-  case DLT_PPP_ETHER:
-  case TFL_DLT_IEEE802_11:
-  case TFL_DLT_IEEE802_11_RADIO:
-  case TFL_DLT_PRISM_HEADER:
-  case TFL_DLT_IEEE802_11_RADIO_AVS:
-    return 1;
-  default:
-    return 0;
-  }
+  return link_find(dlt) != NULL;
 }
 
 enum tf_link_status Tf_link_decode(int dlt, const uint8_t *p, size_t len,
                                    struct tf_link_result *out)
 {
+  const struct link_type *t = link_find(dlt);
   memset(out, 0, sizeof(*out));
   out->vlan = -1;
-  switch (dlt) {
-  case DLT_EN10MB:
-    return link_ethernet(p, len, out);
-  case DLT_LINUX_SLL:
-    if (!Tfl_has(len, 0, 16))
-      return TF_LINK_MALFORMED;
-    return Tf_link_ethertype(p + 14, len - 14, out);
-  case DLT_LINUX_SLL2: {
-    /* SLL2 puts the protocol first; the payload starts after 20 bytes. */
-    uint16_t type;
-    if (!Tfl_has(len, 0, 20) || !Tfl_get_be16(p, len, 0, &type))
-      return TF_LINK_MALFORMED;
-    return link_after_type(type, p + 20, len - 20, out, 0);
-  }
-  case DLT_RAW:
-  case 14:
-  case DLT_IPV4:
-  case DLT_IPV6:
-    return link_ip_by_version(p, len, out);
-  case DLT_NULL:
-  case DLT_LOOP:
-    return link_null(p, len, out);
-  case DLT_PPP:
-  case DLT_PPP_SERIAL:
-  case DLT_C_HDLC:
-    return link_ppp(p, len, out);
-  case DLT_PPP_ETHER:
-    if (!Tfl_has(len, 0, 6))
-      return TF_LINK_MALFORMED;
-    return link_pppoe(p, len, out);
-  case TFL_DLT_IEEE802_11:
-  case TFL_DLT_IEEE802_11_RADIO:
-  case TFL_DLT_PRISM_HEADER:
-  case TFL_DLT_IEEE802_11_RADIO_AVS:
-    return link_80211(dlt, p, len, out);
-  default:
+  if (!t)
     return TF_LINK_UNSUPPORTED;
-  }
+  if (t->decode == LINK_DOT11)
+    return link_80211(dlt, p, len, out);
+  return t->decode(p, len, out);
 }

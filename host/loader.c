@@ -54,7 +54,7 @@ static int name_valid(const char *s)
   size_t n = 0;
   if (!s)
     return 0;
-  for (; s[n] && n < TF_MODULE_MAX_NAME; n++)
+  for (; n < TF_MODULE_MAX_NAME && s[n]; n++)
     if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') || s[n] == '_'))
       return 0;
   return n > 0 && n < TF_MODULE_MAX_NAME;

@@ -43,17 +43,6 @@ struct input {
 static struct input inputs[MAX_INPUTS];
 static int ninputs;
 
-/* Settings the host declares; scanners declare their own. */
-static const struct tfs_setting host_settings[] = {
-    {"tcp_timeout", "0", "close a flow idle this many seconds of packet time (0: never)"},
-    {"idle_timeout", "600", "live capture: close flows idle this many seconds"},
-    {"tcp_cmd", "", "command run with the path of every closed flow"},
-    {"tcp_alert_fd", "-1", "file descriptor that gets open/close lines for flow files"},
-    {"tdelta", "0", "seconds added to every packet time"},
-    {"enable_report", "YES", "write the DFXML report"},
-    {"packet-buffer-timeout", "10", "live capture: milliseconds between deliveries"},
-    {"scanner_max_output", "0", "most bytes a scanner may write to one derived file (0: no limit)"},
-    {NULL, NULL, NULL}};
 
 static void usage(FILE *out)
 {
@@ -442,15 +431,19 @@ static int64_t setting_int(const char *name, int64_t dflt)
 static void apply_host_settings(void)
 {
   const char *v;
-  tf_opt.tcp_timeout = setting_int("tcp_timeout", 0);
-  tf_opt.idle_timeout = setting_int("idle_timeout", 600);
-  tf_opt.tcp_alert_fd = (int)setting_int("tcp_alert_fd", -1);
-  tf_opt.tdelta = setting_int("tdelta", 0);
-  tf_opt.packet_buffer_timeout = (int)setting_int("packet-buffer-timeout", 10);
+  /* Unset settings keep the defaults of Tf_options_defaults. */
+  tf_opt.tcp_timeout = setting_int("tcp_timeout", tf_opt.tcp_timeout);
+  tf_opt.idle_timeout = setting_int("idle_timeout", tf_opt.idle_timeout);
+  tf_opt.tcp_alert_fd = (int)setting_int("tcp_alert_fd", tf_opt.tcp_alert_fd);
+  tf_opt.tdelta = setting_int("tdelta", tf_opt.tdelta);
+  tf_opt.packet_buffer_timeout =
+      (int)setting_int("packet-buffer-timeout", tf_opt.packet_buffer_timeout);
   tf_opt.tcp_cmd = Tf_settings_get("tcp_cmd");
-  tf_opt.scanner_max_output = (uint64_t)setting_int("scanner_max_output", 0);
+  tf_opt.scanner_max_output =
+      (uint64_t)setting_int("scanner_max_output", (int64_t)tf_opt.scanner_max_output);
   v = Tf_settings_get("enable_report");
-  tf_opt.enable_report = v ? Tf_settings_bool(v) : 1;
+  if (v)
+    tf_opt.enable_report = Tf_settings_bool(v);
 }
 
 static void list_known_settings(void)
@@ -573,7 +566,7 @@ static tf_err run(int help_level)
 
   Tf_settings_load_dir(SYSCONFDIR "/tcpflow/scanners.d");
   add_plugin_path_dirs();
-  Tf_plugins_set_host_settings(host_settings);
+  Tf_plugins_set_host_settings(Tf_options_host_settings);
   if ((e = Tf_plugins_discover()) != TF_OK)
     return e;
   if (help_level > 0) {
@@ -751,13 +744,7 @@ int main(int argc, char **argv)
 {
   int help_level = 0, version = 0;
   tf_err e;
-  tf_opt.outdir = ".";
-  tf_opt.store_output = 1;
-  tf_opt.max_bytes = UINT64_MAX;
-  tf_opt.max_seek = TF_DEFAULT_MAX_SEEK;
-  tf_opt.tcp_alert_fd = -1;
-  tf_opt.enable_report = 1;
-  tf_opt.packet_buffer_timeout = 10;
+  Tf_options_defaults(&tf_opt);
   tf_opt.command_line = join_args(argc, argv);
   if (set_template(TF_DEFAULT_TEMPLATE) != 0)
     return TF_EXIT_OUTPUT;

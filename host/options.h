@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "../sdk/tcpflow/scanner.h"
+
 #define TF_DEFAULT_TEMPLATE "%A.%a-%B.%b%V%v%C%c"
 #define TF_DEFAULT_MAX_SEEK (16 * 1024 * 1024)
 
@@ -67,5 +69,15 @@ struct tf_options {
 };
 
 extern struct tf_options tf_opt;
+
+/* Fills *o with the defaults of every option (what tcpflow does with no
+ * option and no -S), the one place they are written.  template_str,
+ * filter and command_line are left NULL: their owner (main.c, a test)
+ * sets them.  May be called at any time; *o owns nothing afterwards. */
+void Tf_options_defaults(struct tf_options *o);
+
+/* The -S settings of the host, NULL-terminated; their default texts say
+ * what Tf_options_defaults sets (tests/unit/check_options.c checks). */
+extern const struct tfs_setting Tf_options_host_settings[];
 
 #endif

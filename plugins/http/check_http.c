@@ -511,9 +511,10 @@ START_TEST(huge_header_line)
   const char tail[] = "\r\nContent-Length: 0\r\n\r\n"
                       "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
   size_t big = 100 * 1024, len;
+  const char head[] = "HTTP/1.1 200 OK\r\nX-Big: ";
   char *m = malloc(big + 200);
-  strcpy(m, "HTTP/1.1 200 OK\r\nX-Big: ");
-  len = strlen(m);
+  len = sizeof(head) - 1;
+  memcpy(m, head, len);
   memset(m + len, 'a', big);
   memcpy(m + len + big, tail, sizeof(tail));
   len += big + strlen(tail);

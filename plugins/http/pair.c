@@ -6,6 +6,7 @@
  * request flow closes first its (method, URI) queue waits here for the
  * response flow.  Bounded: the oldest session is evicted when full.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,7 +101,7 @@ void Http_pairs_push(struct http_pairs *pp, uint64_t session, const char *method
   r = calloc(1, sizeof(*r));
   if (!r)
     return;
-  strncpy(r->method, method, sizeof(r->method) - 1);
+  snprintf(r->method, sizeof(r->method), "%s", method); /* cut to the field */
   r->uri = uri ? strdup(uri) : NULL;
   if (s->tail)
     s->tail->next = r;
@@ -122,8 +123,7 @@ int Http_pairs_pop(struct http_pairs *pp, uint64_t session, char *method, size_t
   if (!s->head)
     s->tail = NULL;
   s->count--;
-  strncpy(method, r->method, method_size - 1);
-  method[method_size - 1] = '\0';
+  snprintf(method, method_size, "%s", r->method);
   *uri = r->uri;
   free(r);
   return 1;

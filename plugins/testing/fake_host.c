@@ -219,7 +219,7 @@ tfs_ctx *Fake_host_new(const struct tfs_scanner *scanner)
 {
   tfs_ctx *ctx = fake_must(calloc(1, sizeof(*ctx)));
   ctx->scanner = scanner;
-  strcpy(ctx->dir, "/tmp/tfs-fake-XXXXXX");
+  snprintf(ctx->dir, sizeof(ctx->dir), "/tmp/tfs-fake-XXXXXX");
   fake_must(mkdtemp(ctx->dir));
   fake_put(&ctx->xml, "");
   fake_put(&ctx->log, "");

@@ -173,6 +173,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
     copy_file(SHIM_PATH, path);
   }
+  Tf_options_defaults(&tf_opt);
   tf_opt.outdir = dir;
   Tf_plugins_add_dir(dir);
   Tf_plugins_set_host_settings(host_table);

@@ -22,15 +22,13 @@ void He_setup(const char *tag)
 {
   static char template_str[] = TF_DEFAULT_TEMPLATE;
   outdir = Fuzz_scratch_dir(tag);
-  memset(&tf_opt, 0, sizeof(tf_opt));
+  Tf_options_defaults(&tf_opt);
   tf_opt.outdir = outdir;
   tf_opt.template_str = template_str;
-  tf_opt.store_output = 1;
   tf_opt.max_bytes = 1u << 20;
   tf_opt.max_bytes_set = 1;
   tf_opt.max_seek = 64 * 1024;
   tf_opt.tcp_timeout = 30; /* packet-time expiry runs too */
-  tf_opt.tcp_alert_fd = -1;
   tf_quiet = 1;
   if (Tf_flowtab_init() != TF_OK || Tf_output_init(64) != TF_OK || Tf_demux_init() != TF_OK)
     abort();

@@ -305,7 +305,32 @@ def descriptor_seeds():
         write("fuzz_descriptor", name, bytes([len(ds)]) + b"".join(ds))
 
 
+def options_seeds():
+    """fuzz_options.c: 6 header bytes (options, console options, template
+    choice, -b, link type index, template length), the template, then
+    frames as 2-byte length + bytes.  One real conversation under each
+    family of options."""
+    frames = [f for d, f in read_frames(os.path.join(CAPS, "tf_test-gzip.pcap")) if d == 1][:24]
+    body = b"".join(struct.pack(">H", len(f)) + f for f in frames)
+    seeds = {
+        "defaults": (0x00, 0x00, 0, 0, b""),
+        "strip-findx": (0x01 | 0x04, 0x00, 0, 0, b""),
+        "kpcap-maxbytes": (0x02 | 0x08, 0x00, 1, 4, b""),
+        "nostore-counter": (0x10 | 0x20, 0x00, 2, 0, b""),
+        "console-c-hex": (0x40, 0x01, 0, 0, b""),
+        "console-C-binary-nonl": (0x80, 0x02 | 0x04, 0, 0, b""),
+        "console-json-strip": (0xc0 | 0x01, 0x08, 0, 0, b""),
+        "bins-kmg": (0x00, 0x00, 0x08 | 0x10 | 0x20, 0, b""),
+        "bins-tT-dirs": (0x04, 0x00, 3 | 0x40 | 0x80, 0, b""),
+        "template-from-input": (0x01, 0x00, 7, 0, b"%A-%B-%#%C%c"),
+        "template-escape": (0x00, 0x00, 7, 0, b"../%A"),
+    }
+    for name, (opts, con, tmpl, maxb, t) in seeds.items():
+        write("fuzz_options", name, bytes([opts, con, tmpl, maxb, 0, len(t)]) + t + body)
+
+
 if __name__ == "__main__":
+    options_seeds()
     packet_and_dot11_seeds()
     pcap_seeds()
     http_seeds()

@@ -3,6 +3,7 @@
 # Copyright (C) 2026 The tcpflow developers
 # make check runs each replay-built harness through this: every seed and
 # every past crash of that harness, as separate inputs.
+: "${srcdir:?set by make check}"
 prog=$1
 name=$(basename "$prog")
 set --

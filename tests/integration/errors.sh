@@ -151,7 +151,7 @@ bad = [f for f in files if not open(os.path.join(full, f), "rb").read().startswi
 size = lambda d: sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d) if f != "report.xml")
 print(len(files), len(set(files) - listed), len(bad), size(cut), size(full))
 PY
-read -r nfiles unlisted bad cutbytes fullbytes <"$WORK/cut.out"
+read -r _nfiles unlisted bad cutbytes fullbytes <"$WORK/cut.out"
 check "SIGINT in a large capture: stopped part-way ($cutbytes of $fullbytes bytes)" \
   test "$cutbytes" -gt 0 -a "$cutbytes" -lt "$fullbytes"
 check "SIGINT in a large capture: every file in the report ($unlisted missing)" test "$unlisted" = 0

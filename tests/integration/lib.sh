@@ -2,9 +2,11 @@
 # Copyright (C) 2026 The tcpflow developers
 # Shared by the integration tests (sourced).  Environment from tests/Makefile.am:
 # TCPFLOW, TCPFLOW_PLUGIN_PATH, CAPTURES, TESTS_SRCDIR, TOP_SRCDIR, TOP_BUILDDIR.
+# shellcheck shell=sh
 set -u
 : "${TCPFLOW:?run through make check}"
 export TCPFLOW_PLUGIN_PATH
+# shellcheck disable=SC2034 # read by the scripts that source this file
 REF=${REF_TCPFLOW:-/usr/bin/tcpflow}
 WORK=$(mktemp -d /tmp/tftest.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,17 +22,13 @@ static char *template_copy;
 
 void tu_setup(void)
 {
-  memset(&tf_opt, 0, sizeof(tf_opt));
+  Tf_options_defaults(&tf_opt);
   snprintf(outdir, sizeof(outdir), "/tmp/tf-unit-XXXXXX");
   if (!mkdtemp(outdir))
     abort();
   template_copy = strdup(TF_DEFAULT_TEMPLATE "");
   tf_opt.outdir = outdir;
   tf_opt.template_str = template_copy;
-  tf_opt.store_output = 1;
-  tf_opt.max_bytes = UINT64_MAX;
-  tf_opt.max_seek = TF_DEFAULT_MAX_SEEK;
-  tf_opt.tcp_alert_fd = -1;
   Tf_flowtab_init();
   Tf_output_init(0);
   Tf_demux_init();
@@ -42,15 +39,22 @@ const char *tu_outdir(void)
   return outdir;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+  (void)st;
+  (void)type;
+  (void)ftw;
+  return remove(path);
+}
+
 void tu_teardown(void)
 {
-  char cmd[300];
   Tf_demux_close_all();
   Tf_demux_shutdown();
   Tf_output_shutdown();
   Tf_flowtab_free();
-  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", outdir);
-  if (system(cmd) != 0)
+  /* Depth first, links not followed: the directory and what tests left. */
+  if (nftw(outdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
     fprintf(stderr, "cannot remove %s\n", outdir);
   free(template_copy);
 }

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
+/*
+ * The whole per-run pipeline with options taken from the input: -s, -K,
+ * -I, -b, -Fc, -FX, the console modes (-c, -C, -J, -D, -B, -0), -F binning
+ * prefixes and a -T template read from the input.  Each input is one run
+ * of its own: options from Tf_options_defaults plus what the input asks,
+ * flow table, output, demux, console and report set up, the frames fed
+ * through link -> IP -> demux, every flow closed, the report finished and
+ * then parsed with libxml2: a report that is not well-formed, or whose
+ * root is not <dfxml>, aborts.  The fixed-option harnesses could not find
+ * the -s over-read (a segment over 256 KiB); this one varies what they fix.
+ *
+ * Input: byte 0 options, byte 1 console options, byte 2 template choice,
+ * byte 3 -b (bytes, 0..255 times 64), byte 4 link type, byte 5 template
+ * length n, n template bytes; then frames, each a 2-byte big-endian length
+ * and that many bytes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "console.h"
+#include "defrag.h"
+#include "demux.h"
+#include "flowtab.h"
+#include "fuzz.h"
+#include "ip.h"
+#include "link.h"
+#include "log.h"
+#include "naming.h"
+#include "options.h"
+#include "output.h"
+#include "packet.h"
+#include "pcapout.h"
+#include "report.h"
+
+/* Defined by host/main.c in the program; the harness is its own main. */
+struct tf_options tf_opt;
+
+/* Byte 0. */
+#define OPT_STRIP 0x01   /* -s */
+#define OPT_KPCAP 0x02   /* -K */
+#define OPT_FINDX 0x04   /* -I */
+#define OPT_MAXB 0x08    /* -b */
+#define OPT_NOSTORE 0x10 /* -FX */
+#define OPT_COUNTER 0x20 /* -Fc */
+#define OPT_CONSOLE 0xc0 /* off, -c, -C, -J */
+/* Byte 1. */
+#define CON_HEX 0x01     /* -D */
+#define CON_BINARY 0x02  /* -B */
+#define CON_NONL 0x04    /* -0 */
+#define CON_COLOR 0x08   /* -g */
+
+static const int dlts[] = {1, 113, 276, 12, 0, 108, 9, 51, 105, 127, 119, 163};
+#define NDLTS (sizeof(dlts) / sizeof(dlts[0]))
+
+/* Byte 2: the template; values past the table take the input's -T. */
+static const char *const templates[] = {
+    TF_DEFAULT_TEMPLATE, "%T_%A-%B%C%c", "%t.%a.%b.%#", "%N/%A%C%c", "%K/%G/%E%e%%%#", "flow%#"};
+#define NTEMPLATES (sizeof(templates) / sizeof(templates[0]))
+
+static const char *dir;
+static char report_path[512];
+static struct tf_defrag *defrag;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+  dir = Fuzz_scratch_dir("options");
+  snprintf(report_path, sizeof(report_path), "%s.report.xml", dir);
+  tf_quiet = 1;
+  /* Console modes print the flows: keep them off the terminal. */
+  if (!freopen("/dev/null", "w", stdout))
+    abort();
+  defrag = Tf_defrag_new();
+  if (!defrag)
+    abort();
+  return 0;
+}
+
+/* The run's template: a fixed one or the input's, with -F prefixes (bits
+ * 3..5 of byte 2 choose k, m, g; bit 6 t, bit 7 T).  NULL when the
+ * template is refused, as main.c refuses it. */
+static char *make_template(uint8_t choice, const uint8_t *tbytes, size_t tlen)
+{
+  static const char letters[] = "kmgtT";
+  static const uint8_t bits[] = {0x08, 0x10, 0x20, 0x40, 0x80};
+  char base[300], out[400], err[200];
+  size_t used = 0;
+  if ((choice & 7) < NTEMPLATES) {
+    snprintf(base, sizeof(base), "%s", templates[choice & 7]);
+  } else {
+    if (tlen == 0 || memchr(tbytes, '\0', tlen))
+      return NULL;
+    memcpy(base, tbytes, tlen);
+    base[tlen] = '\0';
+  }
+  out[0] = '\0';
+  for (size_t i = 0; i < sizeof(bits); i++) {
+    const char *p = (choice & bits[i]) ? Tf_naming_prefix_for(letters[i]) : NULL;
+    if (p) {
+      int n = snprintf(out + used, sizeof(out) - used, "%s", p);
+      if (n < 0 || (size_t)n >= sizeof(out) - used)
+        return NULL;
+      used += (size_t)n;
+    }
+  }
+  if (snprintf(out + used, sizeof(out) - used, "%s", base) >= (int)(sizeof(out) - used))
+    return NULL;
+  if (Tf_naming_check(out, err, sizeof(err)) != 0)
+    return NULL;
+  return strdup(out);
+}
+
+static void set_options(const uint8_t *h, char *tmpl)
+{
+  Tf_options_defaults(&tf_opt);
+  tf_opt.outdir = dir;
+  tf_opt.template_str = tmpl;
+  tf_opt.max_seek = 64 * 1024; /* sparse files stay small */
+  tf_opt.report_path = report_path;
+  tf_opt.strip_nonprint = (h[0] & OPT_STRIP) != 0;
+  tf_opt.per_flow_pcap = (h[0] & OPT_KPCAP) != 0;
+  tf_opt.findx = (h[0] & OPT_FINDX) != 0;
+  tf_opt.counter_always = (h[0] & OPT_COUNTER) != 0;
+  if (h[0] & OPT_NOSTORE)
+    tf_opt.store_output = 0;
+  /* -b: up to 16 KiB; without it a 1 MiB cap keeps a run small on disk. */
+  tf_opt.max_bytes = (h[0] & OPT_MAXB) ? (uint64_t)h[3] * 64 : 1u << 20;
+  tf_opt.max_bytes_set = 1;
+  switch ((h[0] & OPT_CONSOLE) >> 6) {
+  case 1:
+    tf_opt.console = TF_CONSOLE_WITH_HEADER;
+    break;
+  case 2:
+    tf_opt.console = TF_CONSOLE_NO_HEADER;
+    break;
+  case 3:
+    tf_opt.console = TF_CONSOLE_WITH_HEADER;
+    tf_opt.console_json = 1;
+    break;
+  default:
+    break;
+  }
+  if (tf_opt.console != TF_CONSOLE_OFF)
+    tf_opt.store_output = 0; /* as main.c decides */
+  tf_opt.console_hex = (h[1] & CON_HEX) != 0;
+  tf_opt.console_binary = (h[1] & CON_BINARY) != 0;
+  tf_opt.console_no_newline = (h[1] & CON_NONL) != 0;
+  tf_opt.console_color = (h[1] & CON_COLOR) != 0;
+  tf_opt.tcp_timeout = 30; /* packet-time expiry runs too */
+}
+
+/* The report must parse, with <dfxml> at the root. */
+static void check_report(void)
+{
+  xmlDocPtr doc = xmlReadFile(report_path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                                     XML_PARSE_NOWARNING | XML_PARSE_HUGE);
+  xmlNodePtr root;
+  if (!doc) {
+    fprintf(stderr, "fuzz_options: %s is not well-formed XML\n", report_path);
+    abort();
+  }
+  root = xmlDocGetRootElement(doc);
+  if (!root || strcmp((const char *)root->name, "dfxml") != 0) {
+    fprintf(stderr, "fuzz_options: %s: the root is not <dfxml>\n", report_path);
+    abort();
+  }
+  xmlFreeDoc(doc);
+}
+
+static void feed(int dlt, const uint8_t *p, size_t n)
+{
+  long t = 1000000;
+  while (n >= 2) {
+    size_t len = ((size_t)p[0] << 8) | p[1];
+    struct tf_packet pkt;
+    uint8_t *frame;
+    p += 2;
+    n -= 2;
+    if (len > n)
+      len = n;
+    /* An exact-size copy: the decoders must not read past caplen. */
+    frame = malloc(len ? len : 1);
+    if (!frame)
+      abort();
+    memcpy(frame, p, len);
+    memset(&pkt, 0, sizeof(pkt));
+    pkt.dlt = dlt;
+    pkt.ts.tv_sec = t++;
+    pkt.caplen = pkt.wirelen = (uint32_t)len;
+    pkt.frame = frame;
+    if (Tf_link_decode(pkt.dlt, frame, len, &pkt.link) == TF_LINK_OK &&
+        Tf_ip_decode(defrag, &pkt) == TF_IP_TCP)
+      Tf_demux_packet(&pkt);
+    Tf_demux_expire(pkt.ts.tv_sec);
+    free(frame);
+    p += len;
+    n -= len;
+  }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+  struct tf_run_stats st;
+  char *tmpl;
+  size_t tlen;
+  if (size < 6)
+    return 0;
+  tlen = data[5] < size - 6 ? data[5] : size - 6;
+  if (tlen > 200)
+    tlen = 200;
+  tmpl = make_template(data[2], data + 6, tlen);
+  if (!tmpl)
+    return 0;
+  set_options(data, tmpl);
+  if (Tf_flowtab_init() != TF_OK || Tf_output_init(64) != TF_OK || Tf_demux_init() != TF_OK ||
+      Tf_console_init() != TF_OK || Tf_report_open(report_path) != TF_OK)
+    abort();
+  feed(dlts[data[4] % NDLTS], data + 6 + tlen, size - 6 - tlen);
+  memset(&st, 0, sizeof(st));
+  Tf_demux_stats(&st);
+  Tf_demux_close_all();
+  Tf_report_summary_begin();
+  Tf_report_summary_end();
+  if (Tf_report_close(&st) != TF_OK)
+    abort();
+  (void)Tf_pcapout_shutdown(); /* a full disk is not what this harness looks for */
+  (void)Tf_console_shutdown();
+  Tf_demux_shutdown();
+  Tf_output_shutdown();
+  Tf_flowtab_free();
+  check_report();
+  free(tmpl);
+  Fuzz_empty_dir(dir);
+  (void)unlink(report_path);
+  return 0;
+}
