@@ -6,7 +6,9 @@
  * widths such as "<1 second intervals" and labels nobody could read off;
  * here every width is a unit a person would pick.
  */
-#define _GNU_SOURCE /* timegm */
+#ifndef _GNU_SOURCE /* timegm; config.h (through tfl_banned.h) may define it already */
+#define _GNU_SOURCE
+#endif
 #include "nv_axis.h"
 
 #include <inttypes.h>
