@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -87,6 +88,7 @@ FILE *Tf_decompress_open(const char *path, pid_t *pid, char *err, size_t errlen)
     argv[n++] = dotted;
   }
   argv[n] = NULL;
+  assert(argv[0] != NULL); /* every row of the table names its program */
   posix_spawn_file_actions_init(&fa);
   if (!d->by_path)
     posix_spawn_file_actions_adddup2(&fa, in, STDIN_FILENO);

@@ -30,6 +30,7 @@
 #include "plugins.h"
 #include "settings.h"
 #include "source.h"
+#include "tfl_parse.h"
 
 struct tf_options tf_opt;
 
@@ -218,11 +219,8 @@ static int parse_F(const char *letters)
 
 static int parse_number(const char *opt, const char *s, long long min, long long *out)
 {
-  char *end;
-  long long v;
-  errno = 0;
-  v = strtoll(s, &end, 10);
-  if (errno || *s == '\0' || *end != '\0' || v < min) {
+  int64_t v;
+  if (Tfl_parse_i64(s, min, INT64_MAX, &v) != 0) {
     Tf_log_error("%s: '%s' is not a number >= %lld", opt, s, min);
     return -1;
   }
@@ -416,12 +414,10 @@ static void add_plugin_path_dirs(void)
 static int64_t setting_int(const char *name, int64_t dflt)
 {
   const char *v = Tf_settings_get(name);
-  char *end;
-  long long n;
+  int64_t n;
   if (!v)
     return dflt;
-  n = strtoll(v, &end, 10);
-  if (*v == '\0' || *end != '\0') {
+  if (Tfl_parse_i64(v, INT64_MIN, INT64_MAX, &n) != 0) {
     Tf_log_warn("-S %s=%s is not a number; using %lld", name, v, (long long)dflt);
     return dflt;
   }
@@ -443,7 +439,7 @@ static void apply_host_settings(void)
       (uint64_t)setting_int("scanner_max_output", (int64_t)tf_opt.scanner_max_output);
   v = Tf_settings_get("enable_report");
   if (v)
-    tf_opt.enable_report = Tf_settings_bool(v);
+    tf_opt.enable_report = Tfl_parse_bool(v);
 }
 
 static void list_known_settings(void)

@@ -174,7 +174,3 @@ void Tf_settings_free(void)
   nsettings = cap = 0;
 }
 
-int Tf_settings_bool(const char *v)
-{
-  return v && strchr("YyTt1", v[0]) != NULL && v[0] != '\0';
-}

@@ -24,7 +24,5 @@ const char *Tf_settings_get(const char *name);
 tf_err Tf_settings_check_known(int (*is_known)(const char *name), void (*list_known)(void));
 void Tf_settings_free(void);
 
-/* YES/NO as 1.6.1 reads it: true if the first character is Y, y, T, t or 1. */
-int Tf_settings_bool(const char *value);
 
 #endif

@@ -3,12 +3,14 @@
 /*
  * 802.11 decoding: capture headers (radiotap, Prism, AVS) and the MAC header.
  *
- * This file is compiled into the host and into the wifi scanner, so it uses
- * nothing but the C library.  Every read goes through d11_has() first: the
- * input is hostile (1.6.1 overflowed in exactly this kind of code,
+ * Part of the internal library: the host and the wifi scanner link it.  It
+ * uses nothing but the C library and tfl_bytes.h: every read is a Tfl_get_*
+ * or follows a Tfl_has() of the same bytes, because the input is hostile (1.6.1 overflowed in exactly this kind of code,
  * GHSA-q5q6-frrv-9rj6).
  */
 #include "tfl_dot11.h"
+
+#include "tfl_bytes.h"
 
 #include <string.h>
 
@@ -35,30 +37,6 @@
 #define D11_AVS_MAGIC 0x80211000u
 #define D11_AVS_MIN_LEN 64
 #define D11_AVS_CHANNEL_OFF 28
-
-/* Returns 1 when n bytes starting at off lie inside a buffer of len bytes,
- * written so that no addition can overflow. */
-static int d11_has(size_t len, size_t off, size_t n)
-{
-  return off <= len && n <= len - off;
-}
-
-static uint16_t d11_le16(const uint8_t *p)
-{
-  return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t d11_le32(const uint8_t *p)
-{
-  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-         ((uint32_t)p[3] << 24);
-}
-
-static uint32_t d11_be32(const uint8_t *p)
-{
-  return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) |
-         (uint32_t)p[3];
-}
 
 /* Channel number of a centre frequency in MHz, or -1. */
 static int d11_freq_to_channel(unsigned mhz)
@@ -131,11 +109,14 @@ static void d11_radiotap_fields(const uint8_t *p, size_t hdr_len, size_t nwords,
   int ns_word = 0; /* index of the current word inside the radiotap namespace */
   size_t w;
   for (w = 0; w < nwords; w++) {
-    uint32_t present = d11_le32(p + 4 + 4 * w);
+    uint32_t present = 0; /* the words were counted inside the header */
     unsigned bit;
+    if (!Tfl_get_le32(p, hdr_len, 4 + 4 * w, &present))
+      return;
     if (!vendor) {
       for (bit = 0; bit < D11_RT_BIT_TLV; bit++) {
         size_t a, s;
+        uint16_t freq;
         if (!(present & (1u << bit)))
           continue;
         /* No field is defined past bit 31 of the radiotap namespace. */
@@ -144,14 +125,14 @@ static void d11_radiotap_fields(const uint8_t *p, size_t hdr_len, size_t nwords,
         a = d11_rt_fields[bit].align;
         s = d11_rt_fields[bit].size;
         off = (off + a - 1) & ~(a - 1);
-        if (!d11_has(hdr_len, off, s))
+        if (!Tfl_has(hdr_len, off, s))
           return;
         /* The first Flags and Channel win: later namespaces describe
          * further antennas or chains of the same frame. */
         if (bit == 1 && rt->flags < 0)
           rt->flags = p[off];
-        else if (bit == 3 && rt->channel < 0)
-          rt->channel = d11_freq_to_channel(d11_le16(p + off));
+        else if (bit == 3 && rt->channel < 0 && Tfl_get_le16(p, hdr_len, off, &freq))
+          rt->channel = d11_freq_to_channel(freq);
         else if (bit == 18 && rt->channel < 0)
           rt->channel = p[off + 6];
         off += s;
@@ -166,9 +147,10 @@ static void d11_radiotap_fields(const uint8_t *p, size_t hdr_len, size_t nwords,
        * namespace, skip length) followed by skip_length bytes of fields
        * we cannot read; all its present words share them. */
       off = (off + 1) & ~(size_t)1;
-      if (!d11_has(hdr_len, off, 6))
+      uint16_t skip;
+      if (!Tfl_has(hdr_len, off, 6) || !Tfl_get_le16(p, hdr_len, off + 4, &skip))
         return;
-      off += 6 + d11_le16(p + off + 4);
+      off += 6 + (size_t)skip;
       vendor = 1;
     } else if (present & (1u << D11_RT_BIT_RADIOTAP_NS)) {
       vendor = 0;
@@ -183,17 +165,20 @@ static enum tfl_dot11_status d11_radiotap(const uint8_t *p, size_t caplen,
                                          struct d11_radiotap *rt)
 {
   size_t nwords = 1;
+  uint16_t hdr_len;
+  uint32_t word;
   rt->flags = -1;
   rt->channel = -1;
-  if (!d11_has(caplen, 0, 8) || p[0] != 0)
+  if (!Tfl_has(caplen, 0, 8) || p[0] != 0 || !Tfl_get_le16(p, caplen, 2, &hdr_len))
     return TFL_DOT11_MALFORMED;
-  rt->hdr_len = d11_le16(p + 2);
+  rt->hdr_len = hdr_len;
   if (rt->hdr_len < 8 || rt->hdr_len > caplen)
     return TFL_DOT11_MALFORMED;
   /* Count the present words: each one with bit 31 set is followed by
    * another, and all of them must fit in the header. */
-  while (d11_le32(p + 4 + 4 * (nwords - 1)) & (1u << D11_RT_BIT_EXT)) {
-    if (!d11_has(rt->hdr_len, 4 + 4 * nwords, 4))
+  while (Tfl_get_le32(p, rt->hdr_len, 4 + 4 * (nwords - 1), &word) &&
+         (word & (1u << D11_RT_BIT_EXT))) {
+    if (!Tfl_has(rt->hdr_len, 4 + 4 * nwords, 4))
       return TFL_DOT11_MALFORMED;
     nwords++;
   }
@@ -205,15 +190,15 @@ static enum tfl_dot11_status d11_radiotap(const uint8_t *p, size_t caplen,
 static enum tfl_dot11_status d11_avs(const uint8_t *p, size_t caplen, size_t *hdr_len,
                                     int *channel)
 {
-  uint32_t ch;
-  if (!d11_has(caplen, 0, D11_AVS_MIN_LEN))
+  uint32_t magic, len, ch;
+  if (!Tfl_has(caplen, 0, D11_AVS_MIN_LEN) || !Tfl_get_be32(p, caplen, 0, &magic) ||
+      !Tfl_get_be32(p, caplen, 4, &len) || !Tfl_get_be32(p, caplen, D11_AVS_CHANNEL_OFF, &ch))
     return TFL_DOT11_MALFORMED;
-  if ((d11_be32(p) & D11_AVS_MAGIC_MASK) != D11_AVS_MAGIC)
+  if ((magic & D11_AVS_MAGIC_MASK) != D11_AVS_MAGIC)
     return TFL_DOT11_MALFORMED;
-  *hdr_len = d11_be32(p + 4);
+  *hdr_len = len;
   if (*hdr_len < D11_AVS_MIN_LEN || *hdr_len > caplen)
     return TFL_DOT11_MALFORMED;
-  ch = d11_be32(p + D11_AVS_CHANNEL_OFF);
   *channel = (ch > 0 && ch < 256) ? (int)ch : -1;
   return TFL_DOT11_OK;
 }
@@ -224,15 +209,16 @@ static enum tfl_dot11_status d11_avs(const uint8_t *p, size_t caplen, size_t *hd
 static enum tfl_dot11_status d11_prism(const uint8_t *p, size_t caplen, size_t *hdr_len,
                                       int *channel)
 {
-  uint32_t ch;
-  if (d11_has(caplen, 0, 4) && (d11_be32(p) & D11_AVS_MAGIC_MASK) == D11_AVS_MAGIC)
+  uint32_t magic, ch, ch_be;
+  if (Tfl_get_be32(p, caplen, 0, &magic) && (magic & D11_AVS_MAGIC_MASK) == D11_AVS_MAGIC)
     return d11_avs(p, caplen, hdr_len, channel);
-  if (!d11_has(caplen, 0, D11_PRISM_LEN))
+  if (!Tfl_has(caplen, 0, D11_PRISM_LEN) ||
+      !Tfl_get_le32(p, caplen, D11_PRISM_CHANNEL_OFF, &ch) ||
+      !Tfl_get_be32(p, caplen, D11_PRISM_CHANNEL_OFF, &ch_be))
     return TFL_DOT11_MALFORMED;
   *hdr_len = D11_PRISM_LEN;
-  ch = d11_le32(p + D11_PRISM_CHANNEL_OFF);
   if (ch == 0 || ch >= 256)
-    ch = d11_be32(p + D11_PRISM_CHANNEL_OFF);
+    ch = ch_be;
   *channel = (ch > 0 && ch < 256) ? (int)ch : -1;
   return TFL_DOT11_OK;
 }
@@ -243,7 +229,7 @@ static size_t d11_mac_header(const uint8_t *p, size_t len, struct tfl_dot11_fram
 {
   size_t hl;
   uint8_t flags;
-  if (!d11_has(len, 0, 10))
+  if (!Tfl_has(len, 0, 10))
     return 0;
   out->type = (p[0] >> 2) & 3;
   out->subtype = (p[0] >> 4) & 15;
@@ -259,20 +245,20 @@ static size_t d11_mac_header(const uint8_t *p, size_t len, struct tfl_dot11_fram
      * others (RTS, PS-Poll, BlockAck...) add the transmitter. */
     if (out->subtype == 12 || out->subtype == 13)
       return 10;
-    if (!d11_has(len, 10, 6))
+    if (!Tfl_has(len, 10, 6))
       return 0;
     memcpy(out->addr2, p + 10, 6);
     memcpy(out->src, p + 10, 6);
     return 16;
   }
 
-  if (!d11_has(len, 0, 24))
+  if (!Tfl_has(len, 0, 24))
     return 0;
   memcpy(out->addr2, p + 10, 6);
   memcpy(out->addr3, p + 16, 6);
   hl = 24;
   if (out->type == 2 && out->to_ds && out->from_ds) {
-    if (!d11_has(len, 24, 6))
+    if (!Tfl_has(len, 24, 6))
       return 0;
     memcpy(out->addr4, p + 24, 6);
     out->have_addr4 = 1;
@@ -306,7 +292,7 @@ static size_t d11_mac_header(const uint8_t *p, size_t len, struct tfl_dot11_fram
   } else if (out->type == 0 && (flags & D11_FC_ORDER)) {
     hl += 4;
   }
-  return d11_has(len, 0, hl) ? hl : 0;
+  return Tfl_has(len, 0, hl) ? hl : 0;
 }
 
 /* The DS Parameter Set element of beacons and probe responses names the
@@ -368,7 +354,7 @@ enum tfl_dot11_status Tfl_dot11_decode(int dlt, const uint8_t *frame, size_t cap
   /* Some drivers pad the MAC header to a multiple of 4 bytes. */
   if (rt_flags & D11_RT_FLAG_DATAPAD)
     mac_len = (mac_len + 3) & ~(size_t)3;
-  if (!d11_has(end - hdr_len, 0, mac_len))
+  if (!Tfl_has(end - hdr_len, 0, mac_len))
     return TFL_DOT11_MALFORMED;
   out->body = frame + hdr_len + mac_len;
   out->body_len = end - hdr_len - mac_len;
@@ -385,7 +371,7 @@ int Tfl_dot11_llc_payload(const struct tfl_dot11_frame *f, uint16_t *ethertype,
    * payload; protected bodies are ciphertext. */
   if (f->type != 2 || (f->subtype & 4) || f->protected_frame || b == NULL)
     return 0;
-  if (!d11_has(f->body_len, 0, 8))
+  if (!Tfl_has(f->body_len, 0, 8))
     return 0;
   if (b[0] != 0xaa || b[1] != 0xaa || b[2] != 0x03)
     return 0;
@@ -429,16 +415,16 @@ int Tfl_dot11_walk_ies(const struct tfl_dot11_frame *f, tfl_dot11_ie_fn fn, void
   fixed = d11_fixed_fields(f->subtype);
   if (fixed < 0)
     return 0;
-  if (!d11_has(f->body_len, 0, (size_t)fixed))
+  if (!Tfl_has(f->body_len, 0, (size_t)fixed))
     return -1;
   off = (size_t)fixed;
   while (off < f->body_len) {
     uint8_t id, len;
-    if (!d11_has(f->body_len, off, 2))
+    if (!Tfl_has(f->body_len, off, 2))
       return -1;
     id = f->body[off];
     len = f->body[off + 1];
-    if (!d11_has(f->body_len, off + 2, len))
+    if (!Tfl_has(f->body_len, off + 2, len))
       return -1;
     fn(arg, id, f->body + off + 2, len);
     off += 2 + (size_t)len;

@@ -14,6 +14,7 @@
 #include <tcpflow/scanner.h>
 
 #include "tfl_inflate.h"
+#include "tfl_parse.h"
 
 struct gz_state {
   const struct tfs_host *host;
@@ -37,14 +38,11 @@ static const struct tfs_setting gz_settings[] = {
   {NULL, NULL, NULL},
 };
 
+/* A setting's number, or fallback when it is unset or not a number. */
 static uint64_t gz_number(const char *s, uint64_t fallback)
 {
-  char *end;
-  unsigned long long v;
-  if (!s || !*s)
-    return fallback;
-  v = strtoull(s, &end, 10);
-  return *end ? fallback : (uint64_t)v;
+  uint64_t v;
+  return Tfl_parse_u64(s, 0, UINT64_MAX, &v) == 0 ? v : fallback;
 }
 
 static int gz_init(const struct tfs_host *host, tfs_ctx *ctx, void **state)

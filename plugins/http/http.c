@@ -17,6 +17,7 @@
 #include <http_parser.h>
 
 #include "http.h"
+#include "tfl_parse.h"
 
 #define HTTP_LINE_MAX 8192        /* longest start line found when resyncing */
 #define HTTP_HEAD_MAX (96 * 1024) /* beyond the parser's own 80 KiB limit */
@@ -83,14 +84,11 @@ static const struct tfs_setting http_settings[] = {
   {NULL, NULL, NULL},
 };
 
+/* A setting's number, or fallback when it is unset or not a number. */
 static long long http_number(const char *s, long long fallback)
 {
-  char *end;
-  long long v;
-  if (!s || !*s)
-    return fallback;
-  v = strtoll(s, &end, 10);
-  return *end ? fallback : v;
+  int64_t v;
+  return Tfl_parse_i64(s, INT64_MIN, INT64_MAX, &v) == 0 ? v : fallback;
 }
 
 static int http_init(const struct tfs_host *host, tfs_ctx *ctx, void **state)
@@ -112,8 +110,8 @@ static int http_init(const struct tfs_host *host, tfs_ctx *ctx, void **state)
   }
   nodec = host->setting(ctx, "tcpflow.no_decompress");
   keep = host->setting(ctx, "http_keep_compressed");
-  st->cfg.decompress = !(nodec && !strcmp(nodec, "1"));
-  st->cfg.keep_compressed = keep && !strcasecmp(keep, "YES");
+  st->cfg.decompress = !Tfl_parse_bool(nodec);
+  st->cfg.keep_compressed = Tfl_parse_bool(keep);
   st->cfg.alert_fd = (int)http_number(host->setting(ctx, "http_alert_fd"), -1);
   max = http_number(host->setting(ctx, "http_max_decompressed"), 268435456);
   ratio = http_number(host->setting(ctx, "http_max_ratio"), 1000);

@@ -25,6 +25,8 @@
 
 #include <tcpflow/scanner.h>
 
+#include "tfl_parse.h"
+
 struct py_state {
   const struct tfs_host *host;
   tfs_ctx *ctx;
@@ -51,13 +53,8 @@ static const struct tfs_setting py_settings[] = {
 /* Parses a positive size that fits in a Py_ssize_t. */
 static int py_parse_size(const char *v, size_t *out)
 {
-  unsigned long long n;
-  char *end;
-  if (!v || v[0] < '0' || v[0] > '9')
-    return -1;
-  errno = 0;
-  n = strtoull(v, &end, 10);
-  if (errno || *end || n == 0 || n > (unsigned long long)PY_SSIZE_T_MAX)
+  uint64_t n;
+  if (Tfl_parse_u64(v, 1, (uint64_t)PY_SSIZE_T_MAX, &n) != 0)
     return -1;
   *out = (size_t)n;
   return 0;

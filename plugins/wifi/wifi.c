@@ -18,6 +18,7 @@
 #include <tcpflow/scanner.h>
 
 #include "tfl_dot11.h"
+#include "tfl_parse.h"
 
 #define WIFI_SUMMARY_FILE "wifi-summary.txt"
 #define WIFI_SSID_MAX 32
@@ -629,13 +630,9 @@ static int wifi_init(const struct tfs_host *host, tfs_ctx *ctx, void **state)
 {
   const char *v = host->setting(ctx, "wifi_max_entries");
   struct wifi_state *s;
-  unsigned long long max;
-  char *end;
-  errno = 0;
-  max = v ? strtoull(v, &end, 10) : 0;
+  uint64_t max;
   /* The index stores entry numbers in 32 bits. */
-  if (!v || errno || end == v || *end || max == 0 || max > 0x7fffffffu ||
-      v[0] < '0' || v[0] > '9') {
+  if (Tfl_parse_u64(v, 1, 0x7fffffffu, &max) != 0) {
     host->log(ctx, TFS_LOG_ERROR, "wifi_max_entries must be a number from 1 to %u, not '%s'",
               0x7fffffffu, v ? v : "");
     return TFS_ERROR;
