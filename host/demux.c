@@ -19,6 +19,7 @@
 #include "naming.h"
 #include "options.h"
 #include "output.h"
+#include "partition.h"
 #include "pcapout.h"
 
 extern char **environ;
@@ -33,6 +34,7 @@ struct straggler {
   uint32_t isn;
   uint64_t size;
   char *path;                  /* NULL when nothing was stored */
+  int foreign;                 /* another partition's: the file is not here */
 };
 
 static uint64_t next_flow_id, next_session_id, total_packets;
@@ -41,6 +43,12 @@ static tf_err first_error = TF_OK;
 static struct straggler *stragglers;
 static size_t nstragglers_cap, straggler_next;
 static int children;
+/* Partitioned runs (-j, --shard, --fanout): every close is numbered, so the
+ * merge can put the reports' flows in the order of a single run. */
+static uint64_t close_seq;
+static struct timeval demux_now; /* packet time of the close, for --fanout */
+static int demux_at_end;
+static uint64_t stragglers_assumed, stragglers_mismatched;
 
 tf_err Tf_demux_init(void)
 {
@@ -146,7 +154,11 @@ static void remember_straggler(const struct tf_flow *f)
   s->key = f->key;
   s->isn = f->isn;
   s->size = f->file_size;
-  s->path = f->has_file && !f->temp_storage && f->path ? strdup(f->path) : NULL;
+  s->foreign = f->foreign;
+  if (f->foreign) /* any non-NULL marks "a file was stored" */
+    s->path = f->has_file && !f->temp_storage ? strdup("") : NULL;
+  else
+    s->path = f->has_file && !f->temp_storage && f->path ? strdup(f->path) : NULL;
 }
 
 /* A packet of a closed flow whose bytes equal what was saved (a late
@@ -163,7 +175,17 @@ static int is_straggler(const struct tf_flow_key *key, uint32_t seq, const uint8
     off = (uint32_t)(seq - s->isn - 1);
     if (len > sizeof(buf) || off + len > s->size)
       return 0;
-    return Tf_output_read(s->path, off, buf, len) == (long)len && memcmp(buf, data, len) == 0;
+    /* Another partition's flow: its owner compares the bytes; we assume
+     * they match (a retransmission).  The owner counts the cases where
+     * they did not, which is when numbering could differ (see --merge). */
+    if (s->foreign) {
+      stragglers_assumed++;
+      return 1;
+    }
+    if (Tf_output_read(s->path, off, buf, len) == (long)len && memcmp(buf, data, len) == 0)
+      return 1;
+    stragglers_mismatched++;
+    return 0;
   }
   return 0;
 }
@@ -177,12 +199,29 @@ static uint64_t reported_size(const struct tf_flow *f)
   return f->length < tf_opt.max_bytes ? f->length : tf_opt.max_bytes;
 }
 
+static void demux_close_foreign(struct tf_flow *f)
+{
+  close_seq++;
+  remember_straggler(f);
+  free(f->seen);
+  f->seen = NULL;
+  Tf_flowtab_remove(f);
+}
+
 static void demux_close(struct tf_flow *f)
 {
+  uint64_t seq;
+  if (f->foreign) {
+    demux_close_foreign(f);
+    return;
+  }
+  seq = close_seq++;
   note_error(Tf_output_close(f));
   if (tf_opt.per_flow_pcap)
     Tf_pcapout_flow_close(f);
   Tf_report_flow_begin(f, reported_size(f));
+  if (tf_opt.part_count > 1 || tf_opt.fanout_group)
+    Tf_report_flow_order(seq, demux_at_end ? NULL : &demux_now, f->flow_id);
   Tf_dispatch_flow_close(f);
   Tf_report_flow_end();
   if (f->has_file && !f->temp_storage) {
@@ -202,6 +241,7 @@ void Tf_demux_close_all(void)
 {
   size_t n;
   struct tf_flow **v = Tf_flowtab_sorted(&n);
+  demux_at_end = 1;
   for (size_t i = 0; i < n; i++)
     demux_close(v[i]);
   free(v);
@@ -220,6 +260,8 @@ void Tf_demux_expire(int64_t now)
   struct tf_flow *f;
   if (timeout <= 0)
     return;
+  demux_now.tv_sec = now;
+  demux_now.tv_usec = 0;
   while ((f = Tf_flowtab_oldest()) && now - f->last_ts.tv_sec > timeout)
     demux_close(f);
 }
@@ -308,6 +350,18 @@ static void stream_advance(struct tf_flow *f, uint64_t offset, const uint8_t *da
   }
 }
 
+/* A foreign flow: what Tf_output_write would make of its file, without the
+ * bytes (the straggler check needs whether a file exists and its size). */
+static void shadow_write(struct tf_flow *f, uint64_t offset, uint64_t wlen)
+{
+  if (!tf_opt.store_output && !Tf_dispatch_want_data())
+    return;
+  f->has_file = 1;
+  f->temp_storage = !tf_opt.store_output;
+  if (wlen > 0 && offset + wlen > f->file_size)
+    f->file_size = offset + wlen;
+}
+
 static void store(struct tf_flow *f, uint32_t seq, const uint8_t *data, size_t len,
                   const struct timeval *ts)
 {
@@ -335,7 +389,10 @@ static void store(struct tf_flow *f, uint32_t seq, const uint8_t *data, size_t l
     } else {
       /* No SYN: the stream started earlier than we thought.  Shift what
        * is stored so far up, and the start of the stream back. */
-      note_error(Tf_output_prepend(f, before));
+      if (!f->foreign)
+        note_error(Tf_output_prepend(f, before));
+      else if (f->has_file && f->file_size > 0)
+        f->file_size += before; /* what Tf_output_prepend makes of the file */
       if (f->streamed > 0)
         f->stream_diverged = 1; /* everything streamed moved up */
       for (uint32_t i = 0; i < f->nseen; i++) {
@@ -356,24 +413,29 @@ static void store(struct tf_flow *f, uint32_t seq, const uint8_t *data, size_t l
   wlen = (uint64_t)offset >= tf_opt.max_bytes ? 0
          : (uint64_t)offset + len > tf_opt.max_bytes ? tf_opt.max_bytes - (uint64_t)offset
                                                      : len;
-  if (tf_opt.strip_nonprint && wlen > 0) {
-    const uint8_t *stripped = strip_copy(data, (size_t)wlen);
-    if (stripped) {
-      data = stripped;
-    } else {
-      /* Never the unstripped bytes: the flow keeps a hole instead. */
-      Tf_log_error("out of memory stripping a segment of %llu bytes (-s)",
-                   (unsigned long long)wlen);
-      note_error(TF_ERR_NOMEM);
-      wlen = 0;
+  if (f->foreign) {
+    shadow_write(f, (uint64_t)offset, wlen);
+    streaming = 0;
+  } else {
+    if (tf_opt.strip_nonprint && wlen > 0) {
+      const uint8_t *stripped = strip_copy(data, (size_t)wlen);
+      if (stripped) {
+        data = stripped;
+      } else {
+        /* Never the unstripped bytes: the flow keeps a hole instead. */
+        Tf_log_error("out of memory stripping a segment of %llu bytes (-s)",
+                     (unsigned long long)wlen);
+        note_error(TF_ERR_NOMEM);
+        wlen = 0;
+      }
     }
+    if (streaming && wlen > 0)
+      stream_check_overwrite(f, (uint64_t)offset, data, (size_t)wlen);
+    if (tf_opt.store_output || Tf_dispatch_want_data())
+      note_error(Tf_output_write(f, (uint64_t)offset, data, (size_t)wlen));
+    if (tf_opt.findx && wlen > 0 && tf_opt.store_output)
+      Tf_output_findx_add(f, (uint64_t)offset, ts, wlen);
   }
-  if (streaming && wlen > 0)
-    stream_check_overwrite(f, (uint64_t)offset, data, (size_t)wlen);
-  if (tf_opt.store_output || Tf_dispatch_want_data())
-    note_error(Tf_output_write(f, (uint64_t)offset, data, (size_t)wlen));
-  if (tf_opt.findx && wlen > 0 && tf_opt.store_output)
-    Tf_output_findx_add(f, (uint64_t)offset, ts, wlen);
   seen_add(f, (uint64_t)offset, (uint64_t)offset + len);
   if (streaming)
     stream_advance(f, (uint64_t)offset, data, (size_t)wlen);
@@ -419,7 +481,10 @@ static struct tf_flow *create_flow(const struct tf_flow_key *k, const struct tf_
     memcpy(f->mac_dst, pkt->link.mac_dst, 6);
   }
   Tf_log_debug(10, "new flow %llu, next seq %u", (unsigned long long)f->flow_id, f->nsn);
-  Tf_dispatch_flow_open(f);
+  if (tf_opt.part_count > 1 && Tf_partition_of(k, tf_opt.part_count) != tf_opt.part_index)
+    f->foreign = 1;
+  else
+    Tf_dispatch_flow_open(f);
   return f;
 }
 
@@ -432,6 +497,7 @@ void Tf_demux_packet(const struct tf_packet *pkt)
   uint32_t seq = pkt->seq;
   int syn = (pkt->flags & TF_TCP_SYN) != 0;
   make_key(pkt, &key);
+  demux_now = pkt->ts;
   f = Tf_flowtab_find(&key);
   if (!f && continuation)
     return;
@@ -439,7 +505,8 @@ void Tf_demux_packet(const struct tf_packet *pkt)
     /* A new connection on a live 4-tuple without FIN: its data will be
      * far away and start a new flow through the max_seek rule. */
     Tf_log_debug(1, "SYN TO IGNORE! a second SYN on flow %llu", (unsigned long long)f->flow_id);
-    Tf_pcapout_unprocessed(pkt);
+    if (!f->foreign)
+      Tf_pcapout_unprocessed(pkt);
     return;
   }
   if (!f) {
@@ -466,6 +533,8 @@ void Tf_demux_packet(const struct tf_packet *pkt)
   f->len += pkt->wirelen;
   f->caplen += pkt->caplen;
   total_packets++;
+  if (tf_opt.per_flow_pcap && f->foreign)
+    return;
   if (tf_opt.per_flow_pcap) {
     note_error(Tf_pcapout_flow(f, pkt));
     return;
@@ -508,6 +577,8 @@ void Tf_demux_stats(struct tf_run_stats *st)
   st->total_flows = next_flow_id;
   st->flow_map_size = Tf_flowtab_count();
   st->total_packets = total_packets;
+  st->stragglers_assumed = stragglers_assumed;
+  st->stragglers_mismatched = stragglers_mismatched;
 }
 
 void Tf_demux_shutdown(void)

@@ -89,6 +89,11 @@ struct tf_flow {
   void **scanner_slots;  /* per-scanner state (dispatch.c); owned */
   struct tf_kpcap *kpcap; /* -K writer while cached (pcapout.c) */
   int kpcap_started;     /* its file was created in this run */
+  /* -j/--shard: a flow of another partition.  Only its bookkeeping is kept
+   * (numbers, sequence state, what its file would hold) so that flow ids,
+   * session ids, closes and stragglers match a single run; nothing is
+   * written, scanned or reported. */
+  int foreign;
 };
 
 #endif

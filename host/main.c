@@ -20,15 +20,20 @@
 #include "../sdk/tcpflow/scanner.h"
 #include "console.h"
 #include "demux.h"
+#include "fanout.h"
 #include "flowtab.h"
+#include "jobs.h"
 #include "log.h"
+#include "merge.h"
 #include "naming.h"
 #include "options.h"
 #include "output.h"
+#include "partition.h"
 #include "pcapout.h"
 #include "dispatch.h"
 #include "plugins.h"
 #include "settings.h"
+#include "shard.h"
 #include "source.h"
 #include "tfl_parse.h"
 
@@ -43,6 +48,9 @@ struct input {
 
 static struct input inputs[MAX_INPUTS];
 static int ninputs;
+static int merge_mode;    /* --merge: the other arguments are shard directories */
+static int merge_first;   /* argv index of the first of them */
+static int shard_given;   /* --shard K/N */
 
 
 static void usage(FILE *out)
@@ -84,7 +92,11 @@ static void usage(FILE *out)
           "   -X file: DFXML report file (default <outdir>/report.xml)\n"
           "   -Z: do not decompress gzip-compressed HTTP bodies\n"
           "   -K: write one pcap per flow instead of flow files\n"
-          "   --plugin-dir dir: also look for scanners in dir\n\n"
+          "   --plugin-dir dir: also look for scanners in dir\n"
+          "   -j N: N worker processes, each on its share of the connections\n"
+          "   --shard K/N: only the connections of partition K of N (0 <= K < N)\n"
+          "   --merge -o outdir DIR...: join shard directories into one run's output\n"
+          "   --fanout group: -i: share the interface with the other members of group\n\n"
           "Console output options:\n"
           "   -c: console print only (no files); -C: the same without the flow name\n"
           "   -B: binary output even with -c or -C\n"
@@ -152,6 +164,7 @@ static int add_input(const char *path, int continuation)
   inputs[ninputs].path = path;
   inputs[ninputs].continuation = continuation;
   ninputs++;
+  Tf_shard_add_input(path, continuation);
   return 0;
 }
 
@@ -228,7 +241,7 @@ static int parse_number(const char *opt, const char *s, long long min, long long
   return 0;
 }
 
-enum { OPT_PLUGIN_DIR = 1000 };
+enum { OPT_PLUGIN_DIR = 1000, OPT_SHARD, OPT_MERGE, OPT_FANOUT };
 
 static const struct option long_options[] = {
     {"help", no_argument, NULL, 'h'},
@@ -237,15 +250,32 @@ static const struct option long_options[] = {
     {"chroot", required_argument, NULL, 'z'},
     {"relinquish-privileges", required_argument, NULL, 'U'},
     {"plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"merge", no_argument, NULL, OPT_MERGE},
+    {"fanout", required_argument, NULL, OPT_FANOUT},
     {NULL, 0, NULL, 0}};
+
+/* Shards record the options that decide their output (shard.h); these do
+ * not, so shards may differ in them. */
+static void record_option(int c, const char *arg)
+{
+  char name[4];
+  if (strchr("odvqfjrRUzhHVX", c) || c == OPT_PLUGIN_DIR || c == OPT_SHARD ||
+      c == OPT_MERGE || c == OPT_FANOUT)
+    return;
+  snprintf(name, sizeof(name), "-%c", c);
+  Tf_shard_add_option(name, arg);
+}
 
 /* Returns -1 on a usage error, 0 to go on; *exit_now for -h/-V. */
 static int parse_args(int argc, char **argv, int *help_level, int *version)
 {
   int c, files_mode = 0;
   long long v;
-  while ((c = getopt_long(argc, argv, "aAb:BcCd:De:E:f:F:ghHi:IJKlL:m:o:pPqr:R:sS:T:U:vVw:x:X:z:Z0",
+  char err[256];
+  while ((c = getopt_long(argc, argv, "aAb:BcCd:De:E:f:F:ghHi:Ij:JKlL:m:o:pPqr:R:sS:T:U:vVw:x:X:z:Z0",
                           long_options, NULL)) != -1) {
+    record_option(c, optarg);
     switch (c) {
     case 'a':
     case 'A':
@@ -382,19 +412,52 @@ static int parse_args(int argc, char **argv, int *help_level, int *version)
     case OPT_PLUGIN_DIR:
       Tf_plugins_add_dir(optarg);
       break;
+    case 'j':
+      if (parse_number("-j", optarg, 1, &v))
+        return -1;
+      if (v > TF_PARTITION_MAX) {
+        Tf_log_error("-j: at most %d workers", TF_PARTITION_MAX);
+        return -1;
+      }
+      tf_opt.jobs = (int)v;
+      break;
+    case OPT_SHARD:
+      if (Tf_partition_parse(optarg, &tf_opt.part_index, &tf_opt.part_count, err,
+                             sizeof(err)) != 0) {
+        Tf_log_error("--shard: %s", err);
+        return -1;
+      }
+      shard_given = 1;
+      break;
+    case OPT_MERGE:
+      merge_mode = 1;
+      break;
+    case OPT_FANOUT:
+      if (parse_number("--fanout", optarg, 1, &v))
+        return -1;
+      if (v > TF_FANOUT_MAX_GROUP) {
+        Tf_log_error("--fanout: group is 1 to %d", TF_FANOUT_MAX_GROUP);
+        return -1;
+      }
+      tf_opt.fanout_group = (int)v;
+      break;
     default:
       return -1;
     }
   }
   if (apply_F_prefixes() != 0)
     return -1;
-  if (files_mode) {
+  if (merge_mode) {
+    merge_first = optind;
+  } else if (files_mode) {
     for (int i = optind; i < argc; i++)
       if (add_input(argv[i], 0))
         return -1;
   } else if (optind < argc) {
     tf_opt.filter = join_args(argc - optind, argv + optind);
   }
+  if (tf_opt.part_count == 0)
+    tf_opt.part_count = 1;
   return 0;
 }
 
@@ -526,6 +589,112 @@ static tf_err drop_privileges(const char *report_path)
   return TF_OK;
 }
 
+/* ------------------------------------------------------------ scale-out */
+
+static int jobs_worker = -1; /* -j: this process's worker index */
+
+/* What a run split into partitions cannot do, or NULL. */
+static const char *scale_obstacle(void)
+{
+  if (tf_opt.console != TF_CONSOLE_OFF)
+    return "console output (-c, -C, -J)";
+  if (tf_opt.unprocessed_pcap)
+    return "-w (one file of unprocessed packets from every partition)";
+  if (tf_opt.chroot_dir || tf_opt.run_as_user)
+    return "-U or -z";
+  return NULL;
+}
+
+/* Every -j worker reads every capture. */
+static const char *jobs_obstacle(void)
+{
+  for (int i = 0; i < ninputs; i++)
+    if (strcmp(inputs[i].path, "-") == 0)
+      return "standard input can be read once only";
+  return NULL;
+}
+
+/* Checks -j/--shard/--fanout against the other options and the scanners;
+ * -j that cannot work becomes -j 1 with a note, the others are refused. */
+static tf_err scale_check(void)
+{
+  char why[256];
+  const char *obstacle;
+  int jobs = tf_opt.jobs > 1;
+  if (!shard_given && !tf_opt.fanout_group && !jobs)
+    return TF_OK;
+  if (shard_given && tf_opt.live) {
+    Tf_log_error("--shard reads capture files; on an interface use --fanout");
+    return TF_ERR_USAGE;
+  }
+  if (tf_opt.fanout_group && !tf_opt.live) {
+    Tf_log_error("--fanout needs a live capture (-i)");
+    return TF_ERR_USAGE;
+  }
+  if (shard_given && (jobs || tf_opt.fanout_group)) {
+    Tf_log_error("--shard cannot be combined with -j or --fanout");
+    return TF_ERR_USAGE;
+  }
+  obstacle = scale_obstacle();
+  if (!obstacle && jobs && !tf_opt.live)
+    obstacle = jobs_obstacle();
+  if (!obstacle && Tf_plugins_partition(!tf_opt.live, why, sizeof(why)) != TF_OK)
+    obstacle = why;
+  if (!obstacle)
+    return TF_OK;
+  if (jobs && !tf_opt.fanout_group) {
+    Tf_log_warn("-j %d: %s; running as -j 1", tf_opt.jobs, obstacle);
+    tf_opt.jobs = 1;
+    return TF_OK;
+  }
+  Tf_log_error("%s cannot be used with %s", shard_given ? "--shard" : "--fanout", obstacle);
+  return TF_ERR_USAGE;
+}
+
+/* -j N: the parent forks the workers and merges their reports; a worker
+ * comes back with jobs_worker set and runs the pipeline. */
+static tf_err scale_fork(int *parent_done)
+{
+  char report_buf[4096];
+  const char *final_report = NULL;
+  tf_err e;
+  *parent_done = 0;
+  if (tf_opt.jobs <= 1)
+    return TF_OK;
+  if ((e = prepare_outdir()) != TF_OK)
+    return e;
+  if (tf_opt.enable_report) {
+    if (tf_opt.report_path) {
+      final_report = tf_opt.report_path;
+    } else {
+      int plain = strcmp(tf_opt.outdir, ".") == 0;
+      snprintf(report_buf, sizeof(report_buf), "%s%sreport.xml", plain ? "" : tf_opt.outdir,
+               plain ? "" : "/");
+      final_report = report_buf;
+    }
+  }
+  int fallback;
+  e = Tf_jobs_run(tf_opt.jobs, final_report, &jobs_worker, &fallback);
+  if (fallback) {
+    tf_opt.jobs = 1;
+    install_signals();
+    return TF_OK; /* this process goes on alone */
+  }
+  if (jobs_worker >= 0) {
+    char why[256];
+    /* packet scanners stay in partition 0 only */
+    if (!tf_opt.live && Tf_plugins_partition(1, why, sizeof(why)) != TF_OK) {
+      Tf_log_error("%s", why);
+      return TF_ERR_USAGE;
+    }
+    return TF_OK;
+  }
+  *parent_done = 1;
+  if (final_report)
+    Tf_log_debug(1, "report file: %s", final_report);
+  return e;
+}
+
 static tf_err process_source(struct tf_source *src, int continuation)
 {
   tf_err e;
@@ -611,6 +780,15 @@ static tf_err run(int help_level)
   if (ninputs == 0)
     tf_opt.live = 1;
   describe_input();
+  {
+    int parent_done;
+    if ((e = scale_check()) != TF_OK)
+      return e;
+    if ((e = scale_fork(&parent_done)) != TF_OK || parent_done)
+      return e;
+    if (tf_opt.part_count > 1 || tf_opt.fanout_group)
+      Tf_report_set_provenance(Tf_shard_write_provenance);
+  }
 
   /* Open the first source before creating anything, so that a bad file or
    * filter leaves no output behind. */
@@ -670,7 +848,8 @@ static tf_err run(int help_level)
       Tf_source_close(&src);
       return e;
     }
-    Tf_log_debug(1, "report file: %s", report_path);
+    if (jobs_worker < 0)
+      Tf_log_debug(1, "report file: %s", report_path);
   }
   if ((e = drop_privileges(report_path)) != TF_OK) {
     Tf_source_close(&src);
@@ -757,7 +936,18 @@ int main(int argc, char **argv)
   if (tf_opt.console != TF_CONSOLE_OFF)
     tf_opt.store_output = 0;
   install_signals();
-  e = run(help_level);
+  if (merge_mode) {
+    if (help_level || version) {
+      Tf_log_error("--merge takes -o outdir, -X report and the shard directories only");
+      e = TF_ERR_USAGE;
+    } else {
+      e = Tf_merge_dirs((const char *const *)argv + merge_first, argc - merge_first,
+                        tf_opt.outdir, tf_opt.report_path, 0);
+    }
+  } else {
+    e = run(help_level);
+  }
+  Tf_shard_free();
   Tf_settings_free();
   free(tf_opt.template_str);
   free(tf_opt.filter);

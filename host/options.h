@@ -64,6 +64,13 @@ struct tf_options {
   /* privileges */
   const char *run_as_user;  /* -U */
   const char *chroot_dir;   /* -z */
+  /* scale-out (partition.h): this process writes the connections of
+   * partition part_index of part_count, or what the kernel's fanout group
+   * fanout_group hands it; part_count is 1 and fanout_group 0 otherwise */
+  uint32_t part_index;
+  uint32_t part_count;
+  int fanout_group;
+  int jobs;                 /* -j */
   /* the real command line, for the report */
   char *command_line;
 };

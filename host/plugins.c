@@ -17,6 +17,7 @@
 #include "loader.h"
 #include "log.h"
 #include "module.h"
+#include "options.h"
 #include "plugins.h"
 
 #define MAX_DIRS 32
@@ -298,4 +299,48 @@ void Tf_plugins_shutdown(void)
    * registered atexit handlers that point into its code. */
   nmodules = 0;
   Tf_guard_shutdown();
+}
+
+/* ------------------------------------------------------------ partitions */
+
+/* Whether a flow scanner's results for a flow depend on that flow alone.
+ * Until the SDK has the flag, a scanner without run_end and packet
+ * callbacks is taken as such. */
+static int plugins_parallel_safe(const struct tfs_scanner *d)
+{
+#ifdef TFS_SCANNER_PARALLEL_SAFE
+  return (d->flags & TFS_SCANNER_PARALLEL_SAFE) != 0;
+#else
+  return !d->run_end && !d->packet;
+#endif
+}
+
+tf_err Tf_plugins_partition(int sees_every_packet, char *why, size_t n)
+{
+  for (int i = 0; i < nmodules; i++) {
+    struct tfs_ctx *m = &modules[i];
+    const struct tfs_scanner *d = m->desc;
+    int flows;
+    if (!m->enabled || !d)
+      continue;
+    flows = d->flow_open || d->flow_data || d->flow_close;
+    if (!flows) {
+      /* A packet scanner summarises every frame: it runs in partition 0,
+       * which reads them all; a fanout member sees only its share. */
+      if (!sees_every_packet) {
+        snprintf(why, n, "scanner '%s' summarises every packet and a fanout member sees only "
+                 "its share", m->name);
+        return TF_ERR_USAGE;
+      }
+      if (tf_opt.part_index != 0)
+        m->enabled = 0;
+      continue;
+    }
+    if (!plugins_parallel_safe(d)) {
+      snprintf(why, n, "scanner '%s' is not marked parallel-safe (its results may depend on "
+               "other flows)", m->name);
+      return TF_ERR_USAGE;
+    }
+  }
+  return TF_OK;
 }

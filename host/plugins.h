@@ -49,6 +49,12 @@ int Tf_plugins_any_enabled(void);
  * modules.  They stay mapped until exit. */
 void Tf_plugins_shutdown(void);
 
+/* Partitioned runs (-j, --shard, --fanout), after Tf_plugins_select:
+ * packet-only scanners stay on in partition 0 alone (sees_every_packet) or
+ * make the run impossible (fanout); so does a flow scanner not marked
+ * parallel-safe.  TF_ERR_USAGE with the reason in why. */
+tf_err Tf_plugins_partition(int sees_every_packet, char *why, size_t n);
+
 /* -hh: every scanner found, with its file, state and settings. */
 void Tf_plugins_print_help(FILE *out);
 

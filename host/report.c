@@ -24,6 +24,7 @@ static int depth;        /* elements open */
 static int scope_floor;  /* scanners may not close below this depth */
 static int summary_written;
 static struct timeval start_tv;
+static void (*provenance)(void);
 
 #define X(s) ((const xmlChar *)(s))
 
@@ -143,6 +144,8 @@ tf_err Tf_report_open(const char *path)
   start("configuration");
   end();
   xmlTextWriterWriteFormatElement(w, X("tdelta"), "%lld", (long long)tf_opt.tdelta);
+  if (provenance)
+    provenance();
   start("configuration");
   xmlTextWriterFlush(w);
   return TF_OK;
@@ -203,6 +206,44 @@ void Tf_report_flow_begin(const struct tf_flow *f, uint64_t filesize)
   if (f->vlan >= 0)
     attr_u64("vlan", (uint64_t)f->vlan);
   attr_u64("session_id", f->session_id);
+  end();
+}
+
+void Tf_report_set_provenance(void (*write)(void))
+{
+  provenance = write;
+}
+
+void Tf_report_elem_start(const char *name)
+{
+  if (w)
+    start(name);
+}
+
+void Tf_report_elem_attr(const char *name, const char *value)
+{
+  if (w)
+    attr(name, value);
+}
+
+void Tf_report_elem_end(void)
+{
+  if (w)
+    end();
+}
+
+void Tf_report_flow_order(uint64_t close_seq, const struct timeval *when, uint64_t flow_id)
+{
+  char buf[64];
+  if (!w)
+    return;
+  start("tcpflow:order");
+  attr_u64("close_seq", close_seq);
+  if (when) {
+    snprintf(buf, sizeof(buf), "%lld.%06ld", (long long)when->tv_sec, (long)when->tv_usec);
+    attr("close_time", buf);
+  }
+  attr_u64("flow_id", flow_id);
   end();
 }
 
@@ -314,6 +355,13 @@ tf_err Tf_report_close(const struct tf_run_stats *st)
   leaf_u64("total_flows", st->total_flows);
   leaf_u64("flow_map_size", st->flow_map_size);
   leaf_u64("total_packets", st->total_packets);
+  if (tf_opt.part_count > 1 || tf_opt.fanout_group) {
+    /* For --merge, which removes it: see Tf_report_flow_order. */
+    start("tcpflow:partition_check");
+    attr_u64("stragglers_assumed", st->stragglers_assumed);
+    attr_u64("stragglers_mismatched", st->stragglers_mismatched);
+    end();
+  }
   /* Beyond 1.6.1: what could not be used, so a reader knows what is missing. */
   start("frames");
   attr_u64("read", st->frames_read);

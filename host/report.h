@@ -27,6 +27,10 @@ struct tf_run_stats {
   uint64_t frames_not_tcp;         /* UDP, ICMP... */
   uint64_t frames_unsupported_link;
   uint64_t fragments_dropped;      /* incomplete, overlapping or oversized */
+  /* partitioned runs (demux.c): straggler checks of other partitions'
+   * flows taken as matching, and own ones whose bytes did not match */
+  uint64_t stragglers_assumed;
+  uint64_t stragglers_mismatched;
 };
 
 tf_err Tf_report_open(const char *path);
@@ -50,6 +54,18 @@ int Tf_report_xml_start(const char *name);
 int Tf_report_xml_attr(const char *name, const char *value);
 int Tf_report_xml_text(const char *text);
 int Tf_report_xml_end(void);
+
+/* Partitioned runs (-j, --shard, --fanout; shard.c, merge.c).  A function
+ * run by Tf_report_open to describe the run before the flows (NULL: none). */
+void Tf_report_set_provenance(void (*write)(void));
+/* Plain host elements for that function. */
+void Tf_report_elem_start(const char *name);
+void Tf_report_elem_attr(const char *name, const char *value);
+void Tf_report_elem_end(void);
+/* Inside a flow's <fileobject>: its place among all closes of the run
+ * (close_seq), the packet time of the close (NULL at the end of input) and
+ * its flow number, so a merge can order and number flows as one run. */
+void Tf_report_flow_order(uint64_t close_seq, const struct timeval *when, uint64_t flow_id);
 
 /* Writes the run summary, closes every open element and the file. */
 tf_err Tf_report_close(const struct tf_run_stats *st);

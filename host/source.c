@@ -11,6 +11,7 @@
 #include "demux.h"
 #include "ip.h"
 #include "link.h"
+#include "fanout.h"
 #include "log.h"
 #include "options.h"
 #include "packet.h"
@@ -200,6 +201,8 @@ tf_err Tf_source_open_live(struct tf_source *s, const char *iface)
   if (rc > 0)
     Tf_log_warn("%s: %s", iface, pcap_geterr(s->pcap));
   tf_err e = source_check_dlt(s);
+  if (e == TF_OK && tf_opt.fanout_group)
+    e = Tf_fanout_join(s->pcap, iface, tf_opt.fanout_group);
   if (e == TF_OK) /* only now are packets of the filter being captured */
     Tf_log_debug(1, "listening on %s", iface);
   return e;

@@ -1,0 +1,862 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
+/*
+ * Merging partitioned runs (merge.h).  Shard reports are read with
+ * libxml2's tree API and the merged report is written with xmlTextWriter
+ * in report.c's layout, element by element, so it reads like a single
+ * run's.  What a merge cannot reproduce is the resources each process used:
+ * open_fds_at_end and max_open_flows are the sums of the shards', rusage
+ * the sums (maxrss and clocktime the largest); command_line is the merge's.
+ *
+ * Shards of one capture set (mode "shard") each counted every connection,
+ * so their flow numbers and close numbers are global already: flows are
+ * put in close_seq order.  Fanout members (mode "fanout") each saw only
+ * their own packets: flows are ordered by the packet time of their close
+ * (those closed at the end of input last, by start time), and session ids
+ * are given again in the order of the sessions' first packets.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "merge.h"
+#include "options.h"
+#include "output.h"
+
+#define X(s) ((const xmlChar *)(s))
+#define PATH_LEN 4096
+
+struct merge_shard {
+  const char *dir;          /* --merge: the shard's directory; NULL for -j */
+  char report[PATH_LEN];
+  xmlDocPtr doc;
+  xmlNodePtr partition;     /* <tcpflow:partition> */
+  unsigned long index, count;
+  char prefix[PATH_LEN];    /* "<its outdir>/" as its file names start */
+};
+
+struct merge_flow {
+  xmlNodePtr node;          /* the <fileobject> */
+  int shard;
+  int at_end;               /* closed at the end of input */
+  uint64_t close_seq;
+  double close_time;        /* fanout: packet time of the close */
+  double start_time;
+  uint64_t session;         /* fanout: given again */
+  uint64_t old_session;
+};
+
+struct merge_state {
+  struct merge_shard *shards;
+  int n;
+  int fanout;
+  struct merge_flow *flows;
+  size_t nflows;
+  const char *outdir;       /* --merge: the target; NULL for -j */
+  int strict;               /* -j: refuse what --merge only warns about */
+  xmlTextWriterPtr w;
+};
+
+/* ------------------------------------------------------------ reading */
+
+static int merge_is(xmlNodePtr n, const char *prefix, const char *name)
+{
+  if (!n || n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, name) != 0)
+    return 0;
+  if (!prefix)
+    return !n->ns || !n->ns->prefix;
+  return n->ns && n->ns->prefix && strcmp((const char *)n->ns->prefix, prefix) == 0;
+}
+
+static xmlNodePtr merge_child(xmlNodePtr parent, const char *prefix, const char *name)
+{
+  for (xmlNodePtr c = parent ? parent->children : NULL; c; c = c->next)
+    if (merge_is(c, prefix, name))
+      return c;
+  return NULL;
+}
+
+/* The attribute's value or "" (the string is libxml2's: freed by
+ * merge_attr_free, kept in a small ring so two may be compared). */
+static const char *merge_attr(xmlNodePtr n, const char *name)
+{
+  static xmlChar *ring[8];
+  static int at;
+  xmlChar *v = n ? xmlGetProp(n, X(name)) : NULL;
+  at = (at + 1) % 8;
+  xmlFree(ring[at]);
+  ring[at] = v;
+  return v ? (const char *)v : "";
+}
+
+static void merge_attr_free(void)
+{
+  for (int i = 0; i < 8; i++)
+    (void)merge_attr(NULL, "");
+}
+
+static double merge_parse_time(const char *s)
+{
+  struct tm tm;
+  int usec = 0;
+  memset(&tm, 0, sizeof(tm));
+  if (sscanf(s, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+             &tm.tm_min, &tm.tm_sec) != 6)
+    return 0;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  const char *dot = strchr(s, '.');
+  if (dot)
+    usec = atoi(dot + 1);
+  return (double)timegm(&tm) + usec / 1e6;
+}
+
+static tf_err merge_load(struct merge_shard *s)
+{
+  xmlNodePtr root;
+  s->doc = xmlReadFile(s->report, NULL, XML_PARSE_NOBLANKS | XML_PARSE_NONET);
+  if (!s->doc) {
+    Tf_log_error("--merge: %s: not a readable tcpflow report", s->report);
+    return TF_ERR_INPUT;
+  }
+  root = xmlDocGetRootElement(s->doc);
+  s->partition = merge_child(root, "tcpflow", "partition");
+  if (!merge_is(root, NULL, "dfxml") || !s->partition) {
+    Tf_log_error("--merge: %s is not the report of a partitioned run (made with --shard, "
+                 "-j or --fanout)", s->report);
+    return TF_ERR_INPUT;
+  }
+  s->index = strtoul(merge_attr(s->partition, "index"), NULL, 10);
+  s->count = strtoul(merge_attr(s->partition, "count"), NULL, 10);
+  const char *od = merge_attr(s->partition, "outdir");
+  if (strcmp(od, ".") == 0 || *od == '\0')
+    s->prefix[0] = '\0';
+  else
+    snprintf(s->prefix, sizeof(s->prefix), "%s/", od);
+  return TF_OK;
+}
+
+/* Shards of one run agree on how it was made. */
+static tf_err merge_check_same(const struct merge_state *m, int i)
+{
+  static const char *const attrs[] = {"mode", "count", "hash", "options", "filter"};
+  static const char *const input_attrs[] = {"kind", "name", "size", "digest"};
+  const struct merge_shard *a = &m->shards[0], *b = &m->shards[i];
+  xmlNodePtr ia, ib;
+  for (size_t k = 0; k < sizeof(attrs) / sizeof(attrs[0]); k++) {
+    const char *va = merge_attr(a->partition, attrs[k]);
+    const char *vb = merge_attr(b->partition, attrs[k]);
+    if (strcmp(va, vb) != 0) {
+      Tf_log_error("--merge: %s and %s were made differently: %s '%s' and '%s'", a->report,
+                   b->report, attrs[k], va, vb);
+      return TF_ERR_INPUT;
+    }
+  }
+  ia = merge_child(a->partition, "tcpflow", "input");
+  ib = merge_child(b->partition, "tcpflow", "input");
+  while (ia || ib) {
+    if (!ia || !ib) {
+      Tf_log_error("--merge: %s and %s read a different number of captures", a->report,
+                   b->report);
+      return TF_ERR_INPUT;
+    }
+    for (size_t k = 0; k < sizeof(input_attrs) / sizeof(input_attrs[0]); k++) {
+      const char *va = merge_attr(ia, input_attrs[k]);
+      const char *vb = merge_attr(ib, input_attrs[k]);
+      if (strcmp(va, vb) != 0) {
+        Tf_log_error("--merge: %s and %s read different captures: %s (%s %s) and %s (%s %s)",
+                     a->report, b->report, merge_attr(ia, "path"), input_attrs[k], va,
+                     merge_attr(ib, "path"), input_attrs[k], vb);
+        return TF_ERR_INPUT;
+      }
+    }
+    do
+      ia = ia->next;
+    while (ia && !merge_is(ia, "tcpflow", "input"));
+    do
+      ib = ib->next;
+    while (ib && !merge_is(ib, "tcpflow", "input"));
+  }
+  return TF_OK;
+}
+
+/* Every partition 0..N-1 exactly once (shards of a capture set). */
+static tf_err merge_check_complete(const struct merge_state *m)
+{
+  unsigned long count = m->shards[0].count;
+  int *seen;
+  char missing[512] = "";
+  size_t at = 0;
+  tf_err e = TF_OK;
+  if (count < 1 || count > 1024) {
+    Tf_log_error("--merge: %s: partition count %lu is out of range", m->shards[0].report, count);
+    return TF_ERR_INPUT;
+  }
+  seen = calloc(count, sizeof(*seen));
+  if (!seen)
+    return TF_ERR_NOMEM;
+  for (int i = 0; i < m->n && e == TF_OK; i++) {
+    unsigned long k = m->shards[i].index;
+    if (k >= count) {
+      Tf_log_error("--merge: %s: partition %lu of %lu is out of range", m->shards[i].report, k,
+                   count);
+      e = TF_ERR_INPUT;
+    } else if (seen[k]) {
+      Tf_log_error("--merge: %s and %s are both partition %lu/%lu: shards overlap",
+                   m->shards[seen[k] - 1].report, m->shards[i].report, k, count);
+      e = TF_ERR_INPUT;
+    } else {
+      seen[k] = i + 1;
+    }
+  }
+  for (unsigned long k = 0; k < count && e == TF_OK; k++)
+    if (!seen[k] && at < sizeof(missing) - 16)
+      at += (size_t)snprintf(missing + at, sizeof(missing) - at, "%s%lu/%lu", at ? ", " : "",
+                             k, count);
+  if (e == TF_OK && at) {
+    Tf_log_error("--merge: shards missing: %s", missing);
+    e = TF_ERR_INPUT;
+  }
+  free(seen);
+  return e;
+}
+
+/* The run totals every shard of a capture set counted alike. */
+static tf_err merge_check_totals(const struct merge_state *m, int i)
+{
+  static const char *const leaves[] = {"total_flows", "flow_map_size", "total_packets"};
+  xmlNodePtr ra = xmlDocGetRootElement(m->shards[0].doc);
+  xmlNodePtr rb = xmlDocGetRootElement(m->shards[i].doc);
+  for (size_t k = 0; k < sizeof(leaves) / sizeof(leaves[0]); k++) {
+    xmlChar *va = xmlNodeGetContent(merge_child(ra, NULL, leaves[k]));
+    xmlChar *vb = xmlNodeGetContent(merge_child(rb, NULL, leaves[k]));
+    int same = va && vb && xmlStrcmp(va, vb) == 0;
+    if (!same)
+      Tf_log_error("--merge: %s and %s did not read the same packets (%s %s and %s): a shard "
+                   "was interrupted or read other captures", m->shards[0].report,
+                   m->shards[i].report, leaves[k], va ? (char *)va : "missing",
+                   vb ? (char *)vb : "missing");
+    xmlFree(va);
+    xmlFree(vb);
+    if (!same)
+      return TF_ERR_INPUT;
+  }
+  return TF_OK;
+}
+
+/* The flows' container: the last <configuration> under the root. */
+static xmlNodePtr merge_flow_parent(xmlDocPtr doc)
+{
+  xmlNodePtr last = NULL;
+  for (xmlNodePtr c = xmlDocGetRootElement(doc)->children; c; c = c->next)
+    if (merge_is(c, NULL, "configuration"))
+      last = c;
+  return last;
+}
+
+static tf_err merge_collect(struct merge_state *m)
+{
+  size_t cap = 0;
+  for (int i = 0; i < m->n; i++) {
+    xmlNodePtr parent = merge_flow_parent(m->shards[i].doc);
+    for (xmlNodePtr c = parent ? parent->children : NULL; c; c = c->next) {
+      xmlNodePtr order, tf;
+      struct merge_flow *f;
+      if (!merge_is(c, NULL, "fileobject"))
+        continue;
+      order = merge_child(c, "tcpflow", "order");
+      tf = merge_child(c, NULL, "tcpflow");
+      if (!order || !tf) {
+        Tf_log_error("--merge: %s: a flow without its order: not a partitioned report",
+                     m->shards[i].report);
+        return TF_ERR_INPUT;
+      }
+      if (m->nflows == cap) {
+        size_t ncap = cap ? cap * 2 : 1024;
+        struct merge_flow *nf = realloc(m->flows, ncap * sizeof(*nf));
+        if (!nf)
+          return TF_ERR_NOMEM;
+        m->flows = nf;
+        cap = ncap;
+      }
+      f = &m->flows[m->nflows++];
+      memset(f, 0, sizeof(*f));
+      f->node = c;
+      f->shard = i;
+      f->close_seq = strtoull(merge_attr(order, "close_seq"), NULL, 10);
+      f->at_end = !xmlHasProp(order, X("close_time"));
+      f->close_time = atof(merge_attr(order, "close_time"));
+      f->start_time = merge_parse_time(merge_attr(tf, "startime"));
+      f->old_session = strtoull(merge_attr(tf, "session_id"), NULL, 10);
+    }
+  }
+  return TF_OK;
+}
+
+static int merge_cmp_shard(const void *pa, const void *pb)
+{
+  const struct merge_flow *a = pa, *b = pb;
+  return (a->close_seq > b->close_seq) - (a->close_seq < b->close_seq);
+}
+
+static int merge_cmp_fanout(const void *pa, const void *pb)
+{
+  const struct merge_flow *a = pa, *b = pb;
+  if (a->at_end != b->at_end)
+    return a->at_end - b->at_end;
+  if (!a->at_end && a->close_time != b->close_time)
+    return a->close_time < b->close_time ? -1 : 1;
+  if (a->at_end && a->start_time != b->start_time)
+    return a->start_time < b->start_time ? -1 : 1;
+  if (a->shard != b->shard)
+    return a->shard - b->shard;
+  return (a->close_seq > b->close_seq) - (a->close_seq < b->close_seq);
+}
+
+/* Fanout: a session's number is its place among the sessions' first
+ * packets, as one process capturing everything would count them. */
+static int merge_cmp_session(const void *pa, const void *pb)
+{
+  const struct merge_flow *a = *(struct merge_flow *const *)pa;
+  const struct merge_flow *b = *(struct merge_flow *const *)pb;
+  if (a->shard != b->shard)
+    return a->shard - b->shard;
+  if (a->old_session != b->old_session)
+    return a->old_session < b->old_session ? -1 : 1;
+  return a->start_time < b->start_time ? -1 : a->start_time > b->start_time;
+}
+
+static int merge_cmp_first(const void *pa, const void *pb)
+{
+  const struct merge_flow *a = *(struct merge_flow *const *)pa;
+  const struct merge_flow *b = *(struct merge_flow *const *)pb;
+  if (a->start_time != b->start_time)
+    return a->start_time < b->start_time ? -1 : 1;
+  if (a->shard != b->shard)
+    return a->shard - b->shard;
+  return a->old_session < b->old_session ? -1 : a->old_session > b->old_session;
+}
+
+static tf_err merge_renumber_sessions(struct merge_state *m)
+{
+  struct merge_flow **v = malloc((m->nflows ? m->nflows : 1) * sizeof(*v));
+  size_t nfirst = 0;
+  if (!v)
+    return TF_ERR_NOMEM;
+  for (size_t i = 0; i < m->nflows; i++)
+    v[i] = &m->flows[i];
+  /* The earliest flow of each (shard, session) stands for the session. */
+  qsort(v, m->nflows, sizeof(*v), merge_cmp_session);
+  for (size_t i = 0; i < m->nflows; i++)
+    if (i == 0 || v[i]->shard != v[i - 1]->shard || v[i]->old_session != v[i - 1]->old_session)
+      v[nfirst++] = v[i];
+  qsort(v, nfirst, sizeof(*v), merge_cmp_first);
+  for (size_t s = 0; s < nfirst; s++)
+    for (size_t i = 0; i < m->nflows; i++)
+      if (m->flows[i].shard == v[s]->shard && m->flows[i].old_session == v[s]->old_session)
+        m->flows[i].session = s;
+  free(v);
+  return TF_OK;
+}
+
+/* ------------------------------------------------------------ writing */
+
+static void merge_qname(xmlNodePtr n, const xmlChar *name, xmlNsPtr ns, char *buf, size_t len)
+{
+  if (ns && ns->prefix)
+    snprintf(buf, len, "%s:%s", (const char *)ns->prefix, (const char *)name);
+  else
+    snprintf(buf, len, "%s", (const char *)name);
+  (void)n;
+}
+
+/* A file name of a shard, as it reads in the merged directory. */
+static void merge_rename_value(const struct merge_state *m, int shard, const char *v, char *buf,
+                               size_t len)
+{
+  const char *p = m->shards[shard].prefix;
+  size_t pl = strlen(p);
+  int plain = !m->outdir || strcmp(m->outdir, ".") == 0;
+  if (m->outdir && pl > 0 && strncmp(v, p, pl) == 0)
+    snprintf(buf, len, "%s%s%s", plain ? "" : m->outdir, plain ? "" : "/", v + pl);
+  else
+    snprintf(buf, len, "%s", v);
+}
+
+static void merge_write_attrs(struct merge_state *m, xmlNodePtr n, int shard, int root,
+                              const struct merge_flow *flow)
+{
+  char name[256], val[PATH_LEN];
+  if (!root)
+    for (xmlNsPtr ns = n->nsDef; ns; ns = ns->next) {
+      snprintf(name, sizeof(name), ns->prefix ? "xmlns:%s" : "xmlns",
+               ns->prefix ? (const char *)ns->prefix : "");
+      xmlTextWriterWriteAttribute(m->w, X(name), ns->href);
+    }
+  for (xmlAttrPtr a = n->properties; a; a = a->next) {
+    xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+    merge_qname(n, a->name, a->ns, name, sizeof(name));
+    if (flow && m->fanout && strcmp(name, "session_id") == 0 && merge_is(n, NULL, "tcpflow"))
+      snprintf(val, sizeof(val), "%llu", (unsigned long long)flow->session);
+    else
+      merge_rename_value(m, shard, v ? (const char *)v : "", val, sizeof(val));
+    xmlTextWriterWriteAttribute(m->w, X(name), X(val));
+    xmlFree(v);
+  }
+  if (root) /* report.c writes the root's namespace after its attribute */
+    for (xmlNsPtr ns = n->nsDef; ns; ns = ns->next) {
+      snprintf(name, sizeof(name), ns->prefix ? "xmlns:%s" : "xmlns",
+               ns->prefix ? (const char *)ns->prefix : "");
+      xmlTextWriterWriteAttribute(m->w, X(name), ns->href);
+    }
+}
+
+static void merge_write_element(struct merge_state *m, xmlNodePtr n, int shard,
+                                const struct merge_flow *flow)
+{
+  char name[256];
+  merge_qname(n, n->name, n->ns, name, sizeof(name));
+  xmlTextWriterStartElement(m->w, X(name));
+  merge_write_attrs(m, n, shard, 0, flow);
+  if (merge_is(n, NULL, "command_line") && tf_opt.command_line) {
+    xmlTextWriterWriteString(m->w, X(tf_opt.command_line)); /* the merge's */
+    xmlTextWriterEndElement(m->w);
+    return;
+  }
+  for (xmlNodePtr c = n->children; c; c = c->next) {
+    if (merge_is(c, "tcpflow", "order"))
+      continue;
+    if (c->type == XML_ELEMENT_NODE) {
+      merge_write_element(m, c, shard, flow);
+    } else if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      char val[PATH_LEN];
+      merge_rename_value(m, shard, (const char *)c->content, val, sizeof(val));
+      xmlTextWriterWriteString(m->w, X(val));
+    }
+  }
+  /* report.c writes empty leaves as <x></x> and empty containers as <x/> */
+  if (!n->children && !n->properties && !merge_is(n, NULL, "configuration") &&
+      !merge_is(n, NULL, "summary"))
+    xmlTextWriterFullEndElement(m->w);
+  else
+    xmlTextWriterEndElement(m->w);
+}
+
+/* A leaf of the run statistics, the sum (or the largest) of the shards'. */
+static void merge_write_stat(struct merge_state *m, xmlNodePtr n, const char *parent)
+{
+  const char *name = (const char *)n->name;
+  int largest = strcmp(name, "maxrss") == 0 || strcmp(name, "clocktime") == 0;
+  int is_float = strcmp(name, "utime") == 0 || strcmp(name, "stime") == 0 ||
+                 strcmp(name, "clocktime") == 0;
+  double acc = 0;
+  for (int i = 0; i < m->n; i++) {
+    xmlNodePtr r = xmlDocGetRootElement(m->shards[i].doc);
+    xmlNodePtr p = parent ? merge_child(r, NULL, parent) : r;
+    xmlChar *v = xmlNodeGetContent(merge_child(p, NULL, name));
+    double d = v ? atof((const char *)v) : 0;
+    xmlFree(v);
+    if (largest)
+      acc = d > acc ? d : acc;
+    else
+      acc += d;
+  }
+  if (is_float)
+    xmlTextWriterWriteFormatElement(m->w, n->name, "%.6f", acc);
+  else
+    xmlTextWriterWriteFormatElement(m->w, n->name, "%.0f", acc);
+}
+
+static void merge_write_frames(struct merge_state *m, xmlNodePtr n)
+{
+  xmlTextWriterStartElement(m->w, n->name);
+  for (xmlAttrPtr a = n->properties; a; a = a->next) {
+    unsigned long long sum = 0;
+    for (int i = 0; i < m->n; i++) {
+      xmlNodePtr f = merge_child(xmlDocGetRootElement(m->shards[i].doc), NULL, "frames");
+      sum += strtoull(merge_attr(f, (const char *)a->name), NULL, 10);
+    }
+    xmlTextWriterWriteFormatAttribute(m->w, a->name, "%llu", sum);
+  }
+  xmlTextWriterEndElement(m->w);
+}
+
+static void merge_write_summary(struct merge_state *m, xmlNodePtr n)
+{
+  xmlTextWriterStartElement(m->w, n->name);
+  for (xmlNodePtr c = n->children; c; c = c->next)
+    if (c->type == XML_ELEMENT_NODE)
+      merge_write_element(m, c, 0, NULL);
+  /* Scanners of the other partitions only add their failures. */
+  for (int i = 1; i < m->n; i++) {
+    xmlNodePtr s = merge_child(xmlDocGetRootElement(m->shards[i].doc), NULL, "summary");
+    for (xmlNodePtr c = s ? s->children : NULL; c; c = c->next)
+      if (merge_is(c, NULL, "scanner_failure"))
+        merge_write_element(m, c, i, NULL);
+  }
+  xmlTextWriterEndElement(m->w);
+}
+
+static int merge_is_total(xmlNodePtr c)
+{
+  static const char *const names[] = {"open_fds_at_end", "max_open_flows", "total_flows",
+                                      "flow_map_size", "total_packets"};
+  for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+    if (merge_is(c, NULL, names[i]))
+      return 1;
+  return 0;
+}
+
+static void merge_write_root(struct merge_state *m)
+{
+  xmlNodePtr root = xmlDocGetRootElement(m->shards[0].doc);
+  xmlNodePtr flows = merge_flow_parent(m->shards[0].doc);
+  xmlTextWriterStartElement(m->w, root->name);
+  merge_write_attrs(m, root, 0, 1, NULL);
+  for (xmlNodePtr c = root->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE || merge_is(c, "tcpflow", "partition") ||
+        merge_is(c, "tcpflow", "partition_check"))
+      continue;
+    if (c == flows) {
+      xmlTextWriterStartElement(m->w, c->name);
+      for (size_t i = 0; i < m->nflows; i++)
+        merge_write_element(m, m->flows[i].node, m->flows[i].shard, &m->flows[i]);
+      xmlTextWriterEndElement(m->w);
+    } else if (merge_is(c, NULL, "summary")) {
+      merge_write_summary(m, c);
+    } else if (merge_is(c, NULL, "frames") && m->fanout) {
+      merge_write_frames(m, c);
+    } else if (merge_is_total(c) &&
+               (m->fanout || merge_is(c, NULL, "open_fds_at_end") ||
+                merge_is(c, NULL, "max_open_flows"))) {
+      merge_write_stat(m, c, NULL);
+    } else if (merge_is(c, NULL, "rusage")) {
+      xmlTextWriterStartElement(m->w, c->name);
+      for (xmlNodePtr r = c->children; r; r = r->next)
+        if (r->type == XML_ELEMENT_NODE)
+          merge_write_stat(m, r, "rusage");
+      xmlTextWriterEndElement(m->w);
+    } else {
+      merge_write_element(m, c, 0, NULL);
+    }
+  }
+  xmlTextWriterEndElement(m->w);
+}
+
+static tf_err merge_write(struct merge_state *m, const char *path)
+{
+  tf_err e = TF_OK;
+  m->w = xmlNewTextWriterFilename(path, 0);
+  if (!m->w) {
+    Tf_log_error("--merge: cannot create report %s", path);
+    return TF_ERR_OUTPUT;
+  }
+  xmlTextWriterSetIndent(m->w, 1);
+  xmlTextWriterSetIndentString(m->w, X("  "));
+  xmlTextWriterSetQuoteChar(m->w, '\'');
+  xmlTextWriterStartDocument(m->w, "1.0", "UTF-8", NULL);
+  merge_write_root(m);
+  if (xmlTextWriterEndDocument(m->w) < 0 || xmlTextWriterFlush(m->w) < 0) {
+    Tf_log_error("--merge: cannot finish the report %s", path);
+    e = TF_ERR_OUTPUT;
+  }
+  xmlFreeTextWriter(m->w);
+  m->w = NULL;
+  return e;
+}
+
+/* ------------------------------------------------------------ the set */
+
+static void merge_free(struct merge_state *m)
+{
+  for (int i = 0; i < m->n; i++)
+    if (m->shards[i].doc)
+      xmlFreeDoc(m->shards[i].doc);
+  free(m->shards);
+  free(m->flows);
+  merge_attr_free();
+}
+
+static tf_err merge_prepare(struct merge_state *m)
+{
+  tf_err e;
+  uint64_t mismatched = 0;
+  for (int i = 0; i < m->n; i++)
+    if ((e = merge_load(&m->shards[i])) != TF_OK)
+      return e;
+  m->fanout = strcmp(merge_attr(m->shards[0].partition, "mode"), "fanout") == 0;
+  for (int i = 1; i < m->n; i++)
+    if ((e = merge_check_same(m, i)) != TF_OK)
+      return e;
+  for (int i = 0; i < m->n; i++) {
+    xmlNodePtr pc = merge_child(xmlDocGetRootElement(m->shards[i].doc), "tcpflow",
+                                "partition_check");
+    mismatched += strtoull(merge_attr(pc, "stragglers_mismatched"), NULL, 10);
+  }
+  if (!m->fanout) {
+    if ((e = merge_check_complete(m)) != TF_OK)
+      return e;
+    /* A late segment of a closed flow that differs from what the flow
+     * saved starts a new flow; only its owner can see that, so the other
+     * shards' numbers are off from there on.  The flows' bytes are right. */
+    if (mismatched) {
+      if (m->strict)
+        return TF_ERR_MERGE_NUMBERING;
+      Tf_log_warn("--merge: %llu late segment(s) of closed flows differed from what the flow "
+                  "saved; flow numbers, session ids and the order of the report may differ "
+                  "from a single run's (the flows' bytes do not)",
+                  (unsigned long long)mismatched);
+    } else {
+      for (int i = 1; i < m->n; i++)
+        if ((e = merge_check_totals(m, i)) != TF_OK)
+          return e;
+    }
+  }
+  if ((e = merge_collect(m)) != TF_OK)
+    return e;
+  qsort(m->flows, m->nflows, sizeof(*m->flows), m->fanout ? merge_cmp_fanout : merge_cmp_shard);
+  if (m->fanout)
+    return merge_renumber_sessions(m);
+  for (size_t i = 1; i < m->nflows && !mismatched; i++)
+    if (m->flows[i].close_seq == m->flows[i - 1].close_seq) {
+      Tf_log_error("--merge: %s and %s report the same flow: shards overlap",
+                   m->shards[m->flows[i - 1].shard].report, m->shards[m->flows[i].shard].report);
+      return TF_ERR_INPUT;
+    }
+  return TF_OK;
+}
+
+/* ------------------------------------------------------------ files */
+
+struct merge_file {
+  char *rel;                /* path below the shard directory; owned */
+  int shard;
+};
+
+struct merge_files {
+  struct merge_file *v;
+  size_t n, cap;
+};
+
+static tf_err merge_list(struct merge_files *fl, const struct merge_shard *s, int shard,
+                         const char *rel)
+{
+  char path[PATH_LEN];
+  DIR *d;
+  struct dirent *de;
+  tf_err e = TF_OK;
+  snprintf(path, sizeof(path), "%s%s%s", s->dir, *rel ? "/" : "", rel);
+  d = opendir(path);
+  if (!d) {
+    Tf_log_error("--merge: cannot read directory %s: %s", path, strerror(errno));
+    return TF_ERR_INPUT;
+  }
+  while (e == TF_OK && (de = readdir(d))) {
+    char sub[PATH_LEN], full[2 * PATH_LEN + 2];
+    struct stat st;
+    /* ".", "..", and the hidden storage of an interrupted -FX run */
+    if (de->d_name[0] == '.' && (!de->d_name[1] || strcmp(de->d_name, "..") == 0 ||
+                                 strncmp(de->d_name, ".tcpflow-", 9) == 0))
+      continue;
+    snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", de->d_name);
+    snprintf(full, sizeof(full), "%s/%s", s->dir, sub);
+    if (strcmp(full, s->report) == 0 || lstat(full, &st) != 0)
+      continue;
+    if (S_ISDIR(st.st_mode)) {
+      e = merge_list(fl, s, shard, sub);
+      continue;
+    }
+    if (fl->n == fl->cap) {
+      size_t cap = fl->cap ? fl->cap * 2 : 1024;
+      struct merge_file *nv = realloc(fl->v, cap * sizeof(*nv));
+      if (!nv) {
+        e = TF_ERR_NOMEM;
+        break;
+      }
+      fl->v = nv;
+      fl->cap = cap;
+    }
+    fl->v[fl->n].rel = strdup(sub);
+    fl->v[fl->n].shard = shard;
+    if (!fl->v[fl->n].rel)
+      e = TF_ERR_NOMEM;
+    else
+      fl->n++;
+  }
+  closedir(d);
+  return e;
+}
+
+static int merge_cmp_file(const void *pa, const void *pb)
+{
+  const struct merge_file *a = pa, *b = pb;
+  return strcmp(a->rel, b->rel);
+}
+
+/* A file system boundary: copy (mode and times kept), then remove. */
+static tf_err merge_copy(const char *from, const char *to)
+{
+  static char buf[1 << 16];
+  struct stat st;
+  struct timespec ts[2];
+  int in = open(from, O_RDONLY | O_CLOEXEC), out;
+  ssize_t n;
+  tf_err e = TF_OK;
+  if (in < 0 || fstat(in, &st) != 0) {
+    Tf_log_error("--merge: cannot read %s: %s", from, strerror(errno));
+    if (in >= 0)
+      close(in);
+    return TF_ERR_INPUT;
+  }
+  out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 0777);
+  if (out < 0) {
+    Tf_log_error("--merge: cannot create %s: %s", to, strerror(errno));
+    close(in);
+    return TF_ERR_OUTPUT;
+  }
+  while (e == TF_OK && (n = read(in, buf, sizeof(buf))) != 0) {
+    if (n < 0 || write(out, buf, (size_t)n) != n) {
+      Tf_log_error("--merge: cannot copy %s to %s: %s", from, to, strerror(errno));
+      e = TF_ERR_OUTPUT;
+    }
+  }
+  ts[0] = st.st_atim;
+  ts[1] = st.st_mtim;
+  if (e == TF_OK && futimens(out, ts) != 0)
+    Tf_log_warn("--merge: cannot keep the time of %s: %s", to, strerror(errno));
+  if (close(out) != 0 && e == TF_OK) {
+    Tf_log_error("--merge: cannot write %s: %s", to, strerror(errno));
+    e = TF_ERR_OUTPUT;
+  }
+  close(in);
+  if (e == TF_OK && unlink(from) != 0)
+    Tf_log_warn("--merge: copied %s but cannot remove it: %s", from, strerror(errno));
+  if (e != TF_OK)
+    unlink(to);
+  return e;
+}
+
+static tf_err merge_move(const struct merge_state *m, const struct merge_file *f)
+{
+  char from[PATH_LEN], to[PATH_LEN];
+  snprintf(from, sizeof(from), "%s/%s", m->shards[f->shard].dir, f->rel);
+  snprintf(to, sizeof(to), "%s/%s", m->outdir, f->rel);
+  if (Tf_output_mkdirs(to) != TF_OK)
+    return TF_ERR_OUTPUT;
+  if (rename(from, to) == 0)
+    return TF_OK;
+  if (errno == EXDEV)
+    return merge_copy(from, to);
+  Tf_log_error("--merge: cannot move %s to %s: %s", from, to, strerror(errno));
+  return TF_ERR_OUTPUT;
+}
+
+static tf_err merge_files(struct merge_state *m)
+{
+  struct merge_files fl = {NULL, 0, 0};
+  tf_err e = TF_OK;
+  for (int i = 0; i < m->n && e == TF_OK; i++)
+    e = merge_list(&fl, &m->shards[i], i, "");
+  if (e == TF_OK)
+    qsort(fl.v, fl.n, sizeof(*fl.v), merge_cmp_file);
+  /* Refuse before moving anything. */
+  for (size_t i = 0; i < fl.n && e == TF_OK; i++) {
+    char to[PATH_LEN];
+    struct stat st;
+    if (i > 0 && strcmp(fl.v[i].rel, fl.v[i - 1].rel) == 0) {
+      if (m->strict) {
+        e = TF_ERR_MERGE_NUMBERING;
+        break;
+      }
+      Tf_log_error("--merge: %s is in both %s and %s: shards overlap", fl.v[i].rel,
+                   m->shards[fl.v[i - 1].shard].dir, m->shards[fl.v[i].shard].dir);
+      e = TF_ERR_INPUT;
+      break;
+    }
+    snprintf(to, sizeof(to), "%s/%s", m->outdir, fl.v[i].rel);
+    if (lstat(to, &st) == 0 && m->strict) {
+      e = TF_ERR_MERGE_NUMBERING; /* -j 1 would count it: cN */
+    } else if (lstat(to, &st) == 0) {
+      Tf_log_error("--merge: %s exists already; nothing was moved", to);
+      e = TF_ERR_OUTPUT;
+    }
+  }
+  for (size_t i = 0; i < fl.n && e == TF_OK; i++)
+    e = merge_move(m, &fl.v[i]);
+  for (size_t i = 0; i < fl.n; i++)
+    free(fl.v[i].rel);
+  free(fl.v);
+  return e;
+}
+
+static int merge_same_dir(const char *a, const char *b)
+{
+  struct stat sa, sb;
+  return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+         sa.st_ino == sb.st_ino;
+}
+
+tf_err Tf_merge_dirs(const char *const *dirs, int n, const char *outdir, const char *out_report,
+                     int strict)
+{
+  struct merge_state m;
+  char report_buf[PATH_LEN + 16], probe[PATH_LEN + 2];
+  struct stat st;
+  tf_err e;
+  if (n < 1) {
+    Tf_log_error("--merge: no shard directories given (tcpflow --merge -o OUT DIR...)");
+    return TF_ERR_USAGE;
+  }
+  memset(&m, 0, sizeof(m));
+  m.shards = calloc((size_t)n, sizeof(*m.shards));
+  if (!m.shards)
+    return TF_ERR_NOMEM;
+  m.n = n;
+  m.outdir = outdir;
+  m.strict = strict;
+  snprintf(probe, sizeof(probe), "%s/", outdir);
+  e = Tf_output_mkdirs(probe);
+  for (int i = 0; i < n && e == TF_OK; i++) {
+    m.shards[i].dir = dirs[i];
+    snprintf(m.shards[i].report, sizeof(m.shards[i].report), "%s/report.xml", dirs[i]);
+    if (stat(dirs[i], &st) != 0 || !S_ISDIR(st.st_mode)) {
+      Tf_log_error("--merge: %s is not a directory", dirs[i]);
+      e = TF_ERR_INPUT;
+    } else if (merge_same_dir(dirs[i], outdir)) {
+      Tf_log_error("--merge: the output directory %s is one of the shards", outdir);
+      e = TF_ERR_USAGE;
+    }
+  }
+  if (e == TF_OK)
+    e = merge_prepare(&m);
+  if (!out_report) {
+    snprintf(report_buf, sizeof(report_buf), "%s/report.xml", outdir);
+    out_report = report_buf;
+  }
+  if (e == TF_OK && *out_report && lstat(out_report, &st) == 0) {
+    if (strict) {
+      e = TF_ERR_MERGE_NUMBERING;
+    } else {
+      Tf_log_error("--merge: %s exists already; nothing was moved", out_report);
+      e = TF_ERR_OUTPUT;
+    }
+  }
+  if (e == TF_OK)
+    e = merge_files(&m);
+  if (e == TF_OK && *out_report)
+    e = merge_write(&m, out_report);
+  merge_free(&m);
+  return e;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
+/*
+ * --merge and the end of -j: the reports of partitioned runs (shard.h)
+ * made into the one report of a single run -- flows in the order a single
+ * run closes them, the summary of partition 0, totals checked to agree --
+ * and, for --merge, the shards' files moved into one directory (rename(2),
+ * or copy and remove across file systems).  Everything is checked before
+ * anything is moved: a missing, repeated or foreign shard, or two files of
+ * the same name, leaves every directory as it was.
+ */
+#ifndef TF_MERGE_H
+#define TF_MERGE_H
+
+#include "error.h"
+
+/* A merge -j gives up on, to run as -j 1 instead: (only with strict)
+ * a late segment changed the flow numbering, or two partitions' files got
+ * the same name, or a name exists already in the output directory. */
+#define TF_ERR_MERGE_NUMBERING ((tf_err)-100)
+
+/* Shard directories (each with its report.xml) into outdir; the report
+ * goes to out_report (NULL: <outdir>/report.xml; "": none).  strict: -j,
+ * see TF_ERR_MERGE_NUMBERING; nothing is moved then and nothing said. */
+tf_err Tf_merge_dirs(const char *const *dirs, int n, const char *outdir,
+                     const char *out_report, int strict);
+
+#endif
