@@ -191,6 +191,9 @@ tf_err Tf_source_open_live(struct tf_source *s, const char *iface)
   pcap_set_timeout(s->pcap, tf_opt.packet_buffer_timeout);
   /* Small flows must show up at once, not when a buffer fills. */
   pcap_set_immediate_mode(s->pcap, 1);
+  /* Immediate mode gives a ring of snaplen-sized frames: libpcap's
+   * default 2 MiB holds 8 packets, and a busy moment drops the rest. */
+  pcap_set_buffer_size(s->pcap, 64 * 1024 * 1024);
   int rc = pcap_activate(s->pcap);
   if (rc < 0) {
     Tf_log_error("%s: %s", iface, pcap_geterr(s->pcap));
