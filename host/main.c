@@ -260,7 +260,7 @@ static const struct option long_options[] = {
 static void record_option(int c, const char *arg)
 {
   char name[4];
-  if (strchr("odvqfjrRUzhHVX", c) || c == OPT_PLUGIN_DIR || c == OPT_SHARD ||
+  if ((c < 256 && strchr("odvqfjrRUzhHVX", c)) || c == OPT_PLUGIN_DIR || c == OPT_SHARD ||
       c == OPT_MERGE || c == OPT_FANOUT)
     return;
   snprintf(name, sizeof(name), "-%c", c);

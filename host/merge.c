@@ -119,7 +119,7 @@ static double merge_parse_time(const char *s)
   tm.tm_mon -= 1;
   const char *dot = strchr(s, '.');
   if (dot)
-    usec = atoi(dot + 1);
+    usec = (int)strtol(dot + 1, NULL, 10); /* digits of the report's own format */
   return (double)timegm(&tm) + usec / 1e6;
 }
 
@@ -297,7 +297,7 @@ static tf_err merge_collect(struct merge_state *m)
       f->shard = i;
       f->close_seq = strtoull(merge_attr(order, "close_seq"), NULL, 10);
       f->at_end = !xmlHasProp(order, X("close_time"));
-      f->close_time = atof(merge_attr(order, "close_time"));
+      f->close_time = strtod(merge_attr(order, "close_time"), NULL);
       f->start_time = merge_parse_time(merge_attr(tf, "startime"));
       f->old_session = strtoull(merge_attr(tf, "session_id"), NULL, 10);
     }
@@ -466,7 +466,7 @@ static void merge_write_stat(struct merge_state *m, xmlNodePtr n, const char *pa
     xmlNodePtr r = xmlDocGetRootElement(m->shards[i].doc);
     xmlNodePtr p = parent ? merge_child(r, NULL, parent) : r;
     xmlChar *v = xmlNodeGetContent(merge_child(p, NULL, name));
-    double d = v ? atof((const char *)v) : 0;
+    double d = v ? strtod((const char *)v, NULL) : 0;
     xmlFree(v);
     if (largest)
       acc = d > acc ? d : acc;
