@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "fanout.h"
@@ -17,7 +18,8 @@ tf_err Tf_fanout_join(pcap_t *p, const char *iface, int group)
 {
   int fd = pcap_fileno(p);
   /* The low 16 bits name the group, the high ones the mode and flags. */
-  int arg = (group & 0xffff) | ((PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG) << 16);
+  uint32_t mode = PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_DEFRAG;
+  uint32_t arg = ((uint32_t)group & 0xffffu) | (mode << 16); /* unsigned: bit 31 is set */
   if (fd < 0) {
     Tf_log_error("%s: --fanout: the capture has no socket", iface);
     return TF_ERR_USAGE;
