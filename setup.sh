@@ -26,9 +26,9 @@ install_deps() {
   # cppcheck and shellcheck (make lint), scan-build (make analyze).
   pkgs="build-essential autoconf automake libtool libltdl-dev pkg-config \
     libpcap-dev zlib1g-dev libxml2-dev libxml2-utils check libssl-dev \
-    libhttp-parser-dev python3-dev libcairo2-dev"
+    libhttp-parser-dev libpython3-dev libcairo2-dev"
   if [ "$mode" = check ]; then
-    pkgs="$pkgs tcpflow nginx curl tcpdump iproute2 clang libclang-rt-14-dev \
+    pkgs="$pkgs python3 tcpflow nginx curl tcpdump iproute2 clang libclang-rt-14-dev \
       bash-completion groff-base media-types bzip2 xz-utils unzip zip poppler-utils \
       cppcheck shellcheck clang-tools parallel python3-yaml"
   fi

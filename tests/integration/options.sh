@@ -15,6 +15,17 @@ SF=172.031.021.034.00080-052.043.158.010.55634
 files() { find "$1" -type f ! -name report.xml | wc -l; }
 
 check "-V prints the version and exits 0" sh -c "'$T' -V | grep -q '^TCPFLOW '"
+# -V: our own version (not 1.6.1's) and the scanner ABI of the public header.
+ver=$(sed -n 's/^PACKAGE_VERSION = //p' "$TOP_BUILDDIR/Makefile")
+abi=$(sed -n 's/^#define TFS_ABI_MAJOR  *//p' "$TOP_SRCDIR/sdk/tcpflow/scanner.h").$(sed -n 's/^#define TFS_ABI_MINOR  *//p' "$TOP_SRCDIR/sdk/tcpflow/scanner.h")
+"$T" -V >"$WORK/V" 2>&1
+check "-V: first line TCPFLOW $ver, not 1.6.1" test "$(head -1 "$WORK/V")" = "TCPFLOW $ver" -a "$ver" != 1.6.1
+check "-V: the scanner ABI of scanner.h ($abi)" grep -q "^scanner ABI $abi " "$WORK/V"
+check "-V: the plugin directory and a bug address" sh -c "grep -q '^plugin directory /' '$WORK/V' && grep -q 'bugs: http' '$WORK/V'"
+"$T" -o "$WORK/ver" -r "$G" >/dev/null 2>&1
+check "report: <version compat='1.6.1'>$ver</version>" grep -q "<version compat='1.6.1'>$ver</version>" "$WORK/ver/report.xml"
+check "report: compilation_date recorded, no build directory in CFLAGS" \
+  sh -c "grep -q '<compilation_date>[A-Z]' '$WORK/ver/report.xml' && ! grep -q 'prefix-map' '$WORK/ver/report.xml'"
 check "-h prints usage and exits 0" sh -c "'$T' -h | grep -q 'usage: tcpflow'"
 check "--help works too" sh -c "'$T' --help | grep -q 'usage: tcpflow'"
 
