@@ -95,7 +95,7 @@ if command -v tcpdump >/dev/null; then
 fi
 
 # -w: unprocessed packets, also from pcapng input (1.6.1 aborted).
-"$T" -o "$WORK/w" -w "$WORK/unproc.pcap" -r "$C/cs_http_espn.pcapng" >/dev/null 2>&1
+"$T" -o "$WORK/w" -w "$WORK/unproc.pcap" -r "$C/gen_http-mixed.pcapng" >/dev/null 2>&1
 check "-w on pcapng input works" test -s "$WORK/unproc.pcap"
 if command -v tcpdump >/dev/null; then
   check "-w holds no TCP packets of decoded flows" \
@@ -104,7 +104,7 @@ if command -v tcpdump >/dev/null; then
 fi
 
 check "the report counts the frames that were not TCP" \
-  grep -q "<frames read='956' not_ip='0' not_tcp='28' malformed='0'" "$WORK/w/report.xml"
+  grep -q "<frames read='111' not_ip='2' not_tcp='3' malformed='0'" "$WORK/w/report.xml"
 "$T" -o "$WORK/mal" -r "$C/td_tcp_header_heapoverflow.pcap" >/dev/null 2>&1
 check "the report counts malformed frames" grep -q "malformed='1'" "$WORK/mal/report.xml"
 
@@ -215,7 +215,11 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
     grep -qF "$want" "$WORK/jail2/out/report.xml"
 fi
 
-# -e all is -a
-"$T" -e all -o "$WORK/all" -r "$G" >/dev/null 2>&1
-check "-e all enables scanners" grep -q "hashdigest" "$WORK/all/report.xml"
+# -e all is -a (seen through the md5 scanner's digests)
+if have_plugin md5; then
+  "$T" -e all -o "$WORK/all" -r "$G" >/dev/null 2>&1
+  check "-e all enables scanners" grep -q "hashdigest" "$WORK/all/report.xml"
+else
+  echo "# -e all not checked: the md5 scanner is not built (--disable-plugin-md5)"
+fi
 finish
