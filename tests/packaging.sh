@@ -33,7 +33,8 @@ done
 [ -f "$tarball" ] || { echo "FAIL: no tarball $tarball"; exit 1; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tcpflow-deb.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+# KEEP=1 leaves the build tree for a look after a failure.
+[ "${KEEP:-0}" = 1 ] && echo "# working in $WORK (kept)" || trap 'rm -rf "$WORK"' EXIT
 tar -xzf "$tarball" -C "$WORK" || { echo "FAIL: cannot unpack $tarball"; exit 1; }
 src=$(find "$WORK" -mindepth 1 -maxdepth 1 -type d -name 'tcpflow-*' | head -1)
 [ -d "$src/packaging/debian" ] || { echo "FAIL: the tarball has no packaging/debian"; exit 1; }
@@ -56,7 +57,7 @@ else
   exit 1
 fi
 changes=$(ls "$WORK"/tcpflow_*.changes)
-for p in tcpflow tcpflow-plugin-http tcpflow-plugin-python tcpflow-plugin-wifi libtcpflow-sdk-dev; do
+for p in tcpflow tcpflow-plugin-http tcpflow-plugin-python tcpflow-plugin-wifi tcpflow-plugin-netviz libtcpflow-sdk-dev; do
   check "package $p built" sh -c "ls '$WORK'/${p}_*.deb >/dev/null 2>&1"
 done
 
@@ -73,7 +74,7 @@ deb() { ls "$WORK/$1"_*.deb; }
 # The ABI virtual package: provided by the host, required by every plugin.
 abi=$(dpkg-deb -f "$(deb tcpflow)" Provides)
 check "host package provides the ABI ($abi)" sh -c "echo '$abi' | grep -Eq '^tcpflow-abi-[0-9]+$'"
-for p in tcpflow-plugin-http tcpflow-plugin-python tcpflow-plugin-wifi; do
+for p in tcpflow-plugin-http tcpflow-plugin-python tcpflow-plugin-wifi tcpflow-plugin-netviz; do
   check "$p depends on $abi" sh -c "dpkg-deb -f '$(deb $p)' Depends | grep -q '$abi'"
 done
 check "no .la file in any package" sh -c "! (for d in '$WORK'/*.deb; do dpkg-deb -c \"\$d\"; done) | grep -q '\.la$'"
@@ -107,6 +108,10 @@ check "plugin-http: -e gzip runs" test -f "$WORK/o-gzip/report.xml"
 dpkg-deb -x "$(deb tcpflow-plugin-wifi)" "$root"
 run -e wifi -o "$WORK/o-wifi" -r "$captures/pn_80211_qos_data_frame_ipv4_tcp.pcap" >/dev/null 2>&1
 check "plugin-wifi: -e wifi summarises the 802.11 capture" test -s "$WORK/o-wifi/wifi-summary.txt"
+
+dpkg-deb -x "$(deb tcpflow-plugin-netviz)" "$root"
+run -e netviz -o "$WORK/o-nv" -r "$captures/tf_jpegs.cap" >/dev/null 2>&1
+check "plugin-netviz: -e netviz draws report.pdf" sh -c "head -c 5 '$WORK/o-nv/report.pdf' | grep -q '%PDF-'"
 
 dpkg-deb -x "$(deb tcpflow-plugin-python)" "$root"
 ex=$(find "$root/usr/share/doc/tcpflow-plugin-python" -name 'sample_plugin.py*' | head -1)
