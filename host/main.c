@@ -931,7 +931,7 @@ int main(int argc, char **argv)
     /* First line as 1.6.1 words it ("TCPFLOW 1.6.1"), for scripts that
        read the version; then what tells this program apart from it. */
     printf("TCPFLOW %s\n"
-           "scanner ABI %u.%u (loads scanner modules built for ABI %u.0 to %u.%u)\n"
+           "scanner ABI %d.%d (loads scanner modules built for ABI %d.0 to %d.%d)\n"
            "plugin directory %s\n"
            "a re-implementation of tcpflow 1.6.1 as a plugin host; bugs: %s\n",
            PACKAGE_VERSION, TFS_ABI_MAJOR, TFS_ABI_MINOR, TFS_ABI_MAJOR, TFS_ABI_MAJOR,

@@ -97,13 +97,13 @@ check "$cap: TCP packets in flows equal report.xml's total_packets ($tp)" \
 # 1.6.1 (when installed) counts the same frames over the same seconds; its
 # dates are local time, so run it in UTC.
 if [ -x "$REF" ]; then
-  TZ=UTC timeout -s KILL 60 "$REF" -e netviz -o "$WORK/ref" -r "$C/cs_http_espn.pcapng" >/dev/null 2>&1
+  TZ=UTC timeout -s KILL 60 "$REF" -e netviz -o "$WORK/ref" -r "$C/pp_one_tcp_stream_max_seq.pcap" >/dev/null 2>&1
   pdftotext -layout "$WORK/ref/report.pdf" "$WORK/ref.txt" 2>/dev/null
   refn=$(sed -n 's/.*Packets analyzed: \([0-9]*\).*/\1/p' "$WORK/ref.txt")
   check "1.6.1 analyzed the same number of packets ($refn)" \
-    grep -q "Packets analyzed: ${refn:-none} (" "$WORK/cs_http_espn.pcapng.txt"
+    grep -q "Packets analyzed: ${refn:-none} (" "$WORK/pp_one_tcp_stream_max_seq.pcap.txt"
   refr=$(sed -n 's/.*Date range: \([-0-9]* [0-9:]*\) -- \([-0-9]* [0-9:]*\).*/\1.[0-9]* -- \2.[0-9]* UTC/p' "$WORK/ref.txt")
-  check "1.6.1's date range, to the second" grep -q "Date range: ${refr:-none}" "$WORK/cs_http_espn.pcapng.txt"
+  check "1.6.1's date range, to the second" grep -q "Date range: ${refr:-none}" "$WORK/pp_one_tcp_stream_max_seq.pcap.txt"
 fi
 
 # -------------------------------------------------- empty, one packet, span
