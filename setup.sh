@@ -23,14 +23,17 @@ install_deps() {
   # http-parser, python3-embed, cairo (netviz).  Tests: the tcpflow 1.6.1
   # reference, real servers and clients (nginx, curl, tcpdump, iproute2),
   # xmllint, clang for the fuzzers, poppler-utils for netviz's pictures,
-  # cppcheck and shellcheck (make lint), scan-build (make analyze).
+  # cppcheck and shellcheck (make lint), scan-build (make analyze); dpkg-dev,
+  # debhelper, fakeroot and lintian for the reference Debian packaging
+  # (make deb-check).
   pkgs="build-essential autoconf automake libtool libltdl-dev pkg-config \
     libpcap-dev zlib1g-dev libxml2-dev libxml2-utils check libssl-dev \
-    libhttp-parser-dev python3-dev libcairo2-dev"
+    libhttp-parser-dev libpython3-dev libcairo2-dev"
   if [ "$mode" = check ]; then
-    pkgs="$pkgs tcpflow nginx curl tcpdump iproute2 clang libclang-rt-14-dev \
+    pkgs="$pkgs python3 tcpflow nginx curl tcpdump iproute2 clang libclang-rt-14-dev \
       bash-completion groff-base media-types bzip2 xz-utils unzip zip poppler-utils \
-      cppcheck shellcheck clang-tools parallel python3-yaml"
+      cppcheck shellcheck clang-tools parallel python3-yaml \
+      dpkg-dev debhelper fakeroot lintian"
   fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   # shellcheck disable=SC2086
@@ -61,6 +64,11 @@ check)
   (cd _build && make -s -j"$jobs" check) || status=1
   # make lint ran inside make check; the static analyzer is separate.
   (cd _build && make -s analyze) || status=1
+  # Release checks on the tarball: make distcheck (from this used tree), two
+  # builds bit-identical, the Debian packages built, linted and exercised.
+  (cd _build && make -s distcheck >distcheck.log 2>&1) || { tail -30 _build/distcheck.log; status=1; }
+  (cd _build && make -s check-reproducible) || status=1
+  (cd _build && make -s deb-check) || status=1
   # The same suite with AddressSanitizer and UndefinedBehaviorSanitizer.
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
   export LSAN_OPTIONS=suppressions=$top/tests/lsan.supp:print_suppressions=0

@@ -928,7 +928,14 @@ int main(int argc, char **argv)
     return TF_EXIT_USAGE;
   }
   if (version) {
-    printf("TCPFLOW %s\n", PACKAGE_VERSION);
+    /* First line as 1.6.1 words it ("TCPFLOW 1.6.1"), for scripts that
+       read the version; then what tells this program apart from it. */
+    printf("TCPFLOW %s\n"
+           "scanner ABI %d.%d (loads scanner modules built for ABI %d.0 to %d.%d)\n"
+           "plugin directory %s\n"
+           "a re-implementation of tcpflow 1.6.1 as a plugin host; bugs: %s\n",
+           PACKAGE_VERSION, TFS_ABI_MAJOR, TFS_ABI_MINOR, TFS_ABI_MAJOR, TFS_ABI_MAJOR,
+           TFS_ABI_MINOR, PLUGINDIR, PACKAGE_BUGREPORT);
     return TF_EXIT_OK;
   }
   if (tf_opt.console_json && tf_opt.console == TF_CONSOLE_OFF)

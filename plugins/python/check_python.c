@@ -76,12 +76,14 @@ static void flow(uint64_t id, const char *path, const void *data, size_t len)
 }
 
 /* Sends stderr to a file while a test runs, to see Python tracebacks. */
-static char err_path[] = "/tmp/check_python.XXXXXX";
+static char err_path[4096];
 static int saved_err = -1;
 
 static void capture_stderr(void)
 {
-  int fd = mkstemp(err_path);
+  int fd;
+  snprintf(err_path, sizeof(err_path), "%s/check_python.XXXXXX", getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+  fd = mkstemp(err_path);
   ck_assert_int_ge(fd, 0);
   fflush(stderr);
   saved_err = dup(2);

@@ -35,7 +35,7 @@ struct fake_flow {
 
 struct tfs_ctx {
   const struct tfs_scanner *scanner;
-  char dir[64];
+  char dir[4096];
   char *set_name[FAKE_SETTINGS];
   char *set_value[FAKE_SETTINGS];
   struct fake_flow *flows;
@@ -219,7 +219,7 @@ tfs_ctx *Fake_host_new(const struct tfs_scanner *scanner)
 {
   tfs_ctx *ctx = fake_must(calloc(1, sizeof(*ctx)));
   ctx->scanner = scanner;
-  snprintf(ctx->dir, sizeof(ctx->dir), "/tmp/tfs-fake-XXXXXX");
+  snprintf(ctx->dir, sizeof(ctx->dir), "%s/tfs-fake-XXXXXX", getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
   fake_must(mkdtemp(ctx->dir));
   fake_put(&ctx->xml, "");
   fake_put(&ctx->log, "");

@@ -86,7 +86,7 @@ def write(harness, name, blob):
 
 def packet_and_dot11_seeds():
     counts = {}
-    for path in sorted(glob.glob(os.path.join(CAPS, "*"))):
+    for path in sorted(glob.glob(os.path.join(CAPS, "*.*cap*"))):
         base = os.path.splitext(os.path.basename(path))[0]
         frames = [(d, f[:MAX_FRAME]) for d, f in read_frames(path) if d in PACKET_DLTS]
         # One frame of each Ethernet capture; more of the rarer link types.
@@ -192,7 +192,7 @@ def avs():
 
 def pcap_seeds():
     n = 0
-    for path in sorted(glob.glob(os.path.join(CAPS, "*"))):
+    for path in sorted(glob.glob(os.path.join(CAPS, "*.*cap*"))):
         base = os.path.basename(path)
         data = open(path, "rb").read()
         if len(data) <= 6000:

@@ -7,6 +7,11 @@
 # right; where it is wrong they hold the truth (see tests/differences.txt).
 . "$(dirname "$0")/lib.sh"
 command -v xmllint >/dev/null || skip "xmllint missing (libxml2-utils)"
+# The project's own capture is what its generator writes (tests/captures/SOURCES).
+if command -v python3 >/dev/null; then
+  python3 "$TESTS_SRCDIR/tools/gen_sample.py" "$WORK/gen.pcapng"
+  check "gen_http-mixed.pcapng is gen_sample.py's output" cmp -s "$WORK/gen.pcapng" "$CAPTURES/gen_http-mixed.pcapng"
+fi
 for m in "$TESTS_SRCDIR"/expected/*.manifest; do
   cap=$(basename "$m" .manifest)
   out=$WORK/$cap

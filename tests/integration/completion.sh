@@ -10,7 +10,7 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top_src=${TOP_SRCDIR:-$here/../..}
 top_build=${TOP_BUILDDIR:-$top_src}
-work=$(mktemp -d /tmp/tfcomp.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}"/tfcomp.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 pass=0
 fail=0

@@ -15,6 +15,7 @@
  */
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -45,8 +46,10 @@ static int cr_recurse(int n)
 
 static void cr_bus(void)
 {
-  char path[] = "/tmp/crashy-bus-XXXXXX";
-  int fd = mkstemp(path);
+  char path[4096];
+  int fd;
+  snprintf(path, sizeof(path), "%s/crashy-bus-XXXXXX", getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+  fd = mkstemp(path);
   volatile char *p;
   if (fd < 0 || ftruncate(fd, 4096) != 0)
     abort();

@@ -60,7 +60,7 @@ compare_trees() { # capture opts refdir ourdir
 
 DEPAD=$TOP_BUILDDIR/tests/tools/depad
 [ -x "$DEPAD" ] || skip "tests/tools/depad not built"
-for orig in "$CAPTURES"/*; do
+for orig in "$CAPTURES"/*.pcap "$CAPTURES"/*.pcapng "$CAPTURES"/*.cap; do # not SOURCES
   cap=$(basename "$orig")
   capfile=$WORK/depadded.pcap
   "$DEPAD" "$orig" "$capfile" 2>/dev/null || cp "$orig" "$capfile"

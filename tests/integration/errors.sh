@@ -60,7 +60,7 @@ expect "output path is a file: exit 3" 3 "not a directory" -- \
 expect "console to a full device: exit 3" 3 "standard output: No space left" -- \
   sh -c "exec '$T' -c -r '$C/tf_jpegs.cap' >/dev/full"
 expect "-w to a full device: exit 3, names it" 3 "/dev/full: No space left" -- \
-  "$T" -o "$WORK/o2w" -w /dev/full -r "$C/cs_http_espn.pcapng"
+  "$T" -o "$WORK/o2w" -w /dev/full -r "$C/gen_http-mixed.pcapng"
 check "-w to a full device: report well-formed" xml_ok "$WORK/o2w/report.xml"
 rc=$("$T" -c -r "$C/tf_jpegs.cap" 2>/dev/null | (head -c 10 >/dev/null; sleep 0.2); echo "${PIPESTATUS[0]}")
 check "console into a pipe closed early: exit 0 ($rc)" test "$rc" = 0
@@ -187,10 +187,11 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2
   cp "$C/tf_test-gzip.pcap" "$WORK/secret.pcap"
   chmod 0600 "$WORK/secret.pcap"
   chmod 0755 "$WORK"
+  mkdir -m 1777 "$WORK/open" # where nobody could create the output directory
   expect "capture without read permission: exit 2, names it and says why" 2 \
     "secret.pcap.*Permission denied" -- \
-    setpriv --reuid nobody --regid nogroup --clear-groups "$T" -o /tmp/tf-never -r "$WORK/secret.pcap"
-  check "capture without read permission: nothing created" test ! -e /tmp/tf-never
+    setpriv --reuid nobody --regid nogroup --clear-groups "$T" -o "$WORK/open/tf-never" -r "$WORK/secret.pcap"
+  check "capture without read permission: nothing created" test ! -e "$WORK/open/tf-never"
 fi
 
 # Names longer than the file system allows: an output error naming the file,

@@ -9,6 +9,8 @@
 # paths are refused up front: errors.sh.)
 . "$(dirname "$0")/lib.sh"
 command -v xmllint >/dev/null || skip "xmllint missing (libxml2-utils)"
+command -v python3 >/dev/null || skip "python3 missing"
+need_plugin http
 python3 "$TESTS_SRCDIR/tools/hostile_http.py" "$WORK/hostile.pcap"
 mkdir -p "$WORK/box"
 "$TCPFLOW" -a -o "$WORK/box/out" -r "$WORK/hostile.pcap" >/dev/null 2>"$WORK/err"

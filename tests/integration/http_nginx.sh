@@ -4,7 +4,8 @@
 # Integration test of the http scanner against ground truth: nginx on a
 # loopback high port serves generated files, tcpdump records curl fetching
 # them, and every body tcpflow -e http recovers must equal the served file.
-# Needs root, nginx, tcpdump and curl (else exit 77 = skipped).
+# Needs root, loopback up, raw capture, nginx, tcpdump, curl and the http
+# scanner (else exit 77 = skipped, with the reason).
 # Environment: TCPFLOW (the binary), TCPFLOW_PLUGIN_PATH (module dirs).
 set -u
 
@@ -12,16 +13,23 @@ skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
 
 [ "$(id -u)" = 0 ] || skip "not root"
-for tool in nginx tcpdump curl cmp; do
+for tool in nginx tcpdump curl cmp python3; do
   command -v "$tool" >/dev/null 2>&1 || skip "$tool missing"
 done
+case " ${TF_PLUGINS-http} " in
+  *" http "*) ;;
+  *) skip "the http scanner is not built (configure --disable-plugin-http)" ;;
+esac
+[ $(( $(cat /sys/class/net/lo/flags 2>/dev/null || echo 0) & 1 )) = 1 ] || skip "loopback interface missing or down"
+python3 -c 'import socket; socket.socket(socket.AF_PACKET, socket.SOCK_RAW)' 2>/dev/null ||
+  skip "raw packet capture not permitted (needs CAP_NET_RAW)"
 CAPTURE_ONLY=${CAPTURE_ONLY:-0}
 if [ "$CAPTURE_ONLY" != 1 ]; then
   [ -n "${TCPFLOW:-}" ] && [ -x "$TCPFLOW" ] || skip "TCPFLOW not set to an executable"
   export TCPFLOW_PLUGIN_PATH="${TCPFLOW_PLUGIN_PATH:-}"
 fi
 
-work=$(mktemp -d /tmp/tcpflow-http-nginx.XXXXXX) || fail "mktemp"
+work=$(mktemp -d "${TMPDIR:-/tmp}"/tcpflow-http-nginx.XXXXXX) || fail "mktemp"
 nginx_pid=
 tcpdump_pid=
 cleanup() {

@@ -7,10 +7,11 @@
 # -U dropping privileges so the files belong to that user.  Needs root
 # (capturing); skipped otherwise.
 . "$(dirname "$0")/lib.sh"
-[ "$(id -u)" = 0 ] || skip "live capture needs root"
+need_root "live capture"
 command -v curl >/dev/null || skip "curl missing"
 command -v python3 >/dev/null || skip "python3 missing"
-ip link show lo >/dev/null 2>&1 || skip "no loopback interface"
+need_loopback
+need_capture
 
 port=$((20000 + RANDOM % 20000))
 mkdir -p "$WORK/www"

@@ -57,7 +57,7 @@ pdf_page_ok() { # one US-Letter page
 }
 
 # ---------------------------------------------------------- real captures
-for cap in cs_http_espn.pcapng pp_four_ipv6_http_streams.pcap tf_test-gzip.pcap; do
+for cap in pp_one_tcp_stream_max_seq.pcap pp_four_ipv6_http_streams.pcap tf_test-gzip.pcap; do
   run "$cap" "$C/$cap"
   check "$cap: exit 0" [ "$rc" -eq 0 ]
   pdf="$WORK/$cap/report.pdf"
@@ -97,13 +97,13 @@ check "$cap: TCP packets in flows equal report.xml's total_packets ($tp)" \
 # 1.6.1 (when installed) counts the same frames over the same seconds; its
 # dates are local time, so run it in UTC.
 if [ -x "$REF" ]; then
-  TZ=UTC timeout -s KILL 60 "$REF" -e netviz -o "$WORK/ref" -r "$C/cs_http_espn.pcapng" >/dev/null 2>&1
+  TZ=UTC timeout -s KILL 60 "$REF" -e netviz -o "$WORK/ref" -r "$C/pp_one_tcp_stream_max_seq.pcap" >/dev/null 2>&1
   pdftotext -layout "$WORK/ref/report.pdf" "$WORK/ref.txt" 2>/dev/null
   refn=$(sed -n 's/.*Packets analyzed: \([0-9]*\).*/\1/p' "$WORK/ref.txt")
   check "1.6.1 analyzed the same number of packets ($refn)" \
-    grep -q "Packets analyzed: ${refn:-none} (" "$WORK/cs_http_espn.pcapng.txt"
+    grep -q "Packets analyzed: ${refn:-none} (" "$WORK/pp_one_tcp_stream_max_seq.pcap.txt"
   refr=$(sed -n 's/.*Date range: \([-0-9]* [0-9:]*\) -- \([-0-9]* [0-9:]*\).*/\1.[0-9]* -- \2.[0-9]* UTC/p' "$WORK/ref.txt")
-  check "1.6.1's date range, to the second" grep -q "Date range: ${refr:-none}" "$WORK/cs_http_espn.pcapng.txt"
+  check "1.6.1's date range, to the second" grep -q "Date range: ${refr:-none}" "$WORK/pp_one_tcp_stream_max_seq.pcap.txt"
 fi
 
 # -------------------------------------------------- empty, one packet, span
@@ -127,14 +127,14 @@ run years "$WORK/years.pcap"
 pdftotext -layout "$WORK/years/report.pdf" "$WORK/years.txt"
 check "three years: bars of a calendar month" grep -qE "Time \(UTC\): 3[67] bars of 1 month" "$WORK/years.txt"
 check "three years: ticks labelled by month" grep -q "2018-01" "$WORK/years.txt"
-check "a few seconds: bars of 50 ms" grep -qE "bars of 50 ms" "$WORK/cs_http_espn.pcapng.txt"
+check "seven seconds: bars of 500 ms" grep -qE "bars of 500 ms" "$WORK/pp_one_tcp_stream_max_seq.pcap.txt"
 
 # ------------------------------------------------------ formats, settings
-cap=$C/cs_http_espn.pcapng
+cap=$C/pp_one_tcp_stream_max_seq.pcap
 run again "$cap"
-check "same capture twice: identical PDF bytes" cmp -s "$WORK/again/report.pdf" "$WORK/cs_http_espn.pcapng/report.pdf"
+check "same capture twice: identical PDF bytes" cmp -s "$WORK/again/report.pdf" "$WORK/pp_one_tcp_stream_max_seq.pcap/report.pdf"
 check "PDF creation date is the header's time" \
-  grep -qE "^CreationDate: .*2023" "$WORK/cs_http_espn.pcapng/report.pdf.info"
+  grep -qE "^CreationDate: .*2023" "$WORK/pp_one_tcp_stream_max_seq.pcap/report.pdf.info"
 run svg "$cap" -S netviz_format=svg
 run svg2 "$cap" -S netviz_format=svg
 check "svg: report.svg, well-formed" xml_ok "$WORK/svg/report.svg"
@@ -152,7 +152,7 @@ check "off by default" [ ! -e "$WORK/off/report.pdf" ]
 check "-a enables it" pdf_page_ok "$WORK/all/report.pdf"
 run dump "$cap" -S netviz_histogram_dump=1
 check "netviz_histogram_dump prints the counts" \
-  grep -qF "  205.234.218.129 packets=317 bytes=405345" "$WORK/dump.out"
+  grep -qF "  10.0.0.1 packets=18 bytes=13814" "$WORK/dump.out"
 mkdir -p "$WORK/blocked/report.pdf"
 run blocked "$cap"
 check "unwritable report.pdf: exit 5" [ $? -eq 5 ]

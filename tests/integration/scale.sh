@@ -25,8 +25,8 @@ same_run() {
 # Several link types, IPv6, VLAN, out of order, a RST, a late segment that
 # differs from what its flow saved (pp_example2: -j then runs as -j 1),
 # HTTP with the scanners that come with tcpflow.
-for c in cs_http_espn.pcapng pp_four_ipv6_http_streams.pcap tf_test2-vlan.pcap \
-  tf_test1-out-of-order.pcap tf_jpegs.cap pp_example2.pcap cs_ek_to_cryptowall4.pcapng \
+for c in nd_KakaoTalk_chat.pcap pp_four_ipv6_http_streams.pcap tf_test2-vlan.pcap \
+  tf_test1-out-of-order.pcap tf_jpegs.cap pp_example2.pcap gen_http-mixed.pcapng \
   td_tcp_rst_data-trunc.pcap; do
   cap="$CAPTURES/$c"
   d="$WORK/$c"
@@ -54,7 +54,7 @@ done
 
 # Two captures in one run, -Fk bins (flow numbers) and -Fc counters.
 d="$WORK/multi"
-set -- -Fkc -r "$CAPTURES/cs_http_espn.pcapng" -r "$CAPTURES/tf_jpegs.cap"
+set -- -Fkc -r "$CAPTURES/gen_http-mixed.pcapng" -r "$CAPTURES/tf_jpegs.cap"
 "$TCPFLOW" "$@" -o "$d/one" 2>/dev/null
 for k in 0 1 2; do "$TCPFLOW" "$@" --shard "$k/3" -o "$d/s$k" 2>/dev/null; done
 "$TCPFLOW" --merge -o "$d/merged" "$d/s0" "$d/s1" "$d/s2" 2>/dev/null
@@ -63,7 +63,7 @@ check "two captures, -Fkc: --shard k/3 merged equals the single run" same_run "$
 check "two captures, -Fkc: -j 3 equals -j 1" same_run "$d/one" "$d/j3"
 
 # Refusals: nothing moved, a message naming the problem, exit status 2.
-cap="$CAPTURES/cs_http_espn.pcapng"
+cap="$CAPTURES/gen_http-mixed.pcapng"
 d="$WORK/refuse"
 for k in 0 1 2; do "$TCPFLOW" --shard "$k/3" -o "$d/s$k" -r "$cap" 2>/dev/null; done
 "$TCPFLOW" --shard 1/3 -o "$d/again1" -r "$cap" 2>/dev/null
@@ -99,16 +99,16 @@ check "--fanout without -i is a usage error" grep -q "needs a live capture" "$WO
 r="$d/s0/report.xml"
 check "shard report records K/N, hash, options and inputs" sh -c \
   "grep -q \"<tcpflow:partition mode='shard' index='0' count='3' hash='tcpflow-fnv1a64-fmix-v1'\" '$r' &&
-   grep -q \"<tcpflow:input kind='r' name='cs_http_espn.pcapng'.* size='[0-9]*' mtime='[0-9.]*' digest='[0-9a-f]\\{16\\}'\" '$r'"
+   grep -q \"<tcpflow:input kind='r' name='gen_http-mixed.pcapng'.* size='[0-9]*' mtime='[0-9.]*' digest='[0-9a-f]\\{16\\}'\" '$r'"
 
 # The GNU parallel example, as documented.
 if command -v parallel >/dev/null 2>&1; then
   d="$WORK/par"
   mkdir -p "$d"
-  TCPFLOW="$TCPFLOW" sh "$EX/shard-parallel.sh" 4 "$d/out" "$CAPTURES/cs_http_espn.pcapng" \
+  TCPFLOW="$TCPFLOW" sh "$EX/shard-parallel.sh" 4 "$d/out" "$CAPTURES/gen_http-mixed.pcapng" \
     "$CAPTURES/pp_four_ipv6_http_streams.pcap" 2>"$d/err"
   check "GNU parallel example runs" test $? -eq 0
-  "$TCPFLOW" -o "$d/one" -r "$CAPTURES/cs_http_espn.pcapng" \
+  "$TCPFLOW" -o "$d/one" -r "$CAPTURES/gen_http-mixed.pcapng" \
     -r "$CAPTURES/pp_four_ipv6_http_streams.pcap" 2>/dev/null
   check "GNU parallel: 4 shards merged equal the single run" same_run "$d/one" "$d/out"
 else

@@ -69,13 +69,17 @@ check "where-flow_close: the element it left open was closed" \
   grep -q "<crashy/>" "$WORK/where-flow_close/report.xml"
 
 # Other scanners are not affected: md5 reports the same digests.
-"$TCPFLOW" -e md5 -o "$WORK/md5" -r "$CAP" 2>/dev/null
-run_crashy with-md5 -e md5
-contained with-md5 SIGSEGV flow_data
-digests() { grep -o "<hashdigest type='MD5'>[0-9a-f]*</hashdigest>" "$1" | sort; }
-check "with-md5: every flow still has its MD5" \
-  test -n "$(digests "$WORK/md5/report.xml")" -a \
-  "$(digests "$WORK/md5/report.xml")" = "$(digests "$WORK/with-md5/report.xml")"
+if have_plugin md5; then
+  "$TCPFLOW" -e md5 -o "$WORK/md5" -r "$CAP" 2>/dev/null
+  run_crashy with-md5 -e md5
+  contained with-md5 SIGSEGV flow_data
+  digests() { grep -o "<hashdigest type='MD5'>[0-9a-f]*</hashdigest>" "$1" | sort; }
+  check "with-md5: every flow still has its MD5" \
+    test -n "$(digests "$WORK/md5/report.xml")" -a \
+    "$(digests "$WORK/md5/report.xml")" = "$(digests "$WORK/with-md5/report.xml")"
+else
+  echo "# md5 beside a crashing scanner not checked: --disable-plugin-md5"
+fi
 
 # A crash before the run starts stops it, naming the module.
 run_crashy init -S crashy_where=init

@@ -9,13 +9,15 @@ D="python3 $(dirname "$0")/digests.py"
 T=$TCPFLOW
 C=$CAPTURES
 
+need_plugin md5
 "$T" -hh >"$WORK/hh" 2>&1
 for s in md5 http gzip python wifi; do
+  have_plugin "$s" || continue
   check "-hh lists the $s scanner" grep -Eq "^   $s +" "$WORK/hh"
 done
 check "-hh shows the md5 setting" grep -q "md5_extra_digests" "$WORK/hh"
 
-for cap in "$C"/*; do
+for cap in "$C"/*.pcap "$C"/*.pcapng "$C"/*.cap; do # not SOURCES
   b=$(basename "$cap")
   "$T" -e md5 -o "$WORK/md5-$b" -r "$cap" >/dev/null 2>&1
   check "-e md5 digests equal md5sum: $b" $D "$WORK/md5-$b/report.xml"

@@ -20,6 +20,12 @@ if ! command -v xmllint >/dev/null 2>&1; then
   echo "SKIP: xmllint not found (Debian: libxml2-utils)"
   exit 77
 fi
+for p in wifi python; do
+  case " ${TF_PLUGINS-wifi python} " in
+    *" $p "*) ;;
+    *) echo "SKIP: the $p scanner is not built (configure --disable-plugin-$p)"; exit 77 ;;
+  esac
+done
 export TCPFLOW_PLUGIN_PATH
 # No __pycache__ litter in the source tree.
 export PYTHONDONTWRITEBYTECODE=1

@@ -120,14 +120,14 @@ static void epb(uint32_t iface, uint64_t ts, const char *data)
   epb_bytes(iface, ts, data, strlen(data));
 }
 
-static char path[64];
+static char path[4096];
 
 static struct tf_pcapng *open_built(void)
 {
   char err[256];
   FILE *f;
   struct tf_pcapng *r;
-  snprintf(path, sizeof(path), "/tmp/check_pcapng.%ld", (long)getpid());
+  snprintf(path, sizeof(path), "%s/check_pcapng.%ld", getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid());
   f = fopen(path, "wb");
   ck_assert_ptr_nonnull(f);
   ck_assert_uint_eq(fwrite(file, 1, used, f), used);

@@ -23,7 +23,8 @@ static char *template_copy;
 void tu_setup(void)
 {
   Tf_options_defaults(&tf_opt);
-  snprintf(outdir, sizeof(outdir), "/tmp/tf-unit-XXXXXX");
+  /* $TMPDIR, as builders set it, else /tmp. */
+  snprintf(outdir, sizeof(outdir), "%s/tf-unit-XXXXXX", getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
   if (!mkdtemp(outdir))
     abort();
   template_copy = strdup(TF_DEFAULT_TEMPLATE "");
