@@ -159,8 +159,22 @@ static void *guard_wd_loop(void *arg)
   return NULL;
 }
 
+/* A child forked while the watchdog runs (a -j worker) has no watchdog
+ * thread: forget it there, so that Tf_guard_shutdown does not join a
+ * thread that does not exist; the child may start its own. */
+static void guard_wd_forget(void)
+{
+  static const pthread_mutex_t fresh_lock = PTHREAD_MUTEX_INITIALIZER;
+  static const pthread_cond_t fresh_cond = PTHREAD_COND_INITIALIZER;
+  guard_wd_running = 0;
+  /* The thread may have held them at the fork. */
+  guard_wd_lock = fresh_lock;
+  guard_wd_cond = fresh_cond;
+}
+
 tf_err Tf_guard_watchdog_start(unsigned seconds)
 {
+  static int atfork_done;
   struct sigaction sa;
   sigset_t all, old;
   int rc;
@@ -174,6 +188,8 @@ tf_err Tf_guard_watchdog_start(unsigned seconds)
     Tf_log_error("cannot set up the scanner watchdog: %s", strerror(errno));
     return TF_ERR_INTERNAL;
   }
+  if (!atfork_done && pthread_atfork(NULL, NULL, guard_wd_forget) == 0)
+    atfork_done = 1;
   guard_wd_seconds = seconds;
   guard_wd_main = pthread_self();
   __atomic_store_n(&guard_wd_target, 0UL, __ATOMIC_RELAXED);

@@ -34,11 +34,14 @@ static const struct tfs_setting rw_settings[] = {
     {"runaway_marker", "", "file created when the loop starts"},
     {NULL, NULL, NULL}};
 
+/* Static, not allocated: a scanner stopped in a hang never gets fini, and
+ * its memory would be a leak the sanitizer runs report. */
+static struct rw_state rw_storage;
+
 static int rw_init(const struct tfs_host *host, tfs_ctx *ctx, void **state)
 {
-  struct rw_state *st = calloc(1, sizeof(*st));
-  if (!st)
-    return TFS_ERROR;
+  struct rw_state *st = &rw_storage;
+  memset(st, 0, sizeof(*st));
   st->host = host;
   st->ctx = ctx;
   st->mode = host->setting(ctx, "runaway_mode");
@@ -94,7 +97,7 @@ static int rw_close(void *state, const struct tfs_flow_info *flow)
 
 static void rw_fini(void *state)
 {
-  free(state);
+  (void)state;
 }
 
 static const struct tfs_scanner runaway = {
