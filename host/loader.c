@@ -100,8 +100,9 @@ tf_err Tf_loader_init(void)
     return TF_ERR_PLUGIN;
   }
   /* Without it libltdl would retry a module our loader refused with lazy
-   * binding.  Absent in some builds of libltdl: then nothing to remove. */
-  (void)lt_dlloader_remove("lt_dlopen");
+   * binding.  Absent in some builds of libltdl: then nothing to remove.
+   * The removed vtable is handed back to us to free. */
+  free(lt_dlloader_remove("lt_dlopen"));
   ltdl_ready = 1;
   return TF_OK;
 }
