@@ -200,6 +200,8 @@ static int plugins_call(struct tfs_ctx *m, const struct call *c, const struct tf
   struct tf_guard g;
   int rc;
   m->error_msg[0] = '\0';
+  g.sig = 0; /* set by the handler before it jumps back here */
+  g.addr = NULL;
   if (sigsetjmp(g.env, 0) != 0) {
     char why[128], what[TF_MODULE_MAX_NAME + 4096 + 200];
     calling = NULL;

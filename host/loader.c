@@ -304,6 +304,8 @@ static void probe_module(struct tfs_ctx *m, struct record *r)
   if (probe_in_process) {
     struct tf_guard g;
     m->handle = h;
+    g.sig = 0; /* set by the handler before it jumps back here */
+    g.addr = NULL;
     if (sigsetjmp(g.env, 0) != 0) {
       char text[128];
       Tf_guard_describe(&g, text, sizeof(text));
@@ -588,6 +590,8 @@ static const struct tfs_scanner *loader_describe(struct tfs_ctx *m, tfs_describe
 {
   struct tf_guard g;
   const struct tfs_scanner *d;
+  g.sig = 0; /* set by the handler before it jumps back here */
+  g.addr = NULL;
   if (sigsetjmp(g.env, 0) != 0) {
     char why[128];
     Tf_guard_describe(&g, why, sizeof(why));

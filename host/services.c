@@ -239,7 +239,7 @@ static int run_name_valid(const char *s)
   size_t n = 0;
   if (!s || s[0] == '.')
     return 0;
-  for (; s[n] && n <= 64; n++)
+  for (; n <= 64 && s[n]; n++)
     if (!(isalnum((unsigned char)s[n]) || s[n] == '_' || s[n] == '.' || s[n] == '-'))
       return 0;
   return n > 0 && n <= 64;

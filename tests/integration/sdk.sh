@@ -94,7 +94,7 @@ check "pkg-config: ABI 1.1, the drop-in directory" \
   -n "$(pkg-config --variable=confdir tcpflow-sdk | grep 'tcpflow/scanners.d$')"
 mkdir -p "$WORK/kit"
 for ex in bytecount flowends; do
-  # shellcheck disable=SC2086
+  # shellcheck disable=SC2046,SC2086 # flag lists, split on purpose
   cc $(pkg-config --variable=module_cflags tcpflow-sdk) $(pkg-config --variable=module_ldflags tcpflow-sdk) \
     -Wall -Werror $cflags -o "$WORK/kit/$ex.so" "$exdir/$ex.c"
   TCPFLOW_CONFORMANCE_DIR=$confdir "$installed" --check-scanner "$WORK/kit/$ex.so" >"$WORK/check-$ex" 2>&1
