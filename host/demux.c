@@ -14,6 +14,7 @@
 #include "console.h"
 #include "demux.h"
 #include "dispatch.h"
+#include "../sdk/tcpflow/scanner.h"
 #include "flowtab.h"
 #include "log.h"
 #include "naming.h"
@@ -208,9 +209,11 @@ static void demux_close_foreign(struct tf_flow *f)
   Tf_flowtab_remove(f);
 }
 
-static void demux_close(struct tf_flow *f)
+/* reason: TFS_END_* of the SDK, handed to the scanners. */
+static void demux_close(struct tf_flow *f, int reason)
 {
   uint64_t seq;
+  f->end_reason = reason;
   if (f->foreign) {
     demux_close_foreign(f);
     return;
@@ -243,7 +246,7 @@ void Tf_demux_close_all(void)
   struct tf_flow **v = Tf_flowtab_sorted(&n);
   demux_at_end = 1;
   for (size_t i = 0; i < n; i++)
-    demux_close(v[i]);
+    demux_close(v[i], TFS_END_INPUT);
   free(v);
 }
 
@@ -263,7 +266,7 @@ void Tf_demux_expire(int64_t now)
   demux_now.tv_sec = now;
   demux_now.tv_usec = 0;
   while ((f = Tf_flowtab_oldest()) && now - f->last_ts.tv_sec > timeout)
-    demux_close(f);
+    demux_close(f, TFS_END_TIMEOUT);
 }
 
 /* ------------------------------------------------------------ placing bytes */
@@ -471,6 +474,11 @@ static struct tf_flow *create_flow(const struct tf_flow_key *k, const struct tf_
   r = Tf_flowtab_find(&rev);
   f->session_id = r ? r->session_id : next_session_id++;
   f->flow_id = next_flow_id++;
+  f->peer_flow_id = UINT64_MAX;
+  if (r) {
+    f->peer_flow_id = r->flow_id;
+    r->peer_flow_id = f->flow_id;
+  }
   f->isn = (pkt->flags & TF_TCP_SYN) ? pkt->seq : pkt->seq - 1;
   f->nsn = f->isn + 1;
   f->first_ts = pkt->ts;
@@ -519,7 +527,7 @@ void Tf_demux_packet(const struct tf_packet *pkt)
      * 1.6.1 (names carry the time of the packet that created the flow). */
     int32_t delta = (int32_t)(seq - f->nsn);
     if ((int64_t)delta > tf_opt.max_seek || -(int64_t)delta > tf_opt.max_seek) {
-      demux_close(f);
+      demux_close(f, TFS_END_REUSED);
       f = NULL;
       if (len == 0 && !syn)
         return; /* only a SYN or data starts a flow */
@@ -559,7 +567,7 @@ void Tf_demux_packet(const struct tf_packet *pkt)
     }
   }
   if (pkt->flags & TF_TCP_RST) {
-    demux_close(f);
+    demux_close(f, TFS_END_RST);
     return;
   }
   if ((pkt->flags & TF_TCP_FIN) && !f->fin_seen) {
@@ -567,7 +575,7 @@ void Tf_demux_packet(const struct tf_packet *pkt)
     f->fin_end = (uint64_t)((int64_t)f->pos + (int32_t)(seq + (uint32_t)len - f->nsn));
   }
   if (f->fin_seen && tf_opt.console == TF_CONSOLE_OFF && seen_complete(f, f->fin_end))
-    demux_close(f);
+    demux_close(f, TFS_END_FIN);
 }
 
 void Tf_demux_stats(struct tf_run_stats *st)

@@ -2,11 +2,20 @@
 /* Copyright (C) 2026 The tcpflow developers */
 /*
  * Guarded delivery of the SDK's events to the enabled scanners (see
- * dispatch.h).
+ * dispatch.h).  Beyond faults (guard.h), a call that never returns is
+ * left by the watchdog or a second SIGINT/SIGTERM the same way, and exit()
+ * from inside a callback is caught on its way out by an atexit handler
+ * that closes the report before the process ends.
+ *
+ * Per flow, each scanner has a slot (its *flow->scanner_state) and a byte
+ * of delivery state: whether flow_begin was called and the verdict the
+ * scanner gave (SDK 1.1).  Both live in one allocation per flow, made when
+ * the flow opens.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +24,10 @@
 
 #include "../sdk/tcpflow/scanner.h"
 #include "dispatch.h"
+#include "error.h"
 #include "guard.h"
 #include "log.h"
+#include "options.h"
 #include "module.h"
 #include "packet.h"
 #include "plugins.h"
@@ -43,11 +54,14 @@ enum call_kind {
   CALL_FLOW_DATA,
   CALL_FLOW_CLOSE,
   CALL_RUN_END,
-  CALL_FINI
+  CALL_FINI,
+  CALL_FLOW_BEGIN,
+  CALL_FLOW_STATE_FREE
 };
 
 static const char *const call_names[] = {"init", "packet", "flow_open", "flow_data",
-                                         "flow_close", "run_end", "fini"};
+                                         "flow_close", "run_end", "fini", "flow_begin",
+                                         "flow_state_free"};
 
 struct call {
   enum call_kind kind;
@@ -56,9 +70,26 @@ struct call {
   uint64_t off;
   const uint8_t *data;
   size_t len;
+  void *flow_state;
 };
 
 #define CALL_CRASHED (-100) /* not a TFS_ code: the scanner faulted */
+
+/* Per-flow delivery state of one scanner (a byte after the slots). */
+#define V_DONE 0x01u  /* TFS_FLOW_DONE: no more flow_data */
+#define V_SKIP 0x02u  /* TFS_FLOW_SKIP: no more flow_data, no flow_close */
+#define V_BEGUN 0x04u /* flow_begin was called */
+
+/* A 1.1 member of the descriptor, or NULL when the module's descriptor is
+ * too short to have it (a 1.0 module). */
+#define DESC_FN(m, member) \
+  (TFS_HAS_MEMBER((m)->desc, struct tfs_scanner, member) ? (m)->desc->member : NULL)
+
+/* The scanner inside which the host is now, for the exit() handler. */
+static struct tfs_ctx *calling;
+static enum call_kind calling_kind;
+static const struct tf_flow *calling_flow;
+static int exit_handler_armed;
 
 static int plugins_invoke(struct tfs_ctx *m, const struct call *c)
 {
@@ -81,6 +112,11 @@ static int plugins_invoke(struct tfs_ctx *m, const struct call *c)
   case CALL_FINI:
     d->fini(m->state);
     return TFS_OK;
+  case CALL_FLOW_BEGIN:
+    return d->flow_begin(m->state, c->fi);
+  case CALL_FLOW_STATE_FREE:
+    d->flow_state_free(m->state, c->fi, c->flow_state);
+    return TFS_OK;
   }
   return TFS_ERROR;
 }
@@ -102,43 +138,122 @@ static void plugins_disable(struct tfs_ctx *m, enum call_kind kind, const struct
   update_active();
 }
 
+static void report_failures(void)
+{
+  int nmodules;
+  struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
+  for (int i = 0; i < nmodules; i++) {
+    const struct tfs_ctx *m = &modules[i];
+    if (m->failed)
+      Tf_report_scanner_failure(m->name, m->fail_event, m->fail_reason, m->fail_flow);
+  }
+}
+
+/* exit() from inside a scanner callback: the host's own code after the
+ * call never runs, so the report is finished here, with the scanner's
+ * failure in its <summary>, and the process ends with its own status.
+ * Flows still open are not in the report (their files hold what was
+ * written).  _exit: the remaining exit handlers belong to code that was
+ * interrupted halfway and cannot be trusted to run. */
+static void dispatch_on_exit(void)
+{
+  struct tfs_ctx *m = calling;
+  char what[TF_MODULE_MAX_NAME + 4096 + 64];
+  if (!m)
+    return;
+  calling = NULL;
+  m->crashed = 1;
+  snprintf(what, sizeof(what), "scanner '%s' (%s) called exit()", m->name, m->path);
+  plugins_disable(m, calling_kind, calling_flow, what,
+                  "called exit(); the run was ended, flows still open are not reported");
+  if (Tf_report_is_open()) {
+    struct tf_run_stats st;
+    memset(&st, 0, sizeof(st));
+    Tf_report_summary_begin();
+    report_failures();
+    Tf_report_summary_end();
+    (void)Tf_report_close(&st); /* a failure to write it was logged */
+  }
+  fflush(NULL);
+  _exit(TF_EXIT_SCANNER_EXIT);
+}
+
+/* Signals the guard's escape leaves blocked (their handlers were running
+ * when the jump left them). */
+static void unblock_escape_signals(void)
+{
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGALRM);
+  sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
 /* Runs one callback of m.  Returns its result, or CALL_CRASHED when the
- * scanner faulted: it is then disabled for good, its state is not touched
- * again (not even by fini), and the run goes on without it. */
+ * scanner faulted, hung or was interrupted: it is then disabled for good,
+ * its state is not touched again (not even by fini), and the run goes on
+ * without it. */
 static int plugins_call(struct tfs_ctx *m, const struct call *c, const struct tf_flow *f)
 {
   struct tf_guard g;
   int rc;
+  m->error_msg[0] = '\0';
+  g.sig = 0; /* set by the handler before it jumps back here */
+  g.addr = NULL;
   if (sigsetjmp(g.env, 0) != 0) {
     char why[128], what[TF_MODULE_MAX_NAME + 4096 + 200];
+    calling = NULL;
+    unblock_escape_signals();
     Tf_guard_describe(&g, why, sizeof(why));
-    snprintf(what, sizeof(what), "scanner '%s' (%s) crashed with %s", m->name, m->path, why);
+    snprintf(what, sizeof(what), "scanner '%s' (%s) %s %s", m->name, m->path,
+             g.sig == SIGALRM ? "hung:" : g.sig == SIGINT || g.sig == SIGTERM ||
+             g.sig == SIGHUP ? "was stopped by" : "crashed with", why);
     m->crashed = 1;
     plugins_disable(m, c->kind, f, what, why);
     Tf_services_close_outputs(m);
     return CALL_CRASHED;
   }
+  calling = m;
+  calling_kind = c->kind;
+  calling_flow = f;
   Tf_guard_enter(&g);
   rc = plugins_invoke(m, c);
   Tf_guard_leave();
+  calling = NULL;
   return rc;
 }
 
-/* A callback whose error disables the scanner (all but init). */
-static void plugins_run(struct tfs_ctx *m, const struct call *c, const struct tf_flow *f)
+/* A callback whose error disables the scanner (all but init).  Returns
+ * TFS_OK, a verdict (1.1 scanners, from flow_begin and flow_data),
+ * TFS_ERROR or CALL_CRASHED. */
+static int plugins_run(struct tfs_ctx *m, const struct call *c, const struct tf_flow *f)
 {
   char what[TF_MODULE_MAX_NAME + 32];
+  char reason[sizeof(m->error_msg) + 32];
   int rc = plugins_call(m, c, f);
   if (rc == TFS_OK || rc == CALL_CRASHED)
-    return;
+    return rc;
+  if ((rc == TFS_FLOW_DONE || rc == TFS_FLOW_SKIP) && m->desc->abi_minor >= 1 &&
+      (c->kind == CALL_FLOW_DATA || c->kind == CALL_FLOW_BEGIN))
+    return rc;
   snprintf(what, sizeof(what), "scanner '%s' failed", m->name);
-  plugins_disable(m, c->kind, f, what, "returned an error");
+  if (m->error_msg[0])
+    snprintf(reason, sizeof(reason), "returned an error: %s", m->error_msg);
+  else
+    snprintf(reason, sizeof(reason), "returned an error");
+  plugins_disable(m, c->kind, f, what, reason);
+  return TFS_ERROR;
 }
 
 tf_err Tf_dispatch_start(void)
 {
   int nmodules;
   struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
+  tf_err e;
+  if (!exit_handler_armed && atexit(dispatch_on_exit) == 0)
+    exit_handler_armed = 1;
   for (int i = 0; i < nmodules; i++) {
     struct tfs_ctx *m = &modules[i];
     struct call c = {.kind = CALL_INIT};
@@ -147,13 +262,16 @@ tf_err Tf_dispatch_start(void)
       continue;
     if (m->desc->init && (rc = plugins_call(m, &c, NULL)) != TFS_OK) {
       if (rc != CALL_CRASHED)
-        Tf_log_error("scanner '%s' (%s) failed to start", m->name, m->path);
+        Tf_log_error("scanner '%s' (%s) failed to start%s%s", m->name, m->path,
+                     m->error_msg[0] ? ": " : "", m->error_msg);
       return TF_ERR_PLUGIN;
     }
     m->started = 1;
     Tf_log_debug(2, "scanner %s started", m->name);
   }
   update_active();
+  if (Tf_plugins_any_enabled() && (e = Tf_guard_watchdog_start(tf_opt.scanner_timeout)) != TF_OK)
+    return e;
   return TF_OK;
 }
 
@@ -199,12 +317,14 @@ void Tf_dispatch_packet(const struct tf_packet *pkt)
   struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
   struct tfs_packet p = {.struct_size = sizeof(p), .dlt = pkt->dlt, .sec = pkt->ts.tv_sec,
                          .usec = (int32_t)pkt->ts.tv_usec, .caplen = pkt->caplen,
-                         .len = pkt->wirelen, .data = pkt->frame};
+                         .len = pkt->wirelen, .data = pkt->frame,
+                         .nsec = (uint32_t)pkt->ts.tv_usec * 1000u};
   struct call c = {.kind = CALL_PACKET, .pkt = &p};
   for (int i = 0; i < nmodules; i++)
     if (active(&modules[i], TFS_SCANNER_WANTS_PACKETS) && modules[i].desc->packet)
-      plugins_run(&modules[i], &c, NULL);
+      (void)plugins_run(&modules[i], &c, NULL); /* a failure disabled it */
 }
+
 static void flow_info(const struct tf_flow *f, struct tfs_flow_info *fi)
 {
   memset(fi, 0, sizeof(*fi));
@@ -225,12 +345,27 @@ static void flow_info(const struct tf_flow *f, struct tfs_flow_info *fi)
   fi->packets = f->packets;
   fi->length = f->file_size;
   fi->path = f->temp_storage ? NULL : f->path;
+  fi->peer_flow_id = f->peer_flow_id;
+  fi->opener = f->role == TF_ROLE_CLIENT ? TFS_OPENER_THIS
+             : f->role == TF_ROLE_SERVER ? TFS_OPENER_PEER : TFS_OPENER_UNKNOWN;
+  fi->end_reason = f->end_reason;
+  fi->first_nsec = (uint32_t)f->first_ts.tv_usec * 1000u;
+  fi->last_nsec = (uint32_t)f->last_ts.tv_usec * 1000u;
+  fi->data_sec = f->last_ts.tv_sec;
+  fi->data_nsec = fi->last_nsec;
 }
 
 /* Each scanner sees its own per-flow slot. */
 static void set_slot(struct tfs_flow_info *fi, struct tf_flow *f, int i)
 {
   fi->scanner_state = f->scanner_slots ? &f->scanner_slots[i] : NULL;
+}
+
+/* The delivery-state bytes of f, or NULL (no scanner was active when the
+ * flow opened). */
+static uint8_t *flow_marks(struct tf_flow *f, int nmodules)
+{
+  return f->scanner_slots ? (uint8_t *)(f->scanner_slots + nmodules) : NULL;
 }
 
 int Tf_dispatch_want_stream(void)
@@ -246,13 +381,13 @@ void Tf_dispatch_flow_open(struct tf_flow *f)
   struct call c = {.kind = CALL_FLOW_OPEN, .fi = &fi};
   if (!any_active(0))
     return;
-  /* One slot per scanner, for the life of the flow (not per packet). */
-  f->scanner_slots = calloc((size_t)nmodules, sizeof(void *));
+  /* One slot and one mark byte per scanner, for the life of the flow. */
+  f->scanner_slots = calloc(1, (size_t)nmodules * (sizeof(void *) + 1));
   flow_info(f, &fi);
   for (int i = 0; i < nmodules; i++) {
     if (active(&modules[i], 0) && modules[i].desc->flow_open) {
       set_slot(&fi, f, i);
-      plugins_run(&modules[i], &c, f);
+      (void)plugins_run(&modules[i], &c, f); /* a failure disabled it */
     }
   }
 }
@@ -267,20 +402,52 @@ static int in_audience(const struct tfs_ctx *m, enum audience who)
   return who == TO_ALL || (who == TO_STREAMERS) == ((m->desc->flags & TFS_SCANNER_STREAMS) != 0);
 }
 
+static void apply_verdict(uint8_t *mark, int rc)
+{
+  if (mark && rc == TFS_FLOW_DONE)
+    *mark |= V_DONE;
+  else if (mark && rc == TFS_FLOW_SKIP)
+    *mark |= V_SKIP;
+}
+
+/* flow_begin of scanner i for f unless already called (1.1 scanners). */
+static void begin(struct tfs_ctx *m, int i, struct tfs_flow_info *fi, struct tf_flow *f,
+                  uint8_t *marks)
+{
+  struct call c = {.kind = CALL_FLOW_BEGIN, .fi = fi};
+  if (!marks || (marks[i] & V_BEGUN))
+    return;
+  marks[i] |= V_BEGUN;
+  if (!DESC_FN(m, flow_begin))
+    return;
+  set_slot(fi, f, i);
+  apply_verdict(&marks[i], plugins_run(m, &c, f));
+}
+
+/* Never called with len 0: the SDK promises flow_data a length. */
 static void deliver(struct tfs_flow_info *fi, struct tf_flow *f, enum audience who,
                     uint64_t off, const uint8_t *data, size_t len)
 {
   int nmodules;
   struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
+  uint8_t *marks = flow_marks(f, nmodules);
   struct call c = {.kind = CALL_FLOW_DATA, .fi = fi, .off = off, .data = data, .len = len};
+  if (len == 0)
+    return;
   for (int i = 0; i < nmodules; i++) {
     struct tfs_ctx *m = &modules[i];
     if (!in_audience(m, who))
       continue;
+    begin(m, i, fi, f, marks);
+    if (marks && (marks[i] & (V_DONE | V_SKIP)))
+      continue;
+    if (!in_audience(m, who)) /* flow_begin failed */
+      continue;
     set_slot(fi, f, i);
-    plugins_run(m, &c, f);
+    apply_verdict(marks ? &marks[i] : NULL, plugins_run(m, &c, f));
   }
 }
+
 void Tf_dispatch_stream(struct tf_flow *f, uint64_t off, const uint8_t *data, size_t len)
 {
   struct tfs_flow_info fi;
@@ -336,14 +503,47 @@ static void replay(struct tfs_flow_info *fi, struct tf_flow *f, enum audience wh
   close(fd);
 }
 
+/* The end of f's life for the scanners: flow_state_free of every slot a
+ * scanner left set (also of scanners disabled by an error, never of one
+ * that crashed), then the slots go. */
+static void free_flow_states(struct tf_flow *f, struct tfs_flow_info *fi)
+{
+  int nmodules;
+  struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
+  if (!f->scanner_slots)
+    return;
+  for (int i = 0; i < nmodules; i++) {
+    struct tfs_ctx *m = &modules[i];
+    struct call c = {.kind = CALL_FLOW_STATE_FREE, .fi = fi};
+    if (!f->scanner_slots[i])
+      continue;
+    c.flow_state = f->scanner_slots[i];
+    f->scanner_slots[i] = NULL;
+    if (m->started && !m->crashed && DESC_FN(m, flow_state_free)) {
+      set_slot(fi, f, i);
+      (void)plugins_call(m, &c, f); /* nothing to report: it only frees */
+    }
+  }
+  free(f->scanner_slots);
+  f->scanner_slots = NULL;
+}
+
 void Tf_dispatch_flow_close(struct tf_flow *f)
 {
   int nmodules;
   struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
+  uint8_t *marks = flow_marks(f, nmodules);
   struct tfs_flow_info fi;
   struct call c = {.kind = CALL_FLOW_CLOSE, .fi = &fi};
   flow_info(f, &fi);
   Tf_services_set_flow(f);
+  /* A whole-flow replay starts the streamers over: flow_begin again. */
+  for (int i = 0; marks && f->stream_diverged && i < nmodules; i++)
+    marks[i] &= (uint8_t)~(V_BEGUN | V_DONE);
+  /* flow_begin even for a flow without bytes. */
+  for (int i = 0; marks && i < nmodules; i++)
+    if (in_audience(&modules[i], TO_ALL))
+      begin(&modules[i], i, &fi, f, marks);
   if (f->has_file && f->file_size > 0) {
     /* Scanners that streamed get only what they have not seen, unless
      * what they saw changed: then everyone hears the whole flow. */
@@ -356,16 +556,18 @@ void Tf_dispatch_flow_close(struct tf_flow *f)
   }
   for (int i = 0; i < nmodules; i++) {
     struct tfs_ctx *m = &modules[i];
-    if (!active(m, 0) || !m->desc->flow_close)
+    if (!active(m, 0) || !m->desc->flow_close || (marks && (marks[i] & V_SKIP)))
       continue;
     set_slot(&fi, f, i);
     Tf_report_scope_begin();
-    plugins_run(m, &c, f);
+    (void)plugins_run(m, &c, f); /* a failure disabled it */
     Tf_report_scope_end();
   }
+  Tf_report_scope_begin();
+  Tf_services_list_outputs(f->flow_id);
+  Tf_report_scope_end();
   Tf_services_set_flow(NULL);
-  free(f->scanner_slots);
-  f->scanner_slots = NULL;
+  free_flow_states(f, &fi);
 }
 
 void Tf_dispatch_run_end(void)
@@ -378,16 +580,16 @@ void Tf_dispatch_run_end(void)
     if (!active(m, 0) || !m->desc->run_end)
       continue;
     Tf_report_scope_begin();
-    plugins_run(m, &c, NULL);
+    (void)plugins_run(m, &c, NULL); /* a failure disabled it */
     Tf_report_scope_end();
   }
+  Tf_report_scope_begin();
+  Tf_services_list_outputs(TFS_NO_FLOW);
+  Tf_report_scope_end();
   /* After the run_end calls, so that their failures are listed too. */
-  for (int i = 0; i < nmodules; i++) {
-    const struct tfs_ctx *m = &modules[i];
-    if (m->failed)
-      Tf_report_scanner_failure(m->name, m->fail_event, m->fail_reason, m->fail_flow);
-  }
+  report_failures();
 }
+
 void Tf_dispatch_fini(void)
 {
   int nmodules;
@@ -401,4 +603,5 @@ void Tf_dispatch_fini(void)
     Tf_services_close_outputs(m);
     m->started = 0;
   }
+  Tf_services_shutdown();
 }

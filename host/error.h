@@ -26,6 +26,9 @@ typedef enum {
 #define TF_EXIT_OUTPUT 3
 #define TF_EXIT_INTERNAL 4
 #define TF_EXIT_SCANNER 5
+/* A scanner called exit() inside a callback: the report was closed on the
+ * way out (dispatch.c), the run did not finish. */
+#define TF_EXIT_SCANNER_EXIT 6
 
 int Tf_err_exit_status(tf_err e);
 

@@ -62,6 +62,8 @@ struct tf_flow {
   int have_macs;
   int vlan;              /* VLAN ID or -1 */
   enum tf_flow_role role;
+  uint64_t peer_flow_id; /* the other direction, or UINT64_MAX */
+  int end_reason;        /* why it closed: TFS_END_* of the SDK (demux.c) */
 
   /* reassembly: the stream offset `pos` corresponds to sequence `nsn` */
   uint32_t isn, nsn;

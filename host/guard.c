@@ -16,6 +16,8 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <time.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +49,20 @@ static int guard_own_stack;
  * is not used any more once the handler runs here. */
 static char guard_stack[64 * 1024] __attribute__((aligned(16)));
 static _Thread_local struct tf_guard *guard_current;
+
+/* The watchdog: guard_seq is odd while the main thread is inside a guarded
+ * call and changes on every enter and leave (one writer: plain relaxed
+ * stores, no system call per call).  A thread samples it once a second;
+ * when the same call has run scanner_timeout seconds it sends SIGALRM to
+ * the main thread, whose handler leaves the call like a fault does. */
+static unsigned long guard_seq;
+static unsigned long guard_wd_target;
+static unsigned guard_wd_seconds;
+static int guard_wd_running;
+static pthread_t guard_wd_thread, guard_wd_main;
+static pthread_mutex_t guard_wd_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t guard_wd_cond = PTHREAD_COND_INITIALIZER;
+static struct sigaction guard_alarm_previous;
 
 static int guard_index(int sig)
 {
@@ -86,6 +102,129 @@ static void guard_on_fault(int sig, siginfo_t *si, void *uc)
   siglongjmp(g->env, 1);
 }
 
+/* Leaves the current guarded call (from a signal handler of the thread
+ * that made it); does nothing outside one. */
+static void guard_escape(int sig)
+{
+  struct tf_guard *g = guard_current;
+  if (!g)
+    return;
+  guard_current = NULL;
+  g->sig = sig;
+  g->addr = NULL;
+  siglongjmp(g->env, 1);
+}
+
+static void guard_on_alarm(int sig, siginfo_t *si, void *uc)
+{
+  (void)si;
+  (void)uc;
+  if (__atomic_load_n(&guard_seq, __ATOMIC_RELAXED) ==
+      __atomic_load_n(&guard_wd_target, __ATOMIC_RELAXED))
+    guard_escape(sig);
+}
+
+void Tf_guard_interrupt(int sig)
+{
+  guard_escape(sig);
+}
+
+static void *guard_wd_loop(void *arg)
+{
+  unsigned long last = 0;
+  unsigned stuck = 0;
+  (void)arg;
+  pthread_mutex_lock(&guard_wd_lock);
+  while (guard_wd_running) {
+    struct timespec until;
+    unsigned long now;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 1;
+    pthread_cond_timedwait(&guard_wd_cond, &guard_wd_lock, &until);
+    if (!guard_wd_running)
+      break;
+    now = __atomic_load_n(&guard_seq, __ATOMIC_RELAXED);
+    if ((now & 1) && now == last) {
+      if (++stuck >= guard_wd_seconds) {
+        __atomic_store_n(&guard_wd_target, now, __ATOMIC_RELAXED);
+        pthread_kill(guard_wd_main, SIGALRM);
+        stuck = 0;
+      }
+    } else {
+      stuck = 0;
+    }
+    last = now;
+  }
+  pthread_mutex_unlock(&guard_wd_lock);
+  return NULL;
+}
+
+/* A child forked while the watchdog runs (a -j worker) has no watchdog
+ * thread: forget it there, so that Tf_guard_shutdown does not join a
+ * thread that does not exist; the child may start its own. */
+static void guard_wd_forget(void)
+{
+  static const pthread_mutex_t fresh_lock = PTHREAD_MUTEX_INITIALIZER;
+  static const pthread_cond_t fresh_cond = PTHREAD_COND_INITIALIZER;
+  guard_wd_running = 0;
+  /* The thread may have held them at the fork. */
+  guard_wd_lock = fresh_lock;
+  guard_wd_cond = fresh_cond;
+}
+
+tf_err Tf_guard_watchdog_start(unsigned seconds)
+{
+  static int atfork_done;
+  struct sigaction sa;
+  sigset_t all, old;
+  int rc;
+  if (seconds == 0 || guard_wd_running)
+    return TF_OK;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_sigaction = guard_on_alarm;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(SIGALRM, &sa, &guard_alarm_previous) != 0) {
+    Tf_log_error("cannot set up the scanner watchdog: %s", strerror(errno));
+    return TF_ERR_INTERNAL;
+  }
+  if (!atfork_done && pthread_atfork(NULL, NULL, guard_wd_forget) == 0)
+    atfork_done = 1;
+  guard_wd_seconds = seconds;
+  guard_wd_main = pthread_self();
+  __atomic_store_n(&guard_wd_target, 0UL, __ATOMIC_RELAXED);
+  guard_wd_running = 1;
+  /* The watchdog thread takes no signal meant for the process. */
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  rc = pthread_create(&guard_wd_thread, NULL, guard_wd_loop, NULL);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (rc != 0) {
+    guard_wd_running = 0;
+    sigaction(SIGALRM, &guard_alarm_previous, NULL);
+    Tf_log_error("cannot start the scanner watchdog: %s", strerror(rc));
+    return TF_ERR_INTERNAL;
+  }
+  return TF_OK;
+}
+
+static void guard_watchdog_stop(void)
+{
+  if (!guard_wd_running)
+    return;
+  pthread_mutex_lock(&guard_wd_lock);
+  guard_wd_running = 0;
+  pthread_cond_signal(&guard_wd_cond);
+  pthread_mutex_unlock(&guard_wd_lock);
+  pthread_join(guard_wd_thread, NULL);
+  sigaction(SIGALRM, &guard_alarm_previous, NULL);
+}
+
+unsigned Tf_guard_watchdog_seconds(void)
+{
+  return guard_wd_seconds;
+}
+
 tf_err Tf_guard_init(void)
 {
   struct sigaction sa;
@@ -120,6 +259,7 @@ tf_err Tf_guard_init(void)
 
 void Tf_guard_shutdown(void)
 {
+  guard_watchdog_stop();
   if (!guard_installed)
     return;
   for (size_t i = 0; i < GUARD_NSIGNALS; i++)
@@ -137,11 +277,13 @@ void Tf_guard_enter(struct tf_guard *g)
   g->sig = 0;
   g->addr = NULL;
   guard_current = g;
+  __atomic_store_n(&guard_seq, guard_seq + 1, __ATOMIC_RELAXED);
 }
 
 void Tf_guard_leave(void)
 {
   guard_current = NULL;
+  __atomic_store_n(&guard_seq, guard_seq + 1, __ATOMIC_RELAXED);
 }
 
 void Tf_guard_describe(const struct tf_guard *g, char *buf, size_t n)
@@ -155,6 +297,15 @@ void Tf_guard_describe(const struct tf_guard *g, char *buf, size_t n)
       {SIGILL, "SIGILL (illegal instruction", 1},     {SIGFPE, "SIGFPE (arithmetic error", 0},
       {SIGABRT, "SIGABRT (abort", 0},
   };
+  if (g->sig == SIGALRM) {
+    snprintf(buf, n, "no return within %u seconds (scanner_timeout)", guard_wd_seconds);
+    return;
+  }
+  if (g->sig == SIGINT || g->sig == SIGTERM || g->sig == SIGHUP) {
+    snprintf(buf, n, "a second %s while it ran", g->sig == SIGINT ? "SIGINT"
+             : g->sig == SIGTERM ? "SIGTERM" : "SIGHUP");
+    return;
+  }
   for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
     if (names[i].sig != g->sig)
       continue;

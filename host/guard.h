@@ -41,6 +41,17 @@ void Tf_guard_shutdown(void);
 void Tf_guard_enter(struct tf_guard *g);
 void Tf_guard_leave(void);
 
+/* Hangs: when one guarded call has not returned after `seconds` (0: no
+ * watchdog), the call is left as if it had faulted, with g.sig SIGALRM.
+ * Stopped by Tf_guard_shutdown.  Errors are logged. */
+tf_err Tf_guard_watchdog_start(unsigned seconds);
+unsigned Tf_guard_watchdog_seconds(void);
+/* From a signal handler (a second SIGINT/SIGTERM): leaves the guarded call
+ * this thread is in, with g.sig = sig; returns at once outside one.  The
+ * caller's handler must not block the signal past the jump, or the
+ * jump's target unblocks it. */
+void Tf_guard_interrupt(int sig);
+
 /* "SIGSEGV (invalid memory access at 0x10)" and the like. */
 void Tf_guard_describe(const struct tf_guard *g, char *buf, size_t n);
 

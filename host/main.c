@@ -18,10 +18,13 @@
 #include <unistd.h>
 
 #include "../sdk/tcpflow/scanner.h"
+#include "conformance.h"
 #include "console.h"
 #include "demux.h"
+#include "dispatch.h"
 #include "fanout.h"
 #include "flowtab.h"
+#include "guard.h"
 #include "jobs.h"
 #include "log.h"
 #include "merge.h"
@@ -30,7 +33,6 @@
 #include "output.h"
 #include "partition.h"
 #include "pcapout.h"
-#include "dispatch.h"
 #include "plugins.h"
 #include "settings.h"
 #include "shard.h"
@@ -96,7 +98,9 @@ static void usage(FILE *out)
           "   -j N: N worker processes, each on its share of the connections\n"
           "   --shard K/N: only the connections of partition K of N (0 <= K < N)\n"
           "   --merge -o outdir DIR...: join shard directories into one run's output\n"
-          "   --fanout group: -i: share the interface with the other members of group\n\n"
+          "   --fanout group: -i: share the interface with the other members of group\n"
+          "   --list-scanners: the scanners found, as JSON\n"
+          "   --check-scanner FILE.so: conformance run of a scanner module\n\n"
           "Console output options:\n"
           "   -c: console print only (no files); -C: the same without the flow name\n"
           "   -B: binary output even with -c or -C\n"
@@ -241,7 +245,7 @@ static int parse_number(const char *opt, const char *s, long long min, long long
   return 0;
 }
 
-enum { OPT_PLUGIN_DIR = 1000, OPT_SHARD, OPT_MERGE, OPT_FANOUT };
+enum { OPT_PLUGIN_DIR = 1000, OPT_SHARD, OPT_MERGE, OPT_FANOUT, OPT_LIST_SCANNERS, OPT_CHECK_SCANNER };
 
 static const struct option long_options[] = {
     {"help", no_argument, NULL, 'h'},
@@ -253,7 +257,12 @@ static const struct option long_options[] = {
     {"shard", required_argument, NULL, OPT_SHARD},
     {"merge", no_argument, NULL, OPT_MERGE},
     {"fanout", required_argument, NULL, OPT_FANOUT},
+    {"list-scanners", no_argument, NULL, OPT_LIST_SCANNERS},
+    {"check-scanner", required_argument, NULL, OPT_CHECK_SCANNER},
     {NULL, 0, NULL, 0}};
+
+static int list_scanners;         /* --list-scanners */
+static const char *check_scanner; /* --check-scanner FILE */
 
 /* Shards record the options that decide their output (shard.h); these do
  * not, so shards may differ in them. */
@@ -261,7 +270,7 @@ static void record_option(int c, const char *arg)
 {
   char name[4];
   if ((c < 256 && strchr("odvqfjrRUzhHVX", c)) || c == OPT_PLUGIN_DIR || c == OPT_SHARD ||
-      c == OPT_MERGE || c == OPT_FANOUT)
+      c == OPT_MERGE || c == OPT_FANOUT || c == OPT_LIST_SCANNERS || c == OPT_CHECK_SCANNER)
     return;
   snprintf(name, sizeof(name), "-%c", c);
   Tf_shard_add_option(name, arg);
@@ -441,6 +450,12 @@ static int parse_args(int argc, char **argv, int *help_level, int *version)
       }
       tf_opt.fanout_group = (int)v;
       break;
+    case OPT_LIST_SCANNERS:
+      list_scanners = 1;
+      break;
+    case OPT_CHECK_SCANNER:
+      check_scanner = optarg;
+      break;
     default:
       return -1;
     }
@@ -500,6 +515,10 @@ static void apply_host_settings(void)
   tf_opt.tcp_cmd = Tf_settings_get("tcp_cmd");
   tf_opt.scanner_max_output =
       (uint64_t)setting_int("scanner_max_output", (int64_t)tf_opt.scanner_max_output);
+  {
+    int64_t t = setting_int("scanner_timeout", tf_opt.scanner_timeout);
+    tf_opt.scanner_timeout = t < 0 ? 0 : t > 86400 * 365 ? 86400 * 365 : (unsigned)t;
+  }
   v = Tf_settings_get("enable_report");
   if (v)
     tf_opt.enable_report = Tfl_parse_bool(v);
@@ -510,8 +529,12 @@ static void list_known_settings(void)
   Tf_plugins_list_settings(stderr);
 }
 
+/* The first signal asks for an orderly stop; a second one while a scanner
+ * call has not returned (a hung scanner) leaves that call too. */
 static void on_signal(int sig)
 {
+  if (Tf_source_stop_requested())
+    Tf_guard_interrupt(sig);
   Tf_source_request_stop();
 }
 
@@ -734,6 +757,10 @@ static tf_err run(int help_level)
   Tf_plugins_set_host_settings(Tf_options_host_settings);
   if ((e = Tf_plugins_discover()) != TF_OK)
     return e;
+  if (list_scanners) {
+    Tf_plugins_print_json(stdout);
+    return TF_OK;
+  }
   if (help_level > 0) {
     Tf_output_init(tf_opt.max_fds);
     usage(stdout);
@@ -951,6 +978,8 @@ int main(int argc, char **argv)
       e = Tf_merge_dirs((const char *const *)argv + merge_first, argc - merge_first,
                         tf_opt.outdir, tf_opt.report_path, 0);
     }
+  } else if (check_scanner) {
+    e = Tf_conformance_run(check_scanner, stdout);
   } else {
     e = run(help_level);
   }

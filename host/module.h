@@ -33,9 +33,16 @@ struct tfs_ctx {
   int failed;             /* disabled after an error during the run */
   int crashed;            /* ... because it faulted (fini is not called) */
   const char *fail_event; /* the callback that failed */
-  char fail_reason[128];
+  char fail_reason[256];
+  char error_msg[256];    /* last tfs_host.error text of the current call */
   char fail_flow[4096];   /* the flow it failed on, or "" */
   struct tfs_output *outputs; /* open derived files (services.c) */
+  /* The probe's copy of the descriptor (loader.c); owned, freed by
+   * Tf_loader_release.  desc points to it until the module is opened. */
+  void *probe_record;
+  struct tfs_scanner *probe_desc;
+  struct tfs_setting *probe_settings;
+  char shadowed[4096];    /* a file of the same name found later, or "" */
   void *state;
   uint32_t nsettings;
 };

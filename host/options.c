@@ -25,6 +25,7 @@ const struct tfs_setting Tf_options_host_settings[] = {
     {"enable_report", "YES", "write the DFXML report"},
     {"packet-buffer-timeout", "10", "live capture: milliseconds between deliveries"},
     {"scanner_max_output", "0", "most bytes a scanner may write to one derived file (0: no limit)"},
+    {"scanner_timeout", "600", "seconds one scanner call may run before the scanner is stopped (0: no limit)"},
     {NULL, NULL, NULL}};
 
 void Tf_options_defaults(struct tf_options *o)
@@ -41,4 +42,5 @@ void Tf_options_defaults(struct tf_options *o)
   o->tcp_alert_fd = -1;      /* none */
   o->packet_buffer_timeout = 10;
   o->scanner_max_output = 0; /* no limit */
+  o->scanner_timeout = 600;  /* a hung scanner is stopped after 10 minutes */
 }

@@ -56,6 +56,7 @@ struct tf_options {
   /* settings */
   int64_t tdelta;           /* -S tdelta */
   int64_t tcp_timeout;      /* -S tcp_timeout, seconds of packet time */
+  unsigned scanner_timeout;   /* -S scanner_timeout: seconds one scanner call may take; 0 = no limit */
   uint64_t scanner_max_output; /* -S scanner_max_output, bytes per derived file; 0 = no limit */
   int64_t idle_timeout;     /* -S idle_timeout, live capture only */
   const char *tcp_cmd;      /* -S tcp_cmd */

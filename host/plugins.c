@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,20 +79,42 @@ int Tf_plugins_setting_declared_by_other(const struct tfs_ctx *self, const char 
   return 0;
 }
 
+/* Same names: the first directory searched wins (--plugin-dir, then
+ * $TCPFLOW_PLUGIN_PATH, then the built-in directory), and every run says
+ * so, so that a module shadowing another (a user's md5.so in front of the
+ * installed one) is never silent.  A module whose descriptor declares a
+ * name another file already has is unusable, with both files named. */
 static void load_module(const char *dir, const char *file)
 {
-  struct tfs_ctx *m;
+  struct tfs_ctx *m, *other;
   char stem[TF_MODULE_MAX_NAME];
   size_t len = strlen(file) - 3; /* without ".so" */
   if (len == 0 || len >= sizeof(stem) || nmodules == MAX_MODULES)
     return;
   memcpy(stem, file, len);
   stem[len] = '\0';
-  if (Tf_plugins_find(stem))
-    return; /* an earlier directory has it: that one wins */
+  if ((other = Tf_plugins_find(stem)) != NULL) {
+    Tf_log_warn("scanner '%s': %s/%s is not used, %s comes first in the scanner directories",
+                stem, dir, file, other->path);
+    if (!other->shadowed[0])
+      snprintf(other->shadowed, sizeof(other->shadowed), "%s/%s", dir, file);
+    return;
+  }
   m = &modules[nmodules++];
   memset(m, 0, sizeof(*m));
-  Tf_loader_load(m, dir, file, stem);
+  Tf_loader_probe(m, dir, file, stem);
+  if (!m->desc || strcmp(m->desc->name, m->name) == 0)
+    return;
+  if ((other = Tf_plugins_find(m->desc->name)) != NULL) {
+    char why[sizeof(m->load_error)];
+    snprintf(why, sizeof(why), "%.480s declares the scanner name '%.63s', which %.400s already "
+             "has", m->path, m->desc->name, other->path);
+    memcpy(m->load_error, why, sizeof(why));
+    m->desc = NULL;
+    m->enabled = 0;
+    return;
+  }
+  snprintf(m->name, sizeof(m->name), "%s", m->desc->name);
 }
 
 static int so_filter(const struct dirent *d)
@@ -163,6 +186,33 @@ static void list_names(FILE *out)
     fprintf(out, "none found");
 }
 
+/* "not installed", where we looked and, when the build names one
+ * (--with-plugin-package), the package that has it. */
+static void say_not_installed(const char *name, int fatal)
+{
+  char pkg[256] = "";
+#ifdef TF_PLUGIN_PACKAGE
+  const char *pat = TF_PLUGIN_PACKAGE, *at = strstr(pat, "%s");
+  if (at)
+    snprintf(pkg, sizeof(pkg), "%.*s%s%s", (int)(at - pat), pat, name, at + 2);
+#endif
+  if (fatal)
+    Tf_log_error("scanner '%s' is not installed (no %s.so in the scanner directories)", name,
+                 name);
+  else
+    Tf_log_warn("-x %s: scanner '%s' is not installed; nothing to disable", name, name);
+  if (!fatal)
+    return;
+  fprintf(stderr, "tcpflow: directories searched:");
+  for (int d = 0; d < ndirs; d++)
+    fprintf(stderr, " %s", dirs[d]);
+  fprintf(stderr, "\ntcpflow: scanners found: ");
+  list_names(stderr);
+  fprintf(stderr, " (see tcpflow -hh)\n");
+  if (pkg[0])
+    fprintf(stderr, "tcpflow: the scanner '%s' is in the package %s\n", name, pkg);
+}
+
 /* "tcpdemux" was 1.6.1's name for the reassembler; it is the host's job
  * here and always runs, so selecting it is accepted and changes nothing. */
 static int is_host_name(const char *name)
@@ -176,11 +226,13 @@ tf_err Tf_plugins_select(void)
     struct tfs_ctx *m = NULL;
     if (cmds[c].name && !is_host_name(cmds[c].name)) {
       m = Tf_plugins_find(cmds[c].name);
+      if (!m && cmds[c].kind == CMD_DISABLE) {
+        /* Disabling what is not there is what was asked (README: -a -x wifi). */
+        say_not_installed(cmds[c].name, 0);
+        continue;
+      }
       if (!m) {
-        Tf_log_error("unknown scanner '%s'", cmds[c].name);
-        fprintf(stderr, "tcpflow: scanners found: ");
-        list_names(stderr);
-        fprintf(stderr, " (see tcpflow -hh)\n");
+        say_not_installed(cmds[c].name, 1);
         return TF_ERR_USAGE;
       }
     }
@@ -212,7 +264,11 @@ tf_err Tf_plugins_select(void)
       break;
     }
   }
+  /* Only now does any code of a module run in this process, and only of
+   * the enabled ones. */
   for (int i = 0; i < nmodules; i++) {
+    if (modules[i].enabled && !modules[i].load_error[0])
+      (void)Tf_loader_open(&modules[i]); /* a failure is in load_error */
     if (modules[i].enabled && modules[i].load_error[0]) {
       Tf_log_error("scanner '%s' is enabled but unusable: %s", modules[i].name,
                    modules[i].load_error);
@@ -275,12 +331,98 @@ void Tf_plugins_print_help(FILE *out)
             m->desc->version ? m->desc->version : "?", m->desc->abi_major, m->desc->abi_minor);
     fprintf(out, "              %s\n", m->desc->description ? m->desc->description : "");
     fprintf(out, "              file: %s\n", m->path);
+    if (m->shadowed[0])
+      fprintf(out, "              shadows: %s (same name, later directory)\n", m->shadowed);
     for (const struct tfs_setting *s = m->desc->settings; s && s->name; s++)
       fprintf(out, "              -S %s=%s    %s\n", s->name,
               s->default_value ? s->default_value : "", s->help ? s->help : "");
   }
   fprintf(out, "\n");
   Tf_plugins_list_settings(out);
+}
+
+/* A JSON string (RFC 8259): quotes, backslash and control characters
+ * escaped; other bytes as they are (module strings are meant to be UTF-8). */
+static void json_str(FILE *out, const char *s)
+{
+  if (!s) {
+    fputs("null", out);
+    return;
+  }
+  fputc('"', out);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\')
+      fprintf(out, "\\%c", c);
+    else if (c < 0x20)
+      fprintf(out, "\\u%04x", c);
+    else
+      fputc(c, out);
+  }
+  fputc('"', out);
+}
+
+void Tf_plugins_print_json(FILE *out)
+{
+  static const struct {
+    uint32_t bit;
+    const char *name;
+  } flags[] = {{TFS_SCANNER_ENABLED_BY_DEFAULT, "enabled_by_default"},
+               {TFS_SCANNER_WANTS_DATA, "wants_data"},
+               {TFS_SCANNER_WANTS_PACKETS, "wants_packets"},
+               {TFS_SCANNER_NOT_IN_ALL, "not_in_all"},
+               {TFS_SCANNER_STREAMS, "streams"},
+               {TFS_SCANNER_PARALLEL_SAFE, "parallel_safe"}};
+  fprintf(out, "{\"abi\": \"%d.%d\", \"directories\": [", TFS_ABI_MAJOR, TFS_ABI_MINOR);
+  for (int d = 0; d < ndirs; d++) {
+    fputs(d ? ", " : "", out);
+    json_str(out, dirs[d]);
+  }
+  fputs("],\n \"scanners\": [", out);
+  for (int i = 0; i < nmodules; i++) {
+    const struct tfs_ctx *m = &modules[i];
+    const struct tfs_scanner *d = m->desc;
+    fputs(i ? ",\n  {" : "\n  {", out);
+    fputs("\"name\": ", out);
+    json_str(out, m->name);
+    fputs(", \"file\": ", out);
+    json_str(out, m->path);
+    fprintf(out, ", \"usable\": %s", m->load_error[0] ? "false" : "true");
+    if (m->load_error[0]) {
+      fputs(", \"error\": ", out);
+      json_str(out, m->load_error);
+    }
+    fputs(", \"shadows\": ", out);
+    json_str(out, m->shadowed[0] ? m->shadowed : NULL);
+    if (d) {
+      int first = 1;
+      fprintf(out, ", \"abi\": \"%u.%u\", \"version\": ", d->abi_major, d->abi_minor);
+      json_str(out, d->version);
+      fputs(", \"description\": ", out);
+      json_str(out, d->description);
+      fprintf(out, ", \"enabled\": %s, \"flags\": [", m->enabled ? "true" : "false");
+      for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++) {
+        if (!(d->flags & flags[f].bit))
+          continue;
+        fputs(first ? "" : ", ", out);
+        json_str(out, flags[f].name);
+        first = 0;
+      }
+      fputs("], \"settings\": [", out);
+      for (const struct tfs_setting *s = d->settings; s && s->name; s++) {
+        fputs(s == d->settings ? "{\"name\": " : ", {\"name\": ", out);
+        json_str(out, s->name);
+        fputs(", \"default\": ", out);
+        json_str(out, s->default_value);
+        fputs(", \"help\": ", out);
+        json_str(out, s->help);
+        fputs("}", out);
+      }
+      fputs("]", out);
+    }
+    fputs("}", out);
+  }
+  fputs("\n]}\n", out);
 }
 
 /* ------------------------------------------------------------ run */
@@ -297,6 +439,8 @@ void Tf_plugins_shutdown(void)
   Tf_dispatch_fini();
   /* Modules stay mapped until exit: a scanner (libpython) may have
    * registered atexit handlers that point into its code. */
+  for (int i = 0; i < nmodules; i++)
+    Tf_loader_release(&modules[i]);
   nmodules = 0;
   Tf_guard_shutdown();
 }

@@ -57,5 +57,7 @@ tf_err Tf_plugins_partition(int sees_every_packet, char *why, size_t n);
 
 /* -hh: every scanner found, with its file, state and settings. */
 void Tf_plugins_print_help(FILE *out);
+/* --list-scanners: the same as one JSON object (see the manual page). */
+void Tf_plugins_print_json(FILE *out);
 
 #endif

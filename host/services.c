@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 #include "../sdk/tcpflow/scanner.h"
 #include "log.h"
 #include "options.h"
+#include "plugins.h"
 #include "report.h"
 #include "services.h"
 #include "settings.h"
@@ -30,11 +32,79 @@ struct tfs_output {
   char *path;
   uint64_t written;
   int capped; /* scanner_max_output reached (said once) */
+  int registered; /* output_register: listed in the report */
+  uint64_t flow_id; /* the flow it derives from, or TFS_NO_FLOW (run output) */
   struct tfs_ctx *owner;
   struct tfs_output *prev, *next;
 };
 
 static const struct tf_flow *current_flow; /* flow being delivered, for output_open */
+
+/* Registered outputs closed and kept, waiting to be listed in the report
+ * when their flow closes (or at run_end for run outputs).  Owned here. */
+struct listed {
+  char *path;
+  uint64_t size;
+  uint64_t flow_id;
+  char scanner[TF_MODULE_MAX_NAME];
+  struct listed *next;
+};
+static struct listed *listed_head;
+
+/* Which scanner uses which derived-file suffix in this run: the first
+ * scanner to use a suffix keeps it, so that all files with one suffix come
+ * from one scanner and another scanner's "-HTTP" is refused for every
+ * flow, not just where it came second.  Open addressing, grown at half
+ * full; entries live until Tf_services_shutdown. */
+struct claim {
+  char *suffix;
+  const struct tfs_ctx *owner;
+};
+static struct claim *claims;
+static size_t nclaims, claims_cap;
+
+static size_t claim_hash(const char *s)
+{
+  size_t h = 14695981039346656037ULL;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+  return h;
+}
+
+static struct claim *claim_slot(struct claim *t, size_t cap, const char *suffix)
+{
+  size_t i = claim_hash(suffix) & (cap - 1);
+  while (t[i].suffix && strcmp(t[i].suffix, suffix) != 0)
+    i = (i + 1) & (cap - 1);
+  return &t[i];
+}
+
+/* The scanner that owns suffix, claiming it for ctx if nobody does yet;
+ * NULL when out of memory. */
+static const struct tfs_ctx *claim_suffix(const struct tfs_ctx *ctx, const char *suffix)
+{
+  struct claim *c;
+  if (2 * (nclaims + 1) > claims_cap) {
+    size_t cap = claims_cap ? claims_cap * 2 : 64;
+    struct claim *t = calloc(cap, sizeof(*t));
+    if (!t)
+      return NULL;
+    for (size_t i = 0; i < claims_cap; i++)
+      if (claims[i].suffix)
+        *claim_slot(t, cap, claims[i].suffix) = claims[i];
+    free(claims);
+    claims = t;
+    claims_cap = cap;
+  }
+  c = claim_slot(claims, claims_cap, suffix);
+  if (!c->suffix) {
+    if (!(c->suffix = strdup(suffix)))
+      return NULL;
+    c->owner = ctx;
+    nclaims++;
+  }
+  return c->owner;
+}
 
 static void svc_log(tfs_ctx *ctx, int level, const char *fmt, ...)
 {
@@ -78,52 +148,150 @@ static const char *svc_setting(tfs_ctx *ctx, const char *name)
   return NULL;
 }
 
-static int suffix_safe(const char *s)
+/* Why a suffix is refused, or NULL.  "c<digit>..." would make the derived
+ * file carry the name the next connection of the same flow gets (flow
+ * files count c1, c2, ... on reuse), shifting that flow's file. */
+static const char *suffix_refusal(const char *s)
 {
   size_t n;
   if (!s || !*s)
-    return 0;
+    return "empty";
   n = strnlen(s, 256);
-  if (n == 256 || strchr(s, '/'))
-    return 0;
-  return 1;
+  if (n == 256)
+    return "longer than 255 bytes";
+  if (strchr(s, '/'))
+    return "contains '/'";
+  if (s[0] == 'c' && s[1] >= '0' && s[1] <= '9')
+    return "starts with c and a digit, the form of the next connection's flow file";
+  return NULL;
+}
+
+/* A new output at path, created exclusively: a derived file never
+ * overwrites a flow file, another scanner's output or its own. */
+static struct tfs_output *output_new(tfs_ctx *ctx, char *path, uint64_t flow_id, int *err)
+{
+  struct tfs_output *o = calloc(1, sizeof(*o));
+  if (!o) {
+    *err = ENOMEM;
+    return NULL;
+  }
+  o->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+  if (o->fd < 0) {
+    *err = errno;
+    free(o);
+    return NULL;
+  }
+  o->path = path;
+  o->flow_id = flow_id;
+  o->owner = ctx;
+  o->next = ctx->outputs;
+  if (o->next)
+    o->next->prev = o;
+  ctx->outputs = o;
+  return o;
 }
 
 static int svc_output_open(tfs_ctx *ctx, const struct tfs_flow_info *flow, const char *suffix,
                            tfs_output **out)
 {
   struct tfs_output *o;
+  const struct tfs_ctx *owner;
+  const char *why;
+  char *path;
   size_t n;
+  int err = 0;
   *out = NULL;
   if (!current_flow || !flow || flow->flow_id != current_flow->flow_id || !current_flow->path ||
       current_flow->temp_storage) {
     svc_log(ctx, TFS_LOG_ERROR, "output_open outside of a flow that has a file");
     return TFS_ERROR;
   }
-  if (!suffix_safe(suffix)) {
-    svc_log(ctx, TFS_LOG_ERROR, "refused output suffix (empty, too long or with '/')");
+  if ((why = suffix_refusal(suffix)) != NULL) {
+    svc_log(ctx, TFS_LOG_ERROR, "refused output suffix (%s)", why);
     return TFS_ERROR;
   }
-  o = calloc(1, sizeof(*o));
+  if ((owner = claim_suffix(ctx, suffix)) != ctx) {
+    if (owner)
+      svc_log(ctx, TFS_LOG_ERROR, "refused output suffix '%s': scanner '%s' writes files with "
+              "it in this run", suffix, owner->name);
+    return TFS_ERROR;
+  }
   n = strlen(current_flow->path) + strlen(suffix) + 1;
-  if (!o || !(o->path = malloc(n))) {
-    free(o);
+  if (!(path = malloc(n)))
+    return TFS_ERROR;
+  snprintf(path, n, "%s%s", current_flow->path, suffix);
+  if (!(o = output_new(ctx, path, current_flow->flow_id, &err))) {
+    if (err == EEXIST)
+      svc_log(ctx, TFS_LOG_ERROR, "refused output %s: the file exists already (a flow file, an "
+              "output opened before in this run by this or another scanner, or a file of an "
+              "earlier run); nothing is overwritten", path);
+    else
+      svc_log(ctx, TFS_LOG_ERROR, "cannot create %s: %s", path, strerror(err));
+    free(path);
     return TFS_ERROR;
   }
-  snprintf(o->path, n, "%s%s", current_flow->path, suffix);
-  o->fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-  if (o->fd < 0) {
-    svc_log(ctx, TFS_LOG_ERROR, "cannot create %s: %s", o->path, strerror(errno));
-    free(o->path);
-    free(o);
-    return TFS_ERROR;
-  }
-  o->owner = ctx;
-  o->next = ctx->outputs;
-  if (o->next)
-    o->next->prev = o;
-  ctx->outputs = o;
   *out = o;
+  return TFS_OK;
+}
+
+static int run_name_valid(const char *s)
+{
+  size_t n = 0;
+  if (!s || s[0] == '.')
+    return 0;
+  for (; n <= 64 && s[n]; n++)
+    if (!(isalnum((unsigned char)s[n]) || s[n] == '_' || s[n] == '.' || s[n] == '-'))
+      return 0;
+  return n > 0 && n <= 64;
+}
+
+/* <outdir>/<scanner>.<name>, then .1, .2 ... while the name is taken. */
+static int svc_run_output_open(tfs_ctx *ctx, const char *name, tfs_output **out)
+{
+  const char *dir = tf_opt.outdir ? tf_opt.outdir : ".";
+  int err = 0;
+  *out = NULL;
+  if (!run_name_valid(name)) {
+    svc_log(ctx, TFS_LOG_ERROR, "refused run output name (1-64 of A-Z a-z 0-9 _ . -, not "
+            "starting with '.')");
+    return TFS_ERROR;
+  }
+  for (unsigned k = 0; k < 1000; k++) {
+    size_t n = strlen(dir) + strlen(ctx->name) + strlen(name) + 16;
+    char *path = malloc(n);
+    if (!path)
+      return TFS_ERROR;
+    if (k == 0)
+      snprintf(path, n, "%s/%s.%s", dir, ctx->name, name);
+    else
+      snprintf(path, n, "%s/%s.%s.%u", dir, ctx->name, name, k);
+    if ((*out = output_new(ctx, path, TFS_NO_FLOW, &err)) != NULL)
+      return TFS_OK;
+    free(path);
+    if (err != EEXIST)
+      break;
+  }
+  svc_log(ctx, TFS_LOG_ERROR, "cannot create run output %s in %s: %s", name, dir, strerror(err));
+  return TFS_ERROR;
+}
+
+static int svc_error(tfs_ctx *ctx, const char *fmt, ...)
+{
+  char prefix[TF_MODULE_MAX_NAME + 16];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(ctx->error_msg, sizeof(ctx->error_msg), fmt, ap);
+  va_end(ap);
+  snprintf(prefix, sizeof(prefix), "%s: ", ctx->name);
+  Tf_log_error("%s%s", prefix, ctx->error_msg);
+  return TFS_ERROR;
+}
+
+static int svc_output_register(tfs_output *o)
+{
+  if (!o)
+    return TFS_ERROR;
+  o->registered = 1;
   return TFS_OK;
 }
 
@@ -177,11 +345,74 @@ static int svc_output_close(tfs_output *o, int keep)
     Tf_log_error("cannot close %s: %s", o->path, strerror(errno));
     rc = TFS_ERROR;
   }
-  if (!keep)
+  if (!keep) {
     unlink(o->path);
+  } else if (o->registered) {
+    struct listed *l = malloc(sizeof(*l));
+    if (l) {
+      l->path = o->path;
+      o->path = NULL;
+      l->size = o->written;
+      l->flow_id = o->flow_id;
+      snprintf(l->scanner, sizeof(l->scanner), "%s", o->owner->name);
+      l->next = listed_head;
+      listed_head = l;
+    }
+  }
   free(o->path);
   free(o);
   return rc;
+}
+
+static void list_one(const char *scanner, const char *path, uint64_t size)
+{
+  char num[24];
+  snprintf(num, sizeof(num), "%llu", (unsigned long long)size);
+  Tf_report_xml_start("derived_file");
+  Tf_report_xml_attr("scanner", scanner);
+  Tf_report_xml_attr("bytes", num);
+  Tf_report_xml_text(path);
+  Tf_report_xml_end();
+}
+
+void Tf_services_list_outputs(uint64_t flow_id)
+{
+  struct listed **pp = &listed_head;
+  int n;
+  struct tfs_ctx *mods = Tf_plugins_table(&n);
+  while (*pp) {
+    struct listed *l = *pp;
+    if (l->flow_id != flow_id) {
+      pp = &l->next;
+      continue;
+    }
+    list_one(l->scanner, l->path, l->size);
+    *pp = l->next;
+    free(l->path);
+    free(l);
+  }
+  /* Registered and still open: listed with what was written so far. */
+  for (int i = 0; i < n; i++)
+    for (struct tfs_output *o = mods[i].outputs; o; o = o->next)
+      if (o->registered && o->flow_id == flow_id) {
+        list_one(mods[i].name, o->path, o->written);
+        o->registered = 0;
+      }
+}
+
+void Tf_services_shutdown(void)
+{
+  for (size_t i = 0; i < claims_cap; i++)
+    free(claims[i].suffix);
+  free(claims);
+  claims = NULL;
+  nclaims = claims_cap = 0;
+  while (listed_head) {
+    struct listed *l = listed_head;
+    listed_head = l->next;
+    free(l->path);
+    free(l);
+  }
 }
 
 void Tf_services_close_outputs(struct tfs_ctx *m)
@@ -229,6 +460,9 @@ static const struct tfs_host host_services = {
     .xml_attr = svc_xml_attr,
     .xml_text = svc_xml_text,
     .xml_end = svc_xml_end,
+    .error = svc_error,
+    .run_output_open = svc_run_output_open,
+    .output_register = svc_output_register,
 };
 
 const struct tfs_host *Tf_services_table(void)

@@ -19,5 +19,10 @@ void Tf_services_set_flow(const struct tf_flow *f);
 /* Closes (and keeps) every output m left open, saying so: what a scanner
  * wrote is derived evidence and is never thrown away. */
 void Tf_services_close_outputs(struct tfs_ctx *m);
+/* Writes a <derived_file> for every registered output of the flow (or,
+ * with TFS_NO_FLOW, every run output) into the report element open now. */
+void Tf_services_list_outputs(uint64_t flow_id);
+/* Frees what is still waiting to be listed. */
+void Tf_services_shutdown(void);
 
 #endif

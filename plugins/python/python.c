@@ -17,6 +17,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -161,6 +162,20 @@ static int py_load(struct py_state *s, const char *path)
 
 static void py_fini(void *state);
 
+/* The host opens scanners with local symbol scope, so libpython, which
+ * came in with this module, is local too; but the C extension modules a
+ * script imports (_json, _socket...) are not linked against libpython and
+ * expect its symbols in the global scope.  Promote it, as embedders do. */
+static void py_promote_libpython(const struct tfs_host *host, tfs_ctx *ctx)
+{
+  Dl_info info;
+  if (!dladdr((void *)(uintptr_t)&Py_InitializeEx, &info) || !info.dli_fname)
+    return;
+  if (!dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_GLOBAL))
+    host->log(ctx, TFS_LOG_WARN, "cannot make %s global (C extension modules may fail to "
+              "import): %s", info.dli_fname, dlerror());
+}
+
 static int py_init(const struct tfs_host *host, tfs_ctx *ctx, void **state)
 {
   const char *module = host->setting(ctx, "py_module");
@@ -196,6 +211,7 @@ static int py_init(const struct tfs_host *host, tfs_ctx *ctx, void **state)
   s->max_bytes = max;
   s->flow_id = UINT64_MAX;
   /* 0: leave SIGINT and friends to the host. */
+  py_promote_libpython(host, ctx);
   Py_InitializeEx(0);
   if (py_load(s, host->setting(ctx, "py_path")) != 0) {
     s->saved = PyEval_SaveThread();
@@ -253,6 +269,10 @@ static int py_flow_data(void *state, const struct tfs_flow_info *flow, uint64_t 
   int rc = TFS_OK;
   if (s->flow_id != flow->flow_id)
     py_flow_reset(s, flow->flow_id);
+  /* The host never sends len 0 (SDK 1.1), but with nothing to keep the
+   * buffer may not exist yet: PyBytes_AS_STRING(NULL) must not be reached. */
+  if (len == 0)
+    goto out;
   /* Data arrives in order, but a sender may skip: whatever lies between
    * what we have and offset reads as zeros, like the flow file. */
   if (offset >= s->max_bytes) {

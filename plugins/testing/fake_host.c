@@ -204,10 +204,12 @@ static int fake_xml_end(tfs_ctx *ctx)
   return TFS_OK;
 }
 
+/* A 1.0 host: scanners must find the 1.1 services absent (TFS_HAS_MEMBER). */
 static const struct tfs_host fake_api = {
-  TFS_ABI_MAJOR, TFS_ABI_MINOR, sizeof(struct tfs_host),
+  TFS_ABI_MAJOR, 0, TFS_HOST_SIZE_1_0,
   fake_log, fake_setting, fake_output_open, fake_output_write, fake_output_path,
   fake_output_close, fake_xml_start, fake_xml_attr, fake_xml_text, fake_xml_end,
+  NULL, NULL, NULL,
 };
 
 const struct tfs_host *Fake_host_api(void)

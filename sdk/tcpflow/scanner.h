@@ -66,6 +66,66 @@
  *  makes the scanner unusable, like an error from init.  Faults are caught
  *  on the thread that called the scanner only.
  *
+ * THREADING AND LIFETIME
+ *  - The host calls a scanner from one thread at a time (today always the
+ *    main thread); callbacks of one scanner never run concurrently.
+ *  - The struct tfs_host table and the tfs_ctx passed to init() stay valid
+ *    from init() until fini() returns; keep the pointers in your state.
+ *  - With -j N the host runs N worker processes, not threads: each loads
+ *    its own copy of the module and runs init ... fini.  Only scanners that
+ *    set TFS_SCANNER_PARALLEL_SAFE are run in workers (see that flag).
+ *
+ * CONTAINMENT: WHAT IT CAN AND CANNOT PROMISE
+ *  Scanners run in the tcpflow process.  The host contains what it sees:
+ *  - a fault inside a callback (see FAILURES): scanner disabled, exit 5;
+ *  - a callback that does not return within -S scanner_timeout seconds
+ *    (default 600), or is still running at a second SIGINT/SIGTERM: the
+ *    host leaves the call as after a fault (scanner disabled, no fini,
+ *    its memory and any lock it held are abandoned), the run goes on or
+ *    stops as asked, the report is closed, exit 5;
+ *  - exit() inside a callback: not prevented, but caught on the way out;
+ *    the report is closed with a <scanner_failure> naming the scanner
+ *    (flows still open are not reported) and the status is 6.
+ *  It cannot promise anything against a scanner that corrupts the host's
+ *  memory, closes or writes to the host's file descriptors, replaces
+ *  signal handlers, blocks signals, calls _exit() or abort() from a thread
+ *  of its own, or starts threads that fault later: do not enable a scanner
+ *  you do not trust.  What it does promise: modules are opened with local
+ *  symbol scope and bound at load, and modules the run does not enable
+ *  never run code in the tcpflow process (see LOADING).
+ *
+ * LOADING
+ *  The host reads each module's descriptor in a short-lived child process
+ *  (so a module's ELF constructors and entry point never run in the tcpflow
+ *  process just because the module is installed), and loads into the
+ *  tcpflow process only the scanners the run enables.  Modules are opened
+ *  with local symbol scope (no symbol of one module is visible to another
+ *  or interposes the host's libraries) and bound at load (RTLD_NOW): an
+ *  unresolved symbol is an error naming the module and the symbol, not a
+ *  later crash.  A module that needs its libraries' symbols in global scope
+ *  (an interpreter whose extensions link against it) promotes them itself
+ *  with dlopen(lib, RTLD_NOLOAD | RTLD_GLOBAL).
+ *
+ * ABI CHANGELOG
+ *  1.0 (2026-11-28)  First release.
+ *  1.1 (2026-11-29)  Appended, all optional (old modules load unchanged):
+ *    - tfs_scanner: flow_begin (an explicit start of a flow's delivery)
+ *      and flow_state_free (destructor of *flow->scanner_state, called on
+ *      every path); flag TFS_SCANNER_PARALLEL_SAFE;
+ *    - per-flow verdicts TFS_FLOW_DONE / TFS_FLOW_SKIP returned by
+ *      flow_begin and flow_data;
+ *    - tfs_host: error (a scanner says why it fails; it goes to the log and
+ *      the report), run_output_open (one file per run), output_register
+ *      (list a derived file in the report);
+ *    - tfs_flow_info: connection-level fields (peer_flow_id, opener,
+ *      end_reason) and nanosecond timestamps (first_nsec, last_nsec,
+ *      data_sec, data_nsec); tfs_packet: nsec;
+ *    - TFS_HAS_MEMBER, TFS_*_SIZE_1_0, extern "C" in TFS_SCANNER_ENTRY;
+ *    - stated: flow_data is never called with len == 0.
+ *  The sizes of 1.0 structs are frozen: TFS_SCANNER_SIZE_1_0 and friends
+ *  below are the offsets of the first 1.1 member of each struct, and
+ *  tests/abi/ checks every member's offset against a stored baseline.
+ *
  * This header is plain C99 and usable from C++.
  */
 #ifndef TCPFLOW_SCANNER_H
@@ -79,7 +139,7 @@ extern "C" {
 #endif
 
 #define TFS_ABI_MAJOR 1
-#define TFS_ABI_MINOR 0
+#define TFS_ABI_MINOR 1
 
 /* The single symbol every scanner module exports. */
 #define TFS_ENTRY_SYMBOL "tcpflow_scanner_describe"
@@ -87,6 +147,15 @@ extern "C" {
 /* Return codes of callbacks and host services. */
 #define TFS_OK 0
 #define TFS_ERROR (-1)
+
+/* Per-flow verdicts (1.1): a 1.1 scanner may return these from flow_begin
+ * and flow_data instead of TFS_OK.  A 1.0 scanner's non-zero return is an
+ * error, as it always was.
+ *  TFS_FLOW_DONE  no more flow_data for this flow; flow_close still comes.
+ *  TFS_FLOW_SKIP  not interested: no more flow_data and no flow_close for
+ *                 this flow (flow_state_free still comes if the slot is set). */
+#define TFS_FLOW_DONE 1
+#define TFS_FLOW_SKIP 2
 
 /* Log levels for tfs_host.log. */
 enum tfs_log_level {
@@ -102,6 +171,34 @@ enum tfs_log_level {
 #define TFS_SCANNER_WANTS_PACKETS 0x0004u     /* receives packet */
 #define TFS_SCANNER_NOT_IN_ALL 0x0008u        /* not enabled by -a / -e all */
 #define TFS_SCANNER_STREAMS 0x0010u           /* flow_data while reading (see above) */
+/* 1.1: the scanner's results for a flow depend only on that flow's own
+ * events (not on other flows, packets or the order of flows), so the host
+ * may run it in several worker processes (-j N), each seeing a subset of
+ * the flows.  Each worker calls run_end with what it saw; a scanner whose
+ * <summary> must cover every flow of the run must not set this flag. */
+#define TFS_SCANNER_PARALLEL_SAFE 0x0020u
+
+/* Why a flow ended (tfs_flow_info.end_reason, 1.1). */
+enum tfs_end_reason {
+  TFS_END_NONE = 0,    /* not ended yet (flow_open, streamed flow_data) */
+  TFS_END_FIN = 1,     /* FIN seen and every byte before it placed */
+  TFS_END_RST = 2,     /* RST */
+  TFS_END_TIMEOUT = 3, /* idle longer than -S tcp_timeout / the live timeout */
+  TFS_END_INPUT = 4,   /* end of input (or an interrupted run) */
+  TFS_END_REUSED = 5   /* a packet far from the expected sequence number
+                          started a new connection on the same ports */
+};
+
+/* Which side opened the connection (tfs_flow_info.opener, 1.1). */
+enum tfs_opener {
+  TFS_OPENER_UNKNOWN = 0, /* no SYN seen (capture started mid-connection) */
+  TFS_OPENER_THIS = 1,    /* this direction's source sent the SYN */
+  TFS_OPENER_PEER = 2     /* the other direction's source sent the SYN */
+};
+
+/* No flow (tfs_flow_info.peer_flow_id when the other direction was never
+ * seen). */
+#define TFS_NO_FLOW UINT64_MAX
 
 /* One setting a scanner accepts with -S name=value.  The table ends with an
  * entry whose name is NULL.  Names are global: two scanners must not declare
@@ -137,7 +234,21 @@ struct tfs_flow_info {
   const char *path;     /* flow file as reported, or NULL when no file is
                            written (-FX); valid during the call only */
   void **scanner_state; /* this scanner's slot for this flow, NULL until it
-                           stores something; free it by flow_close */
+                           stores something; free it by flow_close, or
+                           (1.1) let flow_state_free do it */
+  /* --- 1.1 (check with TFS_HAS_MEMBER before reading) --- */
+  uint64_t peer_flow_id; /* the other direction of the connection, or
+                            TFS_NO_FLOW; same session_id */
+  int32_t opener;       /* enum tfs_opener */
+  int32_t end_reason;   /* enum tfs_end_reason; set in flow_close and in the
+                           flow_data/flow_begin calls made at close */
+  uint32_t first_nsec;  /* nanoseconds of first_sec (today's host reads
+                           captures at microsecond precision: x 1000) */
+  uint32_t last_nsec;
+  int64_t data_sec;     /* time of the packet that made the delivered
+                           bytes available: for streamed bytes the packet
+                           being read, at close the flow's last packet */
+  uint32_t data_nsec;
 };
 
 /* One raw captured frame (for scanners with TFS_SCANNER_WANTS_PACKETS). */
@@ -149,6 +260,8 @@ struct tfs_packet {
   uint32_t caplen;      /* bytes available at data */
   uint32_t len;         /* length on the wire */
   const uint8_t *data;
+  /* --- 1.1 --- */
+  uint32_t nsec;        /* nanoseconds of sec (usec x 1000 today) */
 };
 
 /* Services the host offers.  Every function receives the tfs_ctx the host
@@ -191,6 +304,28 @@ struct tfs_host {
   int (*xml_attr)(tfs_ctx *ctx, const char *name, const char *value);
   int (*xml_text)(tfs_ctx *ctx, const char *text);
   int (*xml_end)(tfs_ctx *ctx);
+
+  /* --- 1.1 (check with TFS_HAS_MEMBER(host, struct tfs_host, error)) --- */
+
+  /* The scanner says why it fails: logged as an error prefixed with its
+   * name, and, if the scanner is then disabled, used as the reason of its
+   * <scanner_failure> in the report.  Returns TFS_ERROR, so that
+   * `return host->error(ctx, "bad header in %s", flow->path);` works. */
+  int (*error)(tfs_ctx *ctx, const char *fmt, ...)
+#if defined(__GNUC__)
+      __attribute__((format(printf, 2, 3)))
+#endif
+      ;
+  /* One output file for the whole run, <outdir>/<scanner name>.<name>
+   * (name: 1-64 of [A-Za-z0-9_.-], not starting with '.').  Never
+   * overwrites: if the file exists, ".1", ".2" ... is appended; the path
+   * actually used is output_path().  Valid from init to fini; closed by the
+   * host after fini if still open.  Written with output_write. */
+  int (*run_output_open)(tfs_ctx *ctx, const char *name, tfs_output **out);
+  /* Lists the output in the report when it is closed and kept: a derived
+   * output of a flow as <derived_file> in that flow's <fileobject>, a run
+   * output in <summary>.  Call before output_close. */
+  int (*output_register)(tfs_output *out);
 };
 
 /* The module descriptor. */
@@ -213,7 +348,8 @@ struct tfs_scanner {
   /* A new flow direction was seen (no data yet). */
   void (*flow_open)(void *state, const struct tfs_flow_info *flow);
   /* In-order bytes at offset.  data == NULL means a gap of len bytes (the
-   * flow file holds zeros there). */
+   * flow file holds zeros there).  len is never 0.  A 1.1 scanner may
+   * return a verdict (TFS_FLOW_DONE, TFS_FLOW_SKIP). */
   int (*flow_data)(void *state, const struct tfs_flow_info *flow,
                    uint64_t offset, const uint8_t *data, size_t len);
   /* The flow is complete; XML services add to its <fileobject>. */
@@ -224,9 +360,39 @@ struct tfs_scanner {
   int (*run_end)(void *state);
   /* Free everything. */
   void (*fini)(void *state);
+
+  /* --- 1.1 (set abi_minor = 1 and struct_size = sizeof to use these) --- */
+
+  /* A flow's delivery begins: called once per flow before its first
+   * flow_data -- at close for at-close scanners (also for a flow with no
+   * bytes), before the first streamed bytes for streaming scanners, and
+   * again before a whole-flow replay (an offset-0 restart).  Returns
+   * TFS_OK, TFS_ERROR or a verdict (TFS_FLOW_DONE, TFS_FLOW_SKIP). */
+  int (*flow_begin)(void *state, const struct tfs_flow_info *flow);
+  /* Destructor of this scanner's per-flow state: called with
+   * *flow->scanner_state when it is not NULL at the end of the flow's
+   * life, on every path (after flow_close, after a skip verdict, at the
+   * end of a run for flows never closed, after the scanner was disabled by
+   * an error) except after the scanner crashed.  The slot is cleared by
+   * the host afterwards. */
+  void (*flow_state_free)(void *state, const struct tfs_flow_info *flow, void *flow_state);
 };
 
 typedef const struct tfs_scanner *(*tfs_describe_fn)(void);
+
+/* Does the struct behind ptr (which starts with struct_size, like every
+ * struct of this header) have the member?  Check before reading a member
+ * newer than 1.0 of a struct the other side filled:
+ *   if (TFS_HAS_MEMBER(host, struct tfs_host, error)) host->error(...); */
+#define TFS_HAS_MEMBER(ptr, type, member) \
+  ((ptr)->struct_size >= offsetof(type, member) + sizeof(((type *)0)->member))
+
+/* The sizes ABI 1.0 defined (frozen: where each struct's 1.1 part starts).
+ * A 1.0 peer's struct_size is at least this. */
+#define TFS_SCANNER_SIZE_1_0 offsetof(struct tfs_scanner, flow_begin)
+#define TFS_HOST_SIZE_1_0 offsetof(struct tfs_host, error)
+#define TFS_FLOW_INFO_SIZE_1_0 offsetof(struct tfs_flow_info, peer_flow_id)
+#define TFS_PACKET_SIZE_1_0 offsetof(struct tfs_packet, nsec)
 
 /* Declare the entry point with the right linkage and visibility. */
 #if defined(__GNUC__)
@@ -235,9 +401,16 @@ typedef const struct tfs_scanner *(*tfs_describe_fn)(void);
 #define TFS_EXPORT
 #endif
 
-#define TFS_SCANNER_ENTRY(descriptor)                                     \
-  TFS_EXPORT const struct tfs_scanner *tcpflow_scanner_describe(void);    \
-  const struct tfs_scanner *tcpflow_scanner_describe(void) { return &(descriptor); }
+#ifdef __cplusplus
+#define TFS_EXTERN_C extern "C"
+#else
+#define TFS_EXTERN_C
+#endif
+
+/* Defines the entry point returning &descriptor (C linkage in C++ too). */
+#define TFS_SCANNER_ENTRY(descriptor)                                            \
+  TFS_EXTERN_C TFS_EXPORT const struct tfs_scanner *tcpflow_scanner_describe(void); \
+  TFS_EXTERN_C const struct tfs_scanner *tcpflow_scanner_describe(void) { return &(descriptor); }
 
 #ifdef __cplusplus
 }

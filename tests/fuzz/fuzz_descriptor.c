@@ -26,8 +26,9 @@
 #include <tcpflow/scanner.h>
 
 #include "fuzz.h"
-#include "log.h"
 #include "dispatch.h"
+#include "loader.h"
+#include "log.h"
 #include "plugins.h"
 #include "options.h"
 
@@ -49,7 +50,7 @@ static struct tfs_scanner *descs[MAX_MODS];
 static struct tfs_setting *tables[MAX_MODS];
 static char **strings;
 static size_t nstrings, capstrings;
-static int ndescs, next_desc;
+static int ndescs;
 static FILE *devnull;
 
 static const struct tfs_setting host_table[] = {
@@ -58,10 +59,18 @@ static const struct tfs_setting host_table[] = {
   {NULL, NULL, NULL},
 };
 
-const struct tfs_scanner *Fuzz_descriptor_next(void);
-const struct tfs_scanner *Fuzz_descriptor_next(void)
+static const char *const shim_names[MAX_MODS] = {"alpha.so", "beta.so", "gamma.so"};
+
+/* The descriptor of the copy at module_path (alpha, beta, gamma). */
+const struct tfs_scanner *Fuzz_descriptor_for(const char *module_path);
+const struct tfs_scanner *Fuzz_descriptor_for(const char *module_path)
 {
-  return next_desc < ndescs ? descs[next_desc++] : NULL;
+  const char *base = strrchr(module_path, '/');
+  base = base ? base + 1 : module_path;
+  for (int k = 0; k < ndescs; k++)
+    if (strcmp(base, shim_names[k]) == 0)
+      return descs[k];
+  return NULL;
 }
 
 static unsigned rd8(struct reader *r)
@@ -167,10 +176,9 @@ static void copy_file(const char *from, const char *to)
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
   const char *dir = Fuzz_scratch_dir("desc");
-  static const char *names[MAX_MODS] = {"alpha.so", "beta.so", "gamma.so"};
   char path[400];
   for (int i = 0; i < MAX_MODS; i++) {
-    snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+    snprintf(path, sizeof(path), "%s/%s", dir, shim_names[i]);
     copy_file(SHIM_PATH, path);
   }
   Tf_options_defaults(&tf_opt);
@@ -179,6 +187,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   Tf_plugins_set_host_settings(host_table);
   tf_quiet = 1; /* the loader warns about every refused module */
   Tf_plugins_cmd_all(); /* the command list only grows: one -a for all runs */
+  /* In process, so that the sanitizers see the reading of each descriptor. */
+  Tf_loader_set_probe_in_process(1);
   devnull = must(fopen("/dev/null", "w"));
   return 0;
 }
@@ -187,7 +197,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct reader r = {data, size};
   ndescs = (int)(rd8(&r) % (MAX_MODS + 1));
-  next_desc = 0;
   for (int k = 0; k < ndescs; k++)
     descs[k] = rd_desc(&r, k);
   Tf_plugins_discover();

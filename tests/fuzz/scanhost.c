@@ -149,10 +149,12 @@ static int sh_xml_end(tfs_ctx *ctx)
   return TFS_OK;
 }
 
+/* A 1.0 host: scanners must find the 1.1 services absent (TFS_HAS_MEMBER). */
 static const struct tfs_host sh_api = {
-  TFS_ABI_MAJOR, TFS_ABI_MINOR, sizeof(struct tfs_host),
+  TFS_ABI_MAJOR, 0, TFS_HOST_SIZE_1_0,
   sh_log, sh_setting, sh_output_open, sh_output_write, sh_output_path,
   sh_output_close, sh_xml_start, sh_xml_attr, sh_xml_text, sh_xml_end,
+  NULL, NULL, NULL,
 };
 
 void Sh_begin(const struct tfs_scanner *sc, const char *dir)

@@ -46,7 +46,7 @@ expect "absolute template is refused" 1 "inside the output directory" -- \
 
 expect "unknown -S name: exit 1 and the known names" 1 "tcp_timeout" -- \
   "$T" -o "$WORK/o6" -S tcp_timout=5 -r "$C/tf_test-gzip.pcap"
-expect "unknown scanner: exit 1" 1 "unknown scanner 'nosuch'" -- \
+expect "scanner not installed: exit 1" 1 "scanner 'nosuch' is not installed" -- \
   "$T" -o "$WORK/o7" -e nosuch -r "$C/tf_test-gzip.pcap"
 expect "-z without -U: exit 1" 1 "-z requires -U" -- \
   "$T" -o "$WORK/o8" -z /tmp -r "$C/tf_test-gzip.pcap"

@@ -39,6 +39,80 @@ check "-hh lists its setting" grep -q "bytecount_threshold=90" "$WORK/hh"
 "$installed" --plugin-dir "$WORK/mods" -e bytecount -o "$WORK/o1" -r "$CAPTURES/tf_test-gzip.pcap" 2>"$WORK/err"
 check "installed tcpflow runs the example" grep -q "<bytecount total='434' printable=" "$WORK/o1/report.xml"
 
+# A real 1.0 module: the example compiled against the stored 1.0 header
+# (tests/abi/scanner-1.0.h) loads into this 1.1 host and gives the same
+# result.
+mkdir -p "$WORK/sdk10/tcpflow" "$WORK/mods10"
+cp "$TESTS_SRCDIR/abi/scanner-1.0.h" "$WORK/sdk10/tcpflow/scanner.h"
+cc -shared -fPIC -Wall -Werror -I"$WORK/sdk10" -o "$WORK/mods10/bytecount.so" \
+  "$TOP_SRCDIR/sdk/examples/bytecount.c"
+"$installed" --plugin-dir "$WORK/mods10" -hh >"$WORK/hh10" 2>&1
+check "a 1.0 binary module is listed as ABI 1.0" grep -q "bytecount .*ABI 1\.0" "$WORK/hh10"
+"$installed" --plugin-dir "$WORK/mods10" -e bytecount -o "$WORK/o10a" -r "$CAPTURES/tf_test-gzip.pcap" 2>"$WORK/err"
+check "a 1.0 binary module runs in the 1.1 host" \
+  grep -q "<bytecount total='434' printable=" "$WORK/o10a/report.xml"
+
+# The SDK 1.1 example: streaming with per-flow state, verdicts, flow_begin,
+# connection-level information, a registered per-run output.
+mkdir -p "$WORK/mods11"
+# shellcheck disable=SC2086
+cc -shared -fPIC -Wall -Wextra -Werror $cflags -o "$WORK/mods11/flowends.so" \
+  "$TOP_SRCDIR/sdk/examples/flowends.c" 2>"$WORK/cc.log"
+check "1.1 example builds out of tree with pkg-config cflags only" test -f "$WORK/mods11/flowends.so"
+"$installed" --plugin-dir "$WORK/mods11" -e flowends -o "$WORK/o11" -r "$CAPTURES/tf_jpegs.cap" 2>"$WORK/err"
+check "1.1 example: exit 0" test $? = 0
+check "1.1 example: report well-formed" xml_ok "$WORK/o11/report.xml"
+check "1.1 example: connection info (opener, end reason, the peer's id) in every flow" \
+  test "$(grep -c "<flowends opener='\(this\|peer\)' end='\(fin\|input\)' peer='[0-9]" "$WORK/o11/report.xml")" = \
+  "$(grep -c "<fileobject>" "$WORK/o11/report.xml")"
+check "1.1 example: flows ended by FIN and by the end of input are told apart" \
+  test -n "$(grep "end='fin'" "$WORK/o11/report.xml")" -a -n "$(grep "end='input'" "$WORK/o11/report.xml")"
+check "1.1 example: the run output is listed in <summary>" \
+  grep -q "<derived_file scanner='flowends' bytes='[1-9][0-9]*'>$WORK/o11/flowends.csv</derived_file>" \
+  "$WORK/o11/report.xml"
+check "1.1 example: one csv line per flow" \
+  test "$(($(wc -l <"$WORK/o11/flowends.csv") - 1))" = "$(grep -c "<fileobject>" "$WORK/o11/report.xml")"
+"$installed" --plugin-dir "$WORK/mods11" -e flowends -S flowends_max_bytes=100 -o "$WORK/o12" \
+  -r "$CAPTURES/tf_jpegs.cap" 2>"$WORK/err"
+check "1.1 verdict: TFS_FLOW_DONE stops delivery of the flow (at most one chunk after 100 bytes)" \
+  test -z "$(awk -F, 'NR > 1 && $5 > 100 + 65536' "$WORK/o12/flowends.csv")" -a \
+  -n "$(awk -F, 'NR > 1 && $5 >= 100' "$WORK/o12/flowends.csv")"
+"$installed" --plugin-dir "$WORK/mods11" -e flowends -o "$WORK/o12" \
+  -r "$CAPTURES/tf_jpegs.cap" 2>"$WORK/err"
+check "run output never overwrites: the second run into the same directory gets flowends.csv.1" \
+  test -s "$WORK/o12/flowends.csv.1"
+
+# The author's kit from the install alone: the SDK man page, both examples
+# from the examples directory pkg-config names, built with pkg-config
+# flags only, pass the conformance run over the installed captures; a
+# scanner that breaks the rules fails it.
+check "SDK man page installed" test -n "$(find "$DEST" -name tcpflow-sdk.7)"
+exdir=$DEST$(pkg-config --variable=examplesdir tcpflow-sdk | sed "s|^$DEST||")
+confdir=$DEST$(pkg-config --variable=conformancedir tcpflow-sdk | sed "s|^$DEST||")
+check "pkg-config: ABI 1.1, the drop-in directory" \
+  test "$(pkg-config --variable=abi_major tcpflow-sdk).$(pkg-config --variable=abi_minor tcpflow-sdk)" = 1.1 -a \
+  -n "$(pkg-config --variable=confdir tcpflow-sdk | grep 'tcpflow/scanners.d$')"
+mkdir -p "$WORK/kit"
+for ex in bytecount flowends; do
+  # shellcheck disable=SC2046,SC2086 # flag lists, split on purpose
+  cc $(pkg-config --variable=module_cflags tcpflow-sdk) $(pkg-config --variable=module_ldflags tcpflow-sdk) \
+    -Wall -Werror $cflags -o "$WORK/kit/$ex.so" "$exdir/$ex.c"
+  TCPFLOW_CONFORMANCE_DIR=$confdir "$installed" --check-scanner "$WORK/kit/$ex.so" >"$WORK/check-$ex" 2>&1
+  rc=$?
+  check "--check-scanner passes the installed example $ex (exit $rc)" \
+    test "$rc" = 0 -a -n "$(grep -c '^ok - ' "$WORK/check-$ex")" -a -z "$(grep '^FAIL' "$WORK/check-$ex")"
+done
+check "--check-scanner ran over every installed capture" \
+  test "$(grep -c 'report.xml is well-formed' "$WORK/check-flowends")" = "$(ls "$confdir" | wc -l)"
+# shellcheck disable=SC2086
+cc -shared -fPIC $cflags -DRUNAWAY_DEFAULT_MODE='"exit"' -o "$WORK/kit/runaway.so" \
+  "$TESTS_SRCDIR/integration/runaway.c"
+TCPFLOW_CONFORMANCE_DIR=$confdir "$installed" --check-scanner "$WORK/kit/runaway.so" >"$WORK/check-rw" 2>&1
+rc=$?
+check "--check-scanner fails a scanner that calls exit() (exit $rc)" \
+  test "$rc" = 5 -a -n "$(grep '^FAIL - .*exits with 0' "$WORK/check-rw")" -a \
+  -n "$(grep '^FAIL - .*no <scanner_failure>' "$WORK/check-rw")"
+
 # Another ABI major: a clear refusal naming the file and both versions.
 sed 's/\.abi_major = TFS_ABI_MAJOR/.abi_major = TFS_ABI_MAJOR + 1/; s/bytecount/future/g' \
   "$TOP_SRCDIR/sdk/examples/bytecount.c" >"$WORK/future.c"
@@ -48,7 +122,7 @@ cc -shared -fPIC $cflags -o "$WORK/mods/future.so" "$WORK/future.c"
 rc=$?
 check "ABI major mismatch: exit 1" test "$rc" = 1
 check "ABI major mismatch: names the file and both versions" \
-  grep -Eq "future.so was built for scanner ABI 2\.0, but this tcpflow provides ABI 1\.0" "$WORK/err"
+  grep -Eq "future.so was built for scanner ABI 2\.[0-9]+, but this tcpflow provides ABI 1\.1" "$WORK/err"
 
 # No entry symbol.
 printf 'int not_a_scanner(void) { return 1; }\n' >"$WORK/plain.c"

@@ -33,6 +33,8 @@ static long long field_of(const struct tf_options *o, const char *name)
     return o->packet_buffer_timeout;
   if (strcmp(name, "scanner_max_output") == 0)
     return (long long)o->scanner_max_output;
+  if (strcmp(name, "scanner_timeout") == 0)
+    return (long long)o->scanner_timeout;
   if (strcmp(name, "tcp_cmd") == 0)
     return o->tcp_cmd == NULL;
   ck_abort_msg("setting %s: no field known to this test", name);
@@ -55,7 +57,7 @@ START_TEST(setting_texts_match_defaults)
     ck_assert_msg(field_of(&o, s->name) == want, "-S %s: the table says %s, the default is %lld",
                   s->name, s->default_value, field_of(&o, s->name));
   }
-  ck_assert_int_eq(n, 8);
+  ck_assert_int_eq(n, 9);
 }
 END_TEST
 
