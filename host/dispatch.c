@@ -359,7 +359,7 @@ void Tf_dispatch_flow_close(struct tf_flow *f)
     if (!active(m, 0) || !m->desc->flow_close)
       continue;
     set_slot(&fi, f, i);
-    Tf_report_scope_begin();
+    Tf_report_scope_begin(m->name);
     plugins_run(m, &c, f);
     Tf_report_scope_end();
   }
@@ -377,7 +377,7 @@ void Tf_dispatch_run_end(void)
     struct tfs_ctx *m = &modules[i];
     if (!active(m, 0) || !m->desc->run_end)
       continue;
-    Tf_report_scope_begin();
+    Tf_report_scope_begin(m->name);
     plugins_run(m, &c, NULL);
     Tf_report_scope_end();
   }

@@ -505,6 +505,16 @@ static void apply_host_settings(void)
     tf_opt.enable_report = Tfl_parse_bool(v);
 }
 
+static tf_err check_report_format(void)
+{
+  const char *fmt = Tf_settings_get("report_format");
+  if (fmt && strcmp(fmt, "dfxml") != 0 && strcmp(fmt, "jsonl") != 0 && strcmp(fmt, "both") != 0) {
+    Tf_log_error("-S report_format=%s: use dfxml, jsonl or both", fmt);
+    return TF_ERR_USAGE;
+  }
+  return TF_OK;
+}
+
 static void list_known_settings(void)
 {
   Tf_plugins_list_settings(stderr);
@@ -556,7 +566,7 @@ static tf_err prepare_outdir(void)
   return TF_OK;
 }
 
-static tf_err drop_privileges(const char *report_path)
+static tf_err drop_privileges(const char *report_path, const char *jsonl_path)
 {
   struct passwd *pw;
   if (!tf_opt.run_as_user)
@@ -568,6 +578,8 @@ static tf_err drop_privileges(const char *report_path)
   }
   if (report_path && chown(report_path, pw->pw_uid, pw->pw_gid) != 0)
     Tf_log_warn("cannot give %s to %s: %s", report_path, pw->pw_name, strerror(errno));
+  if (jsonl_path && chown(jsonl_path, pw->pw_uid, pw->pw_gid) != 0)
+    Tf_log_warn("cannot give %s to %s: %s", jsonl_path, pw->pw_name, strerror(errno));
   if (outdir_created && chown(tf_opt.outdir, pw->pw_uid, pw->pw_gid) != 0)
     Tf_log_warn("cannot give %s to %s: %s", tf_opt.outdir, pw->pw_name, strerror(errno));
   if (tf_opt.chroot_dir) {
@@ -724,7 +736,9 @@ static tf_err run(int help_level)
 {
   struct tf_source src;
   char report_buf[4096];
+  char jsonl_buf[4096];
   const char *report_path = NULL;
+  const char *jsonl_path = NULL;
   tf_err e, se, input_err = TF_OK, late_err = TF_OK;
   int first = 0;
   struct tf_run_stats st = {0};
@@ -744,6 +758,8 @@ static tf_err run(int help_level)
   if ((e = Tf_settings_check_known(Tf_plugins_setting_known, list_known_settings)) != TF_OK)
     return e;
   apply_host_settings();
+  if ((e = check_report_format()) != TF_OK)
+    return e;
   if ((e = Tf_plugins_select()) != TF_OK)
     return e;
   if (tf_opt.chroot_dir && !tf_opt.run_as_user) {
@@ -836,22 +852,32 @@ static tf_err run(int help_level)
   if (tf_opt.console != TF_CONSOLE_OFF && !tf_opt.report_path)
     tf_opt.enable_report = 0;
   if (tf_opt.enable_report) {
-    if (tf_opt.report_path) {
-      report_path = tf_opt.report_path;
-    } else {
-      int plain = strcmp(tf_opt.outdir, ".") == 0;
+    int plain = strcmp(tf_opt.outdir, ".") == 0;
+    const char *fmt = Tf_settings_get("report_format");
+    int xml = !fmt || strcmp(fmt, "jsonl") != 0;
+    int jsonl = fmt && (strcmp(fmt, "jsonl") == 0 || strcmp(fmt, "both") == 0);
+    if (xml) {
       snprintf(report_buf, sizeof(report_buf), "%s%sreport.xml", plain ? "" : tf_opt.outdir,
                plain ? "" : "/");
-      report_path = report_buf;
+      report_path = tf_opt.report_path ? tf_opt.report_path : report_buf;
     }
-    if ((e = Tf_report_open(report_path)) != TF_OK) {
+    if (jsonl) {
+      /* -X names the one report there is; beside report.xml, report.jsonl
+       * goes to the output directory. */
+      snprintf(jsonl_buf, sizeof(jsonl_buf), "%s%sreport.jsonl", plain ? "" : tf_opt.outdir,
+               plain ? "" : "/");
+      jsonl_path = tf_opt.report_path && !xml ? tf_opt.report_path : jsonl_buf;
+    }
+    if ((e = Tf_report_open(report_path, jsonl_path)) != TF_OK) {
       Tf_source_close(&src);
       return e;
     }
-    if (jobs_worker < 0)
+    if (report_path && jobs_worker < 0)
       Tf_log_debug(1, "report file: %s", report_path);
+    if (jsonl_path && jobs_worker < 0)
+      Tf_log_debug(1, "flow log: %s", jsonl_path);
   }
-  if ((e = drop_privileges(report_path)) != TF_OK) {
+  if ((e = drop_privileges(report_path, jsonl_path)) != TF_OK) {
     Tf_source_close(&src);
   } else if (tf_opt.live) {
     e = process_source(&src, 0);

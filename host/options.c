@@ -23,6 +23,7 @@ const struct tfs_setting Tf_options_host_settings[] = {
     {"tcp_alert_fd", "-1", "file descriptor that gets open/close lines for flow files"},
     {"tdelta", "0", "seconds added to every packet time"},
     {"enable_report", "YES", "write the DFXML report"},
+    {"report_format", "dfxml", "dfxml (report.xml), jsonl (report.jsonl) or both"},
     {"packet-buffer-timeout", "10", "live capture: milliseconds between deliveries"},
     {"scanner_max_output", "0", "most bytes a scanner may write to one derived file (0: no limit)"},
     {NULL, NULL, NULL}};

@@ -18,7 +18,7 @@ head -c 200000 /dev/urandom >"$WORK/www/blob.bin"
 printf 'hello from the live test\n' >"$WORK/www/hello.txt"
 (cd "$WORK/www" && exec python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
 server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'rc=$?; kill $server 2>/dev/null; (exit $rc); lib_exit' EXIT
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/hello.txt" && break; sleep 0.1; done
 
 wait_listening() { # the capture is active once tcpflow says so
