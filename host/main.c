@@ -32,6 +32,7 @@
 #include "pcapout.h"
 #include "dispatch.h"
 #include "plugins.h"
+#include "progress.h"
 #include "settings.h"
 #include "shard.h"
 #include "source.h"
@@ -525,6 +526,11 @@ static void on_signal(int sig)
   Tf_source_request_stop();
 }
 
+static void on_status_signal(int sig)
+{
+  Tf_progress_request();
+}
+
 static void install_signals(void)
 {
   struct sigaction sa;
@@ -535,6 +541,14 @@ static void install_signals(void)
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGHUP, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
+  /* The status line on request, as dd does; SA_RESTART so that the read
+   * it interrupts goes on. */
+  sa.sa_handler = on_status_signal;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGUSR1, &sa, NULL);
+#ifdef SIGINFO
+  sigaction(SIGINFO, &sa, NULL);
+#endif
 }
 
 static int outdir_created; /* by us: -U hands it to the user */
@@ -623,6 +637,9 @@ static const char *jobs_obstacle(void)
   for (int i = 0; i < ninputs; i++)
     if (strcmp(inputs[i].path, "-") == 0)
       return "standard input can be read once only";
+  /* The parent merges the workers' report.xml, not their flow logs. */
+  if (tf_opt.report_format & TF_REPORT_JSONL)
+    return "-S report_format=jsonl or both (the workers' report.jsonl are not merged)";
   return NULL;
 }
 
@@ -707,11 +724,13 @@ static tf_err scale_fork(int *parent_done)
   return e;
 }
 
-static tf_err process_source(struct tf_source *src, int continuation)
+static tf_err process_source(struct tf_source *src, const char *path, int continuation)
 {
   tf_err e;
   Tf_demux_set_continuation(continuation);
+  Tf_progress_file_begin(src, path);
   e = Tf_source_run(src);
+  Tf_progress_file_end();
   Tf_source_close(src);
   return e;
 }
@@ -880,8 +899,12 @@ static tf_err run(int help_level)
   if ((e = drop_privileges(report_path, jsonl_path)) != TF_OK) {
     Tf_source_close(&src);
   } else if (tf_opt.live) {
-    e = process_source(&src, 0);
+    Tf_progress_init();
+    e = process_source(&src, tf_opt.interface, 0);
   } else {
+    Tf_progress_init();
+    for (int i = 0; i < ninputs; i++)
+      Tf_progress_add_input(inputs[i].path);
     /* -r files in order, then the -R files, as 1.6.1 does. */
     for (int pass = 0; pass < 2 && e == TF_OK; pass++) {
       for (int i = 0; i < ninputs && e == TF_OK && !Tf_source_stop_requested(); i++) {
@@ -898,7 +921,7 @@ static tf_err run(int help_level)
             continue;
           }
         }
-        tf_err re = process_source(&src, pass);
+        tf_err re = process_source(&src, inputs[i].path, pass);
         if (re != TF_OK && input_err == TF_OK)
           input_err = re;
         e = Tf_demux_error();
@@ -910,6 +933,7 @@ static tf_err run(int help_level)
   Tf_demux_stats(&st);
   Tf_source_stats(&st);
   Tf_demux_close_all();
+  Tf_progress_finish();
   if (Tf_report_is_open()) {
     Tf_report_summary_begin();
     Tf_dispatch_run_end();
