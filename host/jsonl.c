@@ -4,7 +4,7 @@
  * report.jsonl (jsonl.h).  Written by hand rather than with a JSON library:
  * the host only writes JSON, never reads it, the output is flat objects of
  * strings and integers, and the one subtle part -- strings from packets
- * that are not UTF-8 -- needs the report's own escaping (escape.h) before
+ * that are not UTF-8 -- needs the report's own escaping (tfl_tfl_escape.h) before
  * any library would accept them.  Scanner XML is kept as a small tree per
  * flow and written when the flow closes.
  */
@@ -19,7 +19,7 @@
 #include <sys/time.h>
 #include <time.h>
 
-#include "escape.h"
+#include "tfl_escape.h"
 #include "jsonl.h"
 #include "log.h"
 #include "options.h"
@@ -95,12 +95,12 @@ static void jb_u64(struct jbuf *b, uint64_t v)
   jb_puts(b, num);
 }
 
-/* s as a JSON string: the report's escaping (escape.h) first, so invalid
+/* s as a JSON string: the report's escaping (tfl_tfl_escape.h) first, so invalid
  * UTF-8 and control characters read the same as in report.xml, then
  * JSON's quoting of '"', '\' and the three controls escaping leaves. */
 static void jb_str(struct jbuf *b, const char *s)
 {
-  char *e = Tf_escape_text(s, strlen(s));
+  char *e = Tfl_escape_text(s, strlen(s));
   size_t start = 0;
   size_t i;
   if (!e) {

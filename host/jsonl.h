@@ -7,7 +7,7 @@
  * and one {"type":"summary",...} at the end.  The fields are those of the
  * flow's <fileobject> in report.xml, under the same names; a scanner's XML
  * elements go under "scanners" as {"element", "attributes", "text",
- * "children"} objects.  Strings are escaped as in report.xml (escape.h),
+ * "children"} objects.  Strings are escaped as in report.xml (tfl_tfl_escape.h),
  * then JSON-quoted, so the file is always valid UTF-8.  The schema is
  * doc/report-jsonl.schema.json.
  *

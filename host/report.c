@@ -2,7 +2,7 @@
 /* Copyright (C) 2026 The tcpflow developers */
 /*
  * The DFXML report.  Every text and attribute value goes through
- * Tf_escape_text (escape.h: invalid XML characters and invalid UTF-8 become
+ * Tfl_escape_text (tfl_escape.h: invalid XML characters and invalid UTF-8 become
  * "\xHH", a backslash "\\"), and every name a scanner gives is checked
  * here, so nothing a packet, a -T template or a scanner supplies can make
  * the report ill-formed.
@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "escape.h"
+#include "tfl_escape.h"
 #include "jsonl.h"
 #include "log.h"
 #include "options.h"
@@ -49,7 +49,7 @@ static int refusals_logged;
 
 /* Attribute names of the element a scanner has open, to refuse a second
  * attribute of the same name (a well-formedness error).  Owned here;
- * emptied when the element gets content or is closed. */
+ * emptied when the element receives content or is closed. */
 static char **open_attrs;
 static size_t n_open_attrs;
 static size_t cap_open_attrs;
@@ -77,15 +77,15 @@ static void end(void)
     depth--;
 }
 
-/* The escaped form of value (escape.h), or NULL when memory ran out;
+/* The escaped form of value (tfl_tfl_escape.h), or NULL when memory ran out;
  * *tmp receives what the caller frees. */
 static const char *esc(const char *value, char **tmp)
 {
   size_t n = strlen(value);
   *tmp = NULL;
-  if (Tf_escape_is_clean(value, n))
+  if (Tfl_escape_is_clean(value, n))
     return value;
-  *tmp = Tf_escape_text(value, n);
+  *tmp = Tfl_escape_text(value, n);
   return *tmp;
 }
 
@@ -381,7 +381,7 @@ void Tf_report_scope_end(void)
 }
 
 /* A refused call: one log line naming the scanner, the call and why (the
- * offending name escaped, so the terminal gets no control characters). */
+ * offending name escaped: no control character reaches the terminal). */
 static int refuse(const char *call, const char *what, const char *name)
 {
   char *tmp = NULL;
@@ -413,7 +413,7 @@ int Tf_report_name_ok(const char *name)
     name += 8;
     n -= 8;
   }
-  return Tf_escape_ncname_ok(name, n);
+  return Tfl_escape_ncname_ok(name, n);
 }
 
 int Tf_report_xml_start(const char *name)

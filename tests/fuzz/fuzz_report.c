@@ -4,7 +4,7 @@
  * The report writer (host/report.c) fed packet-derived text and scanner
  * XML calls, then the whole report parsed with libxml2 (xmlReadMemory, no
  * XML_PARSE_HUGE, as xmllint would): anything ill-formed aborts.  Also
- * checks that the escaping (host/escape.c) decodes back to every string.
+ * checks that the escaping (lib/tfl_escape.c) decodes back to every string.
  *
  * Input: the flow's file name (as a -T template could make it) up to the
  * first NUL, then operations: one byte op, then NUL-terminated strings.
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
+#include "tfl_escape.h"
 #include "flow.h"
 #include "fuzz.h"
 #include "log.h"
@@ -67,12 +67,12 @@ static char *next_str(const uint8_t *data, size_t size, size_t *pos)
 static void round_trip(const char *s)
 {
   size_t n = strlen(s);
-  char *e = Tf_escape_text(s, n);
+  char *e = Tfl_escape_text(s, n);
   char *back;
   if (!e)
     abort();
   back = malloc(strlen(e) + 1);
-  if (!back || Tf_escape_decode(e, strlen(e), back) != (long)n || memcmp(back, s, n) != 0)
+  if (!back || Tfl_escape_decode(e, strlen(e), back) != (long)n || memcmp(back, s, n) != 0)
     abort();
   free(back);
   free(e);
@@ -96,7 +96,7 @@ static void flow_begin(struct tf_flow *f, char *path, uint64_t n)
  * else it had to escape was not valid. */
 static void valid_utf8(const char *s, size_t n)
 {
-  char *e = Tf_escape_text(s, n);
+  char *e = Tfl_escape_text(s, n);
   size_t bs = 0;
   if (!e)
     abort();

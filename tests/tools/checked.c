@@ -150,7 +150,7 @@ int main(int argc, char **argv)
   gettimeofday(&t0, NULL);
 
   /* Handlers first, so no signal is lost between fork and exec; the child
-   * gets back the dispositions we were given (SIG_IGN stays SIG_IGN). */
+   * is given back the dispositions we were given (SIG_IGN stays SIG_IGN). */
   for (size_t i = 0; i < NFWD; i++) {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));

@@ -1,24 +1,24 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The tcpflow developers */
-/* The report's reversible escaping and the XML name check (host/escape.c). */
+/* The report's reversible escaping and the XML name check (lib/tfl_escape.c). */
 #include "config.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
+#include "tfl_escape.h"
 #include "testutil.h"
 
 static void expect(const char *in, size_t len, const char *want)
 {
-  char *got = Tf_escape_text(in, len);
+  char *got = Tfl_escape_text(in, len);
   char back[256];
   long n;
   ck_assert_ptr_nonnull(got);
   ck_assert_str_eq(got, want);
-  ck_assert_int_eq(Tf_escape_is_clean(in, len), strcmp(in, want) == 0 && strlen(in) == len);
-  n = Tf_escape_decode(got, strlen(got), back);
+  ck_assert_int_eq(Tfl_escape_is_clean(in, len), strcmp(in, want) == 0 && strlen(in) == len);
+  n = Tfl_escape_decode(got, strlen(got), back);
   ck_assert_int_eq(n, (long)len);
   ck_assert_mem_eq(back, in, len);
   free(got);
@@ -69,10 +69,10 @@ START_TEST(every_byte_round_trips)
   char *e;
   for (int i = 0; i < 256; i++)
     in[i] = (char)i;
-  e = Tf_escape_text(in, sizeof(in));
+  e = Tfl_escape_text(in, sizeof(in));
   ck_assert_ptr_nonnull(e);
-  ck_assert_int_eq(Tf_escape_is_clean(e, strlen(e)) || strchr(e, '\\') != NULL, 1);
-  ck_assert_int_eq(Tf_escape_decode(e, strlen(e), back), 256);
+  ck_assert_int_eq(Tfl_escape_is_clean(e, strlen(e)) || strchr(e, '\\') != NULL, 1);
+  ck_assert_int_eq(Tfl_escape_decode(e, strlen(e), back), 256);
   ck_assert_mem_eq(back, in, 256);
   free(e);
 }
@@ -81,28 +81,28 @@ END_TEST
 START_TEST(decode_refuses_what_escaping_never_makes)
 {
   char out[16];
-  ck_assert_int_eq(Tf_escape_decode("a\\", 2, out), -1);
-  ck_assert_int_eq(Tf_escape_decode("\\n", 2, out), -1);
-  ck_assert_int_eq(Tf_escape_decode("\\x4", 3, out), -1);
-  ck_assert_int_eq(Tf_escape_decode("\\xg1", 4, out), -1);
-  ck_assert_int_eq(Tf_escape_decode("\\x4A", 4, out), -1); /* uppercase is never made */
+  ck_assert_int_eq(Tfl_escape_decode("a\\", 2, out), -1);
+  ck_assert_int_eq(Tfl_escape_decode("\\n", 2, out), -1);
+  ck_assert_int_eq(Tfl_escape_decode("\\x4", 3, out), -1);
+  ck_assert_int_eq(Tfl_escape_decode("\\xg1", 4, out), -1);
+  ck_assert_int_eq(Tfl_escape_decode("\\x4A", 4, out), -1); /* uppercase is never made */
 }
 END_TEST
 
 START_TEST(names)
 {
-  ck_assert_int_eq(Tf_escape_ncname_ok("hashdigest", 10), 1);
-  ck_assert_int_eq(Tf_escape_ncname_ok("_a-b.c9", 7), 1);
-  ck_assert_int_eq(Tf_escape_ncname_ok("\xc3\xa9t\xc3\xa9", 5), 1);
-  ck_assert_int_eq(Tf_escape_ncname_ok("", 0), 0);
-  ck_assert_int_eq(Tf_escape_ncname_ok("a b<c", 5), 0);
-  ck_assert_int_eq(Tf_escape_ncname_ok("9a", 2), 0);
-  ck_assert_int_eq(Tf_escape_ncname_ok("-a", 2), 0);
-  ck_assert_int_eq(Tf_escape_ncname_ok("a:b", 3), 0);
-  ck_assert_int_eq(Tf_escape_ncname_ok("a\xff", 2), 0);
-  ck_assert_int_eq(Tf_escape_ncname_ok("a\xc2\xb7", 3), 1);  /* middle dot: NameChar */
-  ck_assert_int_eq(Tf_escape_ncname_ok("\xc2\xb7", 2), 0);   /* but not NameStartChar */
-  ck_assert_int_eq(Tf_escape_ncname_ok("a\xc3\x97", 3), 0);  /* U+00D7 is excluded */
+  ck_assert_int_eq(Tfl_escape_ncname_ok("hashdigest", 10), 1);
+  ck_assert_int_eq(Tfl_escape_ncname_ok("_a-b.c9", 7), 1);
+  ck_assert_int_eq(Tfl_escape_ncname_ok("\xc3\xa9t\xc3\xa9", 5), 1);
+  ck_assert_int_eq(Tfl_escape_ncname_ok("", 0), 0);
+  ck_assert_int_eq(Tfl_escape_ncname_ok("a b<c", 5), 0);
+  ck_assert_int_eq(Tfl_escape_ncname_ok("9a", 2), 0);
+  ck_assert_int_eq(Tfl_escape_ncname_ok("-a", 2), 0);
+  ck_assert_int_eq(Tfl_escape_ncname_ok("a:b", 3), 0);
+  ck_assert_int_eq(Tfl_escape_ncname_ok("a\xff", 2), 0);
+  ck_assert_int_eq(Tfl_escape_ncname_ok("a\xc2\xb7", 3), 1);  /* middle dot: NameChar */
+  ck_assert_int_eq(Tfl_escape_ncname_ok("\xc2\xb7", 2), 0);   /* but not NameStartChar */
+  ck_assert_int_eq(Tfl_escape_ncname_ok("a\xc3\x97", 3), 0);  /* U+00D7 is excluded */
 }
 END_TEST
 

@@ -1,18 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The tcpflow developers */
 /*
- * Reversible escaping of report text and the XML name check (escape.h says
- * the rules).  Strict UTF-8 as RFC 3629 defines it; the character classes
+ * Reversible escaping of report text and the XML name check (tfl_escape.h
+ * says the rules).  Strict UTF-8 as RFC 3629 defines it; the character classes
  * are XML 1.0 fifth edition (sections 2.2 Char and 2.3 Name), which is
  * what libxml2 checks.
  */
-#include "config.h"
-
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
+#include "tfl_escape.h"
 
 /* The code point of the well-formed UTF-8 sequence at s (n bytes left) and
  * its length in *used, or -1 when the bytes there are not one. */
@@ -64,7 +62,7 @@ static int escape_plain_char(long cp)
   return cp <= 0xd7ff || (cp >= 0xe000 && cp <= 0xfffd) || cp >= 0x10000;
 }
 
-int Tf_escape_is_clean(const char *in, size_t len)
+int Tfl_escape_is_clean(const char *in, size_t len)
 {
   const unsigned char *s = (const unsigned char *)in;
   size_t i = 0;
@@ -78,7 +76,7 @@ int Tf_escape_is_clean(const char *in, size_t len)
   return 1;
 }
 
-char *Tf_escape_text(const char *in, size_t len)
+char *Tfl_escape_text(const char *in, size_t len)
 {
   static const char hex[] = "0123456789abcdef";
   const unsigned char *s = (const unsigned char *)in;
@@ -126,7 +124,7 @@ static int escape_hexval(char c)
   return -1;
 }
 
-long Tf_escape_decode(const char *in, size_t len, char *out)
+long Tfl_escape_decode(const char *in, size_t len, char *out)
 {
   size_t o = 0;
   size_t i = 0;
@@ -171,7 +169,7 @@ static int escape_name_char(long cp)
          cp == 0xb7 || (cp >= 0x300 && cp <= 0x36f) || (cp >= 0x203f && cp <= 0x2040);
 }
 
-int Tf_escape_ncname_ok(const char *in, size_t len)
+int Tfl_escape_ncname_ok(const char *in, size_t len)
 {
   const unsigned char *s = (const unsigned char *)in;
   size_t i = 0;

@@ -23,27 +23,27 @@
  * apply XML's (or JSON's) own quoting on top.  This module has no host
  * dependencies, so plugins, tests and fuzzers can use it as well.
  */
-#ifndef TF_ESCAPE_H
-#define TF_ESCAPE_H
+#ifndef TFL_ESCAPE_H
+#define TFL_ESCAPE_H
 
 #include <stddef.h>
 
 /* Escaped copy of the len bytes at in (NUL-terminated, malloc'd; the caller
  * frees it), or NULL when memory ran out.  The result is valid UTF-8 made of
  * XML 1.0 characters only.  At most 4 * len + 1 bytes. */
-char *Tf_escape_text(const char *in, size_t len);
+char *Tfl_escape_text(const char *in, size_t len);
 
-/* 1 when the len bytes at in need no escaping (Tf_escape_text would return
+/* 1 when the len bytes at in need no escaping (Tfl_escape_text would return
  * a copy), 0 otherwise. */
-int Tf_escape_is_clean(const char *in, size_t len);
+int Tfl_escape_is_clean(const char *in, size_t len);
 
 /* The original bytes of an escaped string: writes at most len bytes to out
  * (which may be in itself) and returns how many, or -1 when in is not a
- * string Tf_escape_text could have made (a lone backslash, a bad "\x"). */
-long Tf_escape_decode(const char *in, size_t len, char *out);
+ * string Tfl_escape_text could have made (a lone backslash, a bad "\x"). */
+long Tfl_escape_decode(const char *in, size_t len, char *out);
 
 /* 1 when the len bytes at s are an XML 1.0 NCName (a Name without ':',
  * fifth edition, UTF-8), 0 otherwise. */
-int Tf_escape_ncname_ok(const char *s, size_t len);
+int Tfl_escape_ncname_ok(const char *s, size_t len);
 
 #endif
