@@ -36,6 +36,7 @@ static const char *scope_owner; /* the scanner whose XML calls these are */
 static int scope_on;     /* inside a scanner's scope (either report open) */
 static int sdepth;       /* elements the scanner in scope has open */
 static int open_content; /* the innermost of them has text or a child */
+static size_t scope_bytes; /* names, values and text the scanner added */
 static int refusals_logged;
 
 /* Limits that keep what scanners write readable by every XML parser:
@@ -46,6 +47,9 @@ static int refusals_logged;
 #define REPORT_MAX_VALUE (1024 * 1024)
 #define REPORT_MAX_NAME 256
 #define REPORT_MAX_REFUSALS_LOGGED 20
+/* What one scanner may add to one flow (or to the summary) in all: the
+ * JSON-lines log holds it in memory until the flow closes. */
+#define REPORT_MAX_SCOPE (16 * 1024 * 1024)
 
 /* Attribute names of the element a scanner has open, to refuse a second
  * attribute of the same name (a well-formedness error).  Owned here;
@@ -364,6 +368,7 @@ void Tf_report_scope_begin(const char *scanner)
   sdepth = 0;
   open_content = 0;
   scope_owner = scanner;
+  scope_bytes = 0;
   open_attrs_clear();
   Tf_jsonl_scope_begin(scanner);
 }
@@ -424,6 +429,9 @@ int Tf_report_xml_start(const char *name)
     return refuse("xml_start", "invalid element name", name);
   if (sdepth >= REPORT_MAX_SCANNER_DEPTH)
     return refuse("xml_start", "elements nested too deep for", name);
+  if (scope_bytes + strlen(name) > REPORT_MAX_SCOPE)
+    return refuse("xml_start", "over 16 MiB for this flow, element", name);
+  scope_bytes += strlen(name);
   if (w) {
     if (xmlTextWriterStartElement(w, X(name)) < 0)
       return -1;
@@ -450,6 +458,8 @@ int Tf_report_xml_attr(const char *name, const char *value)
   for (size_t i = 0; i < n_open_attrs; i++)
     if (strcmp(open_attrs[i], name) == 0)
       return refuse("xml_attr", "second value for attribute", name);
+  if (scope_bytes + strlen(name) + (value ? strlen(value) : 0) > REPORT_MAX_SCOPE)
+    return refuse("xml_attr", "over 16 MiB for this flow, attribute", name);
   if (n_open_attrs == cap_open_attrs) {
     size_t cap = cap_open_attrs ? 2 * cap_open_attrs : 8;
     grown = realloc(open_attrs, cap * sizeof(*open_attrs));
@@ -463,6 +473,7 @@ int Tf_report_xml_attr(const char *name, const char *value)
   open_attrs[n_open_attrs] = strdup(name);
   if (open_attrs[n_open_attrs])
     n_open_attrs++;
+  scope_bytes += strlen(name) + (value ? strlen(value) : 0);
   Tf_jsonl_attr(name, value);
   return 0;
 }
@@ -477,11 +488,14 @@ int Tf_report_xml_text(const char *text)
     return -1;
   if (n > REPORT_MAX_VALUE || open_text_len + n > REPORT_MAX_VALUE)
     return refuse("xml_text", "text over 1 MiB in one element, in element", "");
+  if (scope_bytes + n > REPORT_MAX_SCOPE)
+    return refuse("xml_text", "over 16 MiB for this flow, text", "");
   v = esc(text ? text : "", &tmp);
   rc = !v ? -1 : w ? xmlTextWriterWriteString(w, X(v)) : 0;
   if (rc >= 0) {
     open_text_len += strlen(v);
     open_content = 1; /* text closes the start tag: no more attributes */
+    scope_bytes += n;
     Tf_jsonl_text(text ? text : "");
   }
   free(tmp);

@@ -54,9 +54,9 @@ void Tf_report_scanner_failure(const char *scanner, const char *event, const cha
 /* Scanner XML, confined to the element open when the scope began; scanner
  * (borrowed until scope_end) names the scanner in log lines.  Element and
  * attribute names must pass Tf_report_name_ok; a bad name, a second
- * attribute of the same name, nesting over 64 levels or over 1 MiB of text
- * in one element or value is refused (-1, one log line) and the report
- * stays well-formed.  Text and values are escaped (tfl_tfl_escape.h).  0 or -1. */
+ * attribute of the same name, nesting over 64 levels, over 1 MiB of text
+ * in one element or value, or over 16 MiB from one scanner for one flow is
+ * refused (-1, one log line) and the report stays well-formed.  Text and values are escaped (tfl_tfl_escape.h).  0 or -1. */
 void Tf_report_scope_begin(const char *scanner);
 void Tf_report_scope_end(void);
 int Tf_report_xml_start(const char *name);

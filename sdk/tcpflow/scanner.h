@@ -188,8 +188,9 @@ struct tfs_host {
    * inside run_end to <summary>.  Elements a scanner leaves open are closed
    * by the host.  Names must be XML names without a colon, or with the
    * prefix "tcpflow:", not "xmlns", at most 256 bytes; a bad name, a second
-   * attribute of one name, nesting over 64 levels or over 1 MiB of text in
-   * one element returns TFS_ERROR (and the host logs it).  Text and
+   * attribute of one name, nesting over 64 levels, over 1 MiB of text in
+   * one element or over 16 MiB in one flow returns TFS_ERROR (and the host
+   * logs it).  Text and
    * attribute values may be any bytes: the host escapes them reversibly,
    * a backslash as "\\" and each byte that is not well-formed UTF-8 or is
    * not an XML 1.0 character as "\xHH" (see tcpflow(1), DFXML REPORT). */

@@ -83,6 +83,9 @@ check "bad scanner XML: report well-formed" xml_ok "$WORK/abuse/report.xml"
 want="EEEOEEOEOOEOE$(printf 'O%.0s' $(seq 63))$(printf 'E%.0s' $(seq 7))"
 check "bad scanner XML: exactly the bad calls got TFS_ERROR" \
   grep -q "<tcpflow:xmlabuse_rc>$want</tcpflow:xmlabuse_rc>" "$WORK/abuse/report.xml"
+big="$(printf 'OO%.0s' $(seq 15))OEOE"
+check "bad scanner XML: over 16 MiB for one flow refused" \
+  grep -q "<tcpflow:xmlabuse_big>$big</tcpflow:xmlabuse_big>" "$WORK/abuse/report.xml"
 check "bad scanner XML: log line names the scanner and the element" \
   grep -q "scanner 'xmlabuse': xml_start refused: invalid element name 'a b<c'" "$WORK/abuse.err"
 check "bad scanner XML: duplicate attribute logged" grep -q "second value for attribute 'value'" "$WORK/abuse.err"

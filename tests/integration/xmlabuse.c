@@ -7,6 +7,8 @@
  * invalid UTF-8 and nesting deeper than parsers accept.  After each flow it
  * writes <tcpflow:xmlabuse_rc> with one letter per call (O = TFS_OK,
  * E = TFS_ERROR), so the test can check which calls the host refused.
+ * On the first flow it also writes 17 elements of 1 MiB of text each, past
+ * the 16 MiB one scanner may add to one flow (<tcpflow:xmlabuse_big>).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 struct xa_state {
   const struct tfs_host *host;
   tfs_ctx *ctx;
+  int flows;
 };
 
 /* The value and text the test expects back, byte for byte, after undoing
@@ -68,6 +71,24 @@ static int xa_close(void *state, const struct tfs_flow_info *flow)
   rc[n] = '\0';
   h->xml_text(st->ctx, rc);
   h->xml_end(st->ctx);
+  if (st->flows++ == 0) {
+    char *mib = malloc(1024 * 1024 + 1);
+    if (!mib)
+      return TFS_ERROR;
+    memset(mib, 'x', 1024 * 1024);
+    mib[1024 * 1024] = '\0';
+    n = 0;
+    for (int i = 0; i < 17; i++) {
+      xa_note(rc, &n, h->xml_start(st->ctx, "big"));
+      xa_note(rc, &n, h->xml_text(st->ctx, mib));
+      h->xml_end(st->ctx);
+    }
+    free(mib);
+    h->xml_start(st->ctx, "tcpflow:xmlabuse_big");
+    rc[n] = '\0';
+    h->xml_text(st->ctx, rc);
+    h->xml_end(st->ctx);
+  }
   return TFS_OK;
 }
 
