@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -257,6 +258,12 @@ static void draw(int once)
     /* SIGUSR1 without a terminal: a plain line, as dd prints. */
     fprintf(stderr, "tcpflow: %s\n", line);
   } else {
+    /* A line wider than the terminal would wrap, and "\r" would then only
+     * go back to the start of its last row: cut it to the width. */
+    struct winsize ws;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10 &&
+        strlen(line) + 10 >= ws.ws_col)
+      line[ws.ws_col - 10] = '\0';
     /* Back to the line start, the line, then clear what a longer previous
      * line left. */
     fprintf(stderr, "\rtcpflow: %s\033[K", line);
