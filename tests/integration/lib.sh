@@ -16,7 +16,7 @@ export TF_BAD_REPORTS=$WORK/.bad-reports
 lib_exit() {
   rc=$?
   if [ -s "$TF_BAD_REPORTS" ]; then
-    echo "FAIL - ill-formed reports:" $(cat "$TF_BAD_REPORTS")
+    echo "FAIL - ill-formed reports: $(tr '\n' ' ' <"$TF_BAD_REPORTS")"
     rc=1
   fi
   rm -rf "$WORK"
