@@ -509,7 +509,15 @@ static void apply_host_settings(void)
 static tf_err check_report_format(void)
 {
   const char *fmt = Tf_settings_get("report_format");
-  if (fmt && strcmp(fmt, "dfxml") != 0 && strcmp(fmt, "jsonl") != 0 && strcmp(fmt, "both") != 0) {
+  if (!fmt)
+    return TF_OK;
+  if (strcmp(fmt, "dfxml") == 0) {
+    tf_opt.report_format = TF_REPORT_DFXML;
+  } else if (strcmp(fmt, "jsonl") == 0) {
+    tf_opt.report_format = TF_REPORT_JSONL;
+  } else if (strcmp(fmt, "both") == 0) {
+    tf_opt.report_format = TF_REPORT_BOTH;
+  } else {
     Tf_log_error("-S report_format=%s: use dfxml, jsonl or both", fmt);
     return TF_ERR_USAGE;
   }
@@ -872,9 +880,8 @@ static tf_err run(int help_level)
     tf_opt.enable_report = 0;
   if (tf_opt.enable_report) {
     int plain = strcmp(tf_opt.outdir, ".") == 0;
-    const char *fmt = Tf_settings_get("report_format");
-    int xml = !fmt || strcmp(fmt, "jsonl") != 0;
-    int jsonl = fmt && (strcmp(fmt, "jsonl") == 0 || strcmp(fmt, "both") == 0);
+    int xml = (tf_opt.report_format & TF_REPORT_DFXML) != 0;
+    int jsonl = (tf_opt.report_format & TF_REPORT_JSONL) != 0;
     if (xml) {
       snprintf(report_buf, sizeof(report_buf), "%s%sreport.xml", plain ? "" : tf_opt.outdir,
                plain ? "" : "/");

@@ -37,6 +37,7 @@ void Tf_options_defaults(struct tf_options *o)
   o->max_seek = TF_DEFAULT_MAX_SEEK;
   o->console = TF_CONSOLE_OFF;
   o->enable_report = 1;
+  o->report_format = TF_REPORT_DFXML;
   o->tcp_timeout = 0;        /* never, by packet time */
   o->idle_timeout = 600;
   o->tcp_alert_fd = -1;      /* none */
