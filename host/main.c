@@ -906,10 +906,10 @@ static tf_err run(int help_level)
   if ((e = drop_privileges(report_path, jsonl_path)) != TF_OK) {
     Tf_source_close(&src);
   } else if (tf_opt.live) {
-    Tf_progress_init();
+    Tf_progress_init(jobs_worker < 0);
     e = process_source(&src, tf_opt.interface, 0);
   } else {
-    Tf_progress_init();
+    Tf_progress_init(jobs_worker < 0);
     for (int i = 0; i < ninputs; i++)
       Tf_progress_add_input(inputs[i].path);
     /* -r files in order, then the -R files, as 1.6.1 does. */

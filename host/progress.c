@@ -56,13 +56,13 @@ static int64_t ns_between(const struct timespec *a, const struct timespec *b)
   return (int64_t)(b->tv_sec - a->tv_sec) * 1000000000LL + (b->tv_nsec - a->tv_nsec);
 }
 
-void Tf_progress_init(void)
+void Tf_progress_init(int may_show)
 {
   clock_gettime(CLOCK_MONOTONIC, &t_start);
   t_last = t_start;
   /* Console modes print flows to the terminal: a status line would land
    * in the middle of them. */
-  shown = isatty(STDERR_FILENO) && !tf_quiet && tf_opt.console == TF_CONSOLE_OFF &&
+  shown = may_show && isatty(STDERR_FILENO) && !tf_quiet && tf_opt.console == TF_CONSOLE_OFF &&
           !tf_opt.console_hex && !tf_opt.console_json && !tf_opt.console_binary;
 }
 

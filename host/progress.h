@@ -17,8 +17,9 @@
 
 struct tf_source;
 
-/* Decides whether the line is shown (call after options are parsed). */
-void Tf_progress_init(void);
+/* Decides whether the line is shown (call after options are parsed);
+ * may_show 0 for a -j worker, whose parent owns the terminal. */
+void Tf_progress_init(int may_show);
 /* An input file of the run, counted into the total ("-" has no size). */
 void Tf_progress_add_input(const char *path);
 /* The source about to be read (path as given) and the end of it; the
