@@ -32,7 +32,7 @@ install_deps() {
   if [ "$mode" = check ]; then
     pkgs="$pkgs python3 tcpflow nginx curl tcpdump iproute2 clang libclang-rt-14-dev \
       bash-completion groff-base media-types bzip2 xz-utils unzip zip poppler-utils \
-      cppcheck shellcheck clang-tools parallel python3-yaml \
+      cppcheck shellcheck clang-tools parallel python3-yaml python3-jsonschema \
       dpkg-dev debhelper fakeroot lintian"
   fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq

@@ -559,11 +559,11 @@ void Tf_dispatch_flow_close(struct tf_flow *f)
     if (!active(m, 0) || !m->desc->flow_close || (marks && (marks[i] & V_SKIP)))
       continue;
     set_slot(&fi, f, i);
-    Tf_report_scope_begin();
+    Tf_report_scope_begin(m->name);
     (void)plugins_run(m, &c, f); /* a failure disabled it */
     Tf_report_scope_end();
   }
-  Tf_report_scope_begin();
+  Tf_report_scope_begin("tcpflow"); /* the host lists derived files */
   Tf_services_list_outputs(f->flow_id);
   Tf_report_scope_end();
   Tf_services_set_flow(NULL);
@@ -579,11 +579,11 @@ void Tf_dispatch_run_end(void)
     struct tfs_ctx *m = &modules[i];
     if (!active(m, 0) || !m->desc->run_end)
       continue;
-    Tf_report_scope_begin();
+    Tf_report_scope_begin(m->name);
     (void)plugins_run(m, &c, NULL); /* a failure disabled it */
     Tf_report_scope_end();
   }
-  Tf_report_scope_begin();
+  Tf_report_scope_begin("tcpflow"); /* the host lists derived files */
   Tf_services_list_outputs(TFS_NO_FLOW);
   Tf_report_scope_end();
   /* After the run_end calls, so that their failures are listed too. */

@@ -6,12 +6,14 @@
 
 #include "error.h"
 #include "log.h"
+#include "progress.h"
 
 int tf_debug_level = 1;
 int tf_quiet = 0;
 
 void Tf_log_vmsg(const char *prefix, const char *fmt, va_list ap)
 {
+  Tf_progress_clear(); /* a message never lands inside the status line */
   fputs("tcpflow: ", stderr);
   if (prefix)
     fputs(prefix, stderr);

@@ -34,6 +34,7 @@
 #include "partition.h"
 #include "pcapout.h"
 #include "plugins.h"
+#include "progress.h"
 #include "settings.h"
 #include "shard.h"
 #include "source.h"
@@ -524,6 +525,24 @@ static void apply_host_settings(void)
     tf_opt.enable_report = Tfl_parse_bool(v);
 }
 
+static tf_err check_report_format(void)
+{
+  const char *fmt = Tf_settings_get("report_format");
+  if (!fmt)
+    return TF_OK;
+  if (strcmp(fmt, "dfxml") == 0) {
+    tf_opt.report_format = TF_REPORT_DFXML;
+  } else if (strcmp(fmt, "jsonl") == 0) {
+    tf_opt.report_format = TF_REPORT_JSONL;
+  } else if (strcmp(fmt, "both") == 0) {
+    tf_opt.report_format = TF_REPORT_BOTH;
+  } else {
+    Tf_log_error("-S report_format=%s: use dfxml, jsonl or both", fmt);
+    return TF_ERR_USAGE;
+  }
+  return TF_OK;
+}
+
 static void list_known_settings(void)
 {
   Tf_plugins_list_settings(stderr);
@@ -538,6 +557,11 @@ static void on_signal(int sig)
   Tf_source_request_stop();
 }
 
+static void on_status_signal(int sig)
+{
+  Tf_progress_request();
+}
+
 static void install_signals(void)
 {
   struct sigaction sa;
@@ -548,6 +572,14 @@ static void install_signals(void)
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGHUP, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
+  /* The status line on request, as dd does; SA_RESTART so that the read
+   * it interrupts goes on. */
+  sa.sa_handler = on_status_signal;
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGUSR1, &sa, NULL);
+#ifdef SIGINFO
+  sigaction(SIGINFO, &sa, NULL);
+#endif
 }
 
 static int outdir_created; /* by us: -U hands it to the user */
@@ -579,7 +611,7 @@ static tf_err prepare_outdir(void)
   return TF_OK;
 }
 
-static tf_err drop_privileges(const char *report_path)
+static tf_err drop_privileges(const char *report_path, const char *jsonl_path)
 {
   struct passwd *pw;
   if (!tf_opt.run_as_user)
@@ -591,6 +623,8 @@ static tf_err drop_privileges(const char *report_path)
   }
   if (report_path && chown(report_path, pw->pw_uid, pw->pw_gid) != 0)
     Tf_log_warn("cannot give %s to %s: %s", report_path, pw->pw_name, strerror(errno));
+  if (jsonl_path && chown(jsonl_path, pw->pw_uid, pw->pw_gid) != 0)
+    Tf_log_warn("cannot give %s to %s: %s", jsonl_path, pw->pw_name, strerror(errno));
   if (outdir_created && chown(tf_opt.outdir, pw->pw_uid, pw->pw_gid) != 0)
     Tf_log_warn("cannot give %s to %s: %s", tf_opt.outdir, pw->pw_name, strerror(errno));
   if (tf_opt.chroot_dir) {
@@ -634,6 +668,9 @@ static const char *jobs_obstacle(void)
   for (int i = 0; i < ninputs; i++)
     if (strcmp(inputs[i].path, "-") == 0)
       return "standard input can be read once only";
+  /* The parent merges the workers' report.xml, not their flow logs. */
+  if (tf_opt.report_format & TF_REPORT_JSONL)
+    return "-S report_format=jsonl or both (the workers' report.jsonl are not merged)";
   return NULL;
 }
 
@@ -718,11 +755,13 @@ static tf_err scale_fork(int *parent_done)
   return e;
 }
 
-static tf_err process_source(struct tf_source *src, int continuation)
+static tf_err process_source(struct tf_source *src, const char *path, int continuation)
 {
   tf_err e;
   Tf_demux_set_continuation(continuation);
+  Tf_progress_file_begin(src, path);
   e = Tf_source_run(src);
+  Tf_progress_file_end();
   Tf_source_close(src);
   return e;
 }
@@ -747,7 +786,9 @@ static tf_err run(int help_level)
 {
   struct tf_source src;
   char report_buf[4096];
+  char jsonl_buf[4096];
   const char *report_path = NULL;
+  const char *jsonl_path = NULL;
   tf_err e, se, input_err = TF_OK, late_err = TF_OK;
   int first = 0;
   struct tf_run_stats st = {0};
@@ -771,6 +812,8 @@ static tf_err run(int help_level)
   if ((e = Tf_settings_check_known(Tf_plugins_setting_known, list_known_settings)) != TF_OK)
     return e;
   apply_host_settings();
+  if ((e = check_report_format()) != TF_OK)
+    return e;
   if ((e = Tf_plugins_select()) != TF_OK)
     return e;
   if (tf_opt.chroot_dir && !tf_opt.run_as_user) {
@@ -863,26 +906,39 @@ static tf_err run(int help_level)
   if (tf_opt.console != TF_CONSOLE_OFF && !tf_opt.report_path)
     tf_opt.enable_report = 0;
   if (tf_opt.enable_report) {
-    if (tf_opt.report_path) {
-      report_path = tf_opt.report_path;
-    } else {
-      int plain = strcmp(tf_opt.outdir, ".") == 0;
+    int plain = strcmp(tf_opt.outdir, ".") == 0;
+    int xml = (tf_opt.report_format & TF_REPORT_DFXML) != 0;
+    int jsonl = (tf_opt.report_format & TF_REPORT_JSONL) != 0;
+    if (xml) {
       snprintf(report_buf, sizeof(report_buf), "%s%sreport.xml", plain ? "" : tf_opt.outdir,
                plain ? "" : "/");
-      report_path = report_buf;
+      report_path = tf_opt.report_path ? tf_opt.report_path : report_buf;
     }
-    if ((e = Tf_report_open(report_path)) != TF_OK) {
+    if (jsonl) {
+      /* -X names the one report there is; beside report.xml, report.jsonl
+       * goes to the output directory. */
+      snprintf(jsonl_buf, sizeof(jsonl_buf), "%s%sreport.jsonl", plain ? "" : tf_opt.outdir,
+               plain ? "" : "/");
+      jsonl_path = tf_opt.report_path && !xml ? tf_opt.report_path : jsonl_buf;
+    }
+    if ((e = Tf_report_open(report_path, jsonl_path)) != TF_OK) {
       Tf_source_close(&src);
       return e;
     }
-    if (jobs_worker < 0)
+    if (report_path && jobs_worker < 0)
       Tf_log_debug(1, "report file: %s", report_path);
+    if (jsonl_path && jobs_worker < 0)
+      Tf_log_debug(1, "flow log: %s", jsonl_path);
   }
-  if ((e = drop_privileges(report_path)) != TF_OK) {
+  if ((e = drop_privileges(report_path, jsonl_path)) != TF_OK) {
     Tf_source_close(&src);
   } else if (tf_opt.live) {
-    e = process_source(&src, 0);
+    Tf_progress_init(jobs_worker < 0);
+    e = process_source(&src, tf_opt.interface, 0);
   } else {
+    Tf_progress_init(jobs_worker < 0);
+    for (int i = 0; i < ninputs; i++)
+      Tf_progress_add_input(inputs[i].path);
     /* -r files in order, then the -R files, as 1.6.1 does. */
     for (int pass = 0; pass < 2 && e == TF_OK; pass++) {
       for (int i = 0; i < ninputs && e == TF_OK && !Tf_source_stop_requested(); i++) {
@@ -899,7 +955,7 @@ static tf_err run(int help_level)
             continue;
           }
         }
-        tf_err re = process_source(&src, pass);
+        tf_err re = process_source(&src, inputs[i].path, pass);
         if (re != TF_OK && input_err == TF_OK)
           input_err = re;
         e = Tf_demux_error();
@@ -911,6 +967,7 @@ static tf_err run(int help_level)
   Tf_demux_stats(&st);
   Tf_source_stats(&st);
   Tf_demux_close_all();
+  Tf_progress_finish();
   if (Tf_report_is_open()) {
     Tf_report_summary_begin();
     Tf_dispatch_run_end();

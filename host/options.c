@@ -23,6 +23,7 @@ const struct tfs_setting Tf_options_host_settings[] = {
     {"tcp_alert_fd", "-1", "file descriptor that gets open/close lines for flow files"},
     {"tdelta", "0", "seconds added to every packet time"},
     {"enable_report", "YES", "write the DFXML report"},
+    {"report_format", "dfxml", "dfxml (report.xml), jsonl (report.jsonl) or both"},
     {"packet-buffer-timeout", "10", "live capture: milliseconds between deliveries"},
     {"scanner_max_output", "0", "most bytes a scanner may write to one derived file (0: no limit)"},
     {"scanner_timeout", "600", "seconds one scanner call may run before the scanner is stopped (0: no limit)"},
@@ -37,6 +38,7 @@ void Tf_options_defaults(struct tf_options *o)
   o->max_seek = TF_DEFAULT_MAX_SEEK;
   o->console = TF_CONSOLE_OFF;
   o->enable_report = 1;
+  o->report_format = TF_REPORT_DFXML;
   o->tcp_timeout = 0;        /* never, by packet time */
   o->idle_timeout = 600;
   o->tcp_alert_fd = -1;      /* none */

@@ -14,6 +14,13 @@
 #define TF_DEFAULT_TEMPLATE "%A.%a-%B.%b%V%v%C%c"
 #define TF_DEFAULT_MAX_SEEK (16 * 1024 * 1024)
 
+/* -S report_format: which reports are written (bits). */
+enum tf_report_format {
+  TF_REPORT_DFXML = 1, /* report.xml */
+  TF_REPORT_JSONL = 2, /* report.jsonl */
+  TF_REPORT_BOTH = 3
+};
+
 enum tf_console_mode {
   TF_CONSOLE_OFF = 0,
   TF_CONSOLE_WITH_HEADER, /* -c */
@@ -47,6 +54,7 @@ struct tf_options {
   /* report */
   const char *report_path;  /* -X, or NULL for <outdir>/report.xml */
   int enable_report;        /* -S enable_report */
+  enum tf_report_format report_format; /* -S report_format */
   /* input */
   const char *interface;    /* -i */
   const char *input_desc;   /* "file", "file + N more" or the interface */

@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The tcpflow developers */
+/*
+ * The DFXML report.  Every text and attribute value goes through
+ * Tfl_escape_text (tfl_escape.h: invalid XML characters and invalid UTF-8 become
+ * "\xHH", a backslash "\\"), and every name a scanner gives is checked
+ * here, so nothing a packet, a -T template or a scanner supplies can make
+ * the report ill-formed.
+ */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -8,6 +15,7 @@
 #include <pcap/pcap.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -15,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tfl_escape.h"
+#include "jsonl.h"
 #include "log.h"
 #include "options.h"
 #include "report.h"
@@ -22,6 +32,32 @@
 static xmlTextWriterPtr w;
 static int depth;        /* elements open */
 static int scope_floor;  /* scanners may not close below this depth */
+static const char *scope_owner; /* the scanner whose XML calls these are */
+static int scope_on;     /* inside a scanner's scope (either report open) */
+static int sdepth;       /* elements the scanner in scope has open */
+static int open_content; /* the innermost of them has text or a child */
+static size_t scope_bytes; /* names, values and text the scanner added */
+static int refusals_logged;
+
+/* Limits that keep what scanners write readable by every XML parser:
+ * libxml2 refuses documents nested deeper than 256 elements and text nodes
+ * or attribute values over 10 MB (without XML_PARSE_HUGE), and a name of
+ * this length is a bug, not a name. */
+#define REPORT_MAX_SCANNER_DEPTH 64
+#define REPORT_MAX_VALUE (1024 * 1024)
+#define REPORT_MAX_NAME 256
+#define REPORT_MAX_REFUSALS_LOGGED 20
+/* What one scanner may add to one flow (or to the summary) in all: the
+ * JSON-lines log holds it in memory until the flow closes. */
+#define REPORT_MAX_SCOPE (16 * 1024 * 1024)
+
+/* Attribute names of the element a scanner has open, to refuse a second
+ * attribute of the same name (a well-formedness error).  Owned here;
+ * emptied when the element receives content or is closed. */
+static char **open_attrs;
+static size_t n_open_attrs;
+static size_t cap_open_attrs;
+static size_t open_text_len; /* escaped bytes of text in the open element */
 static int summary_written;
 static struct timeval start_tv;
 static void (*provenance)(void);
@@ -30,7 +66,7 @@ static void (*provenance)(void);
 
 int Tf_report_is_open(void)
 {
-  return w != NULL;
+  return w != NULL || Tf_jsonl_is_open();
 }
 
 static void start(const char *name)
@@ -45,14 +81,69 @@ static void end(void)
     depth--;
 }
 
-static void attr(const char *name, const char *value)
+/* The escaped form of value (tfl_tfl_escape.h), or NULL when memory ran out;
+ * *tmp receives what the caller frees. */
+static const char *esc(const char *value, char **tmp)
 {
-  xmlTextWriterWriteAttribute(w, X(name), X(value));
+  size_t n = strlen(value);
+  *tmp = NULL;
+  if (Tfl_escape_is_clean(value, n))
+    return value;
+  *tmp = Tfl_escape_text(value, n);
+  return *tmp;
+}
+
+/* Writes an attribute value with XML's quoting done here: libxml2's
+ * writer leaves the apostrophe alone although the report quotes attribute
+ * values with it (xmlTextWriterSetQuoteChar), which ends the value early.
+ * Tab, line feed and carriage return become character references, as a
+ * parser would otherwise turn them into spaces. */
+static int attr_quoted(const char *name, const char *v)
+{
+  size_t start = 0;
+  size_t i;
+  if (xmlTextWriterStartAttribute(w, X(name)) < 0)
+    return -1;
+  for (i = 0; v[i]; i++) {
+    const char *ref;
+    switch (v[i]) {
+    case '&': ref = "&amp;"; break;
+    case '<': ref = "&lt;"; break;
+    case '>': ref = "&gt;"; break;
+    case '"': ref = "&quot;"; break;
+    case '\'': ref = "&apos;"; break;
+    case '\t': ref = "&#9;"; break;
+    case '\n': ref = "&#10;"; break;
+    case '\r': ref = "&#13;"; break;
+    default: continue;
+    }
+    if (i > start && xmlTextWriterWriteRawLen(w, X(v + start), (int)(i - start)) < 0)
+      return -1;
+    if (xmlTextWriterWriteRaw(w, X(ref)) < 0)
+      return -1;
+    start = i + 1;
+  }
+  if (i > start && xmlTextWriterWriteRawLen(w, X(v + start), (int)(i - start)) < 0)
+    return -1;
+  return xmlTextWriterEndAttribute(w);
+}
+
+static int attr(const char *name, const char *value)
+{
+  char *tmp;
+  const char *v = esc(value ? value : "", &tmp);
+  int rc = v ? attr_quoted(name, v) : -1;
+  free(tmp);
+  return rc;
 }
 
 static void leaf(const char *name, const char *value)
 {
-  xmlTextWriterWriteElement(w, X(name), X(value));
+  char *tmp;
+  const char *v = esc(value ? value : "", &tmp);
+  if (v)
+    xmlTextWriterWriteElement(w, X(name), X(v));
+  free(tmp);
 }
 
 static void leaf_u64(const char *name, uint64_t v)
@@ -124,9 +215,14 @@ static void report_creator(void)
   end();
 }
 
-tf_err Tf_report_open(const char *path)
+tf_err Tf_report_open(const char *path, const char *jsonl_path)
 {
   gettimeofday(&start_tv, NULL);
+  if (jsonl_path) {
+    tf_err e = Tf_jsonl_open(jsonl_path);
+    if (e != TF_OK || !path)
+      return e;
+  }
   w = xmlNewTextWriterFilename(path, 0);
   if (!w) {
     Tf_log_error("cannot create report %s", path);
@@ -177,6 +273,8 @@ static int mac_zero(const uint8_t *m)
 void Tf_report_flow_begin(const struct tf_flow *f, uint64_t filesize)
 {
   char buf[INET6_ADDRSTRLEN + 32];
+  /* jsonl.c writes the same fields under the same conditions. */
+  Tf_jsonl_flow_begin(f, filesize);
   if (!w)
     return;
   start("fileobject");
@@ -255,14 +353,30 @@ void Tf_report_flow_order(uint64_t close_seq, const struct timeval *when, uint64
 
 void Tf_report_flow_end(void)
 {
+  Tf_jsonl_flow_end();
   if (!w)
     return;
   end(); /* fileobject */
 }
 
-void Tf_report_scope_begin(void)
+static void open_attrs_clear(void)
+{
+  for (size_t i = 0; i < n_open_attrs; i++)
+    free(open_attrs[i]);
+  n_open_attrs = 0;
+  open_text_len = 0;
+}
+
+void Tf_report_scope_begin(const char *scanner)
 {
   scope_floor = depth;
+  scope_on = Tf_report_is_open();
+  sdepth = 0;
+  open_content = 0;
+  scope_owner = scanner;
+  scope_bytes = 0;
+  open_attrs_clear();
+  Tf_jsonl_scope_begin(scanner);
 }
 
 void Tf_report_scope_end(void)
@@ -270,42 +384,146 @@ void Tf_report_scope_end(void)
   while (w && depth > scope_floor)
     end();
   scope_floor = 0;
+  scope_on = 0;
+  sdepth = 0;
+  scope_owner = NULL;
+  open_attrs_clear();
+  Tf_jsonl_scope_end();
+}
+
+/* A refused call: one log line naming the scanner, the call and why (the
+ * offending name escaped: no control character reaches the terminal). */
+static int refuse(const char *call, const char *what, const char *name)
+{
+  char *tmp = NULL;
+  const char *shown = name ? esc(name, &tmp) : "(null)";
+  if (refusals_logged < REPORT_MAX_REFUSALS_LOGGED) {
+    Tf_log_warn("scanner '%s': %s refused: %s '%.300s'", scope_owner ? scope_owner : "?", call,
+                what, shown ? shown : "?");
+    if (++refusals_logged == REPORT_MAX_REFUSALS_LOGGED)
+      Tf_log_warn("further refused report calls are not logged");
+  }
+  free(tmp);
+  return -1;
+}
+
+int Tf_report_name_ok(const char *name)
+{
+  size_t n;
+  if (!name)
+    return 0;
+  n = strlen(name);
+  if (n > REPORT_MAX_NAME)
+    return 0;
+  /* The only prefix declared for scanners is tcpflow: (on <dfxml>); any
+   * other, xml: and xmlns: included, would be a namespace error, and an
+   * attribute "xmlns" would change the namespace of what follows. */
+  if (strcmp(name, "xmlns") == 0)
+    return 0;
+  if (strncmp(name, "tcpflow:", 8) == 0) {
+    name += 8;
+    n -= 8;
+  }
+  return Tfl_escape_ncname_ok(name, n);
 }
 
 int Tf_report_xml_start(const char *name)
 {
-  if (!w || !name || !*name || scope_floor == 0)
+  if (!scope_on)
     return -1;
-  if (xmlTextWriterStartElement(w, X(name)) < 0)
-    return -1;
-  depth++;
+  if (!Tf_report_name_ok(name))
+    return refuse("xml_start", "invalid element name", name);
+  if (sdepth >= REPORT_MAX_SCANNER_DEPTH)
+    return refuse("xml_start", "elements nested too deep for", name);
+  if (scope_bytes + strlen(name) > REPORT_MAX_SCOPE)
+    return refuse("xml_start", "over 16 MiB for this flow, element", name);
+  scope_bytes += strlen(name);
+  if (w) {
+    if (xmlTextWriterStartElement(w, X(name)) < 0)
+      return -1;
+    depth++;
+  }
+  sdepth++;
+  open_content = 0;
+  open_attrs_clear();
+  Tf_jsonl_start(name);
   return 0;
 }
 
 int Tf_report_xml_attr(const char *name, const char *value)
 {
-  if (!w || scope_floor == 0 || depth <= scope_floor)
+  char **grown;
+  if (!scope_on || sdepth == 0)
     return -1;
-  return xmlTextWriterWriteAttribute(w, X(name), X(value ? value : "")) < 0 ? -1 : 0;
+  if (!Tf_report_name_ok(name))
+    return refuse("xml_attr", "invalid attribute name", name);
+  if (open_content)
+    return refuse("xml_attr", "after text or a child element, attribute", name);
+  if (value && strlen(value) > REPORT_MAX_VALUE)
+    return refuse("xml_attr", "value over 1 MiB for attribute", name);
+  for (size_t i = 0; i < n_open_attrs; i++)
+    if (strcmp(open_attrs[i], name) == 0)
+      return refuse("xml_attr", "second value for attribute", name);
+  if (scope_bytes + strlen(name) + (value ? strlen(value) : 0) > REPORT_MAX_SCOPE)
+    return refuse("xml_attr", "over 16 MiB for this flow, attribute", name);
+  if (n_open_attrs == cap_open_attrs) {
+    size_t cap = cap_open_attrs ? 2 * cap_open_attrs : 8;
+    grown = realloc(open_attrs, cap * sizeof(*open_attrs));
+    if (!grown)
+      return -1;
+    open_attrs = grown;
+    cap_open_attrs = cap;
+  }
+  if (w && attr(name, value) < 0)
+    return -1;
+  open_attrs[n_open_attrs] = strdup(name);
+  if (open_attrs[n_open_attrs])
+    n_open_attrs++;
+  scope_bytes += strlen(name) + (value ? strlen(value) : 0);
+  Tf_jsonl_attr(name, value);
+  return 0;
 }
 
 int Tf_report_xml_text(const char *text)
 {
-  if (!w || scope_floor == 0 || depth <= scope_floor)
+  char *tmp;
+  const char *v;
+  int rc;
+  size_t n = text ? strlen(text) : 0;
+  if (!scope_on || sdepth == 0)
     return -1;
-  return xmlTextWriterWriteString(w, X(text ? text : "")) < 0 ? -1 : 0;
+  if (n > REPORT_MAX_VALUE || open_text_len + n > REPORT_MAX_VALUE)
+    return refuse("xml_text", "text over 1 MiB in one element, in element", "");
+  if (scope_bytes + n > REPORT_MAX_SCOPE)
+    return refuse("xml_text", "over 16 MiB for this flow, text", "");
+  v = esc(text ? text : "", &tmp);
+  rc = !v ? -1 : w ? xmlTextWriterWriteString(w, X(v)) : 0;
+  if (rc >= 0) {
+    open_text_len += strlen(v);
+    open_content = 1; /* text closes the start tag: no more attributes */
+    scope_bytes += n;
+    Tf_jsonl_text(text ? text : "");
+  }
+  free(tmp);
+  return rc < 0 ? -1 : 0;
 }
 
 int Tf_report_xml_end(void)
 {
-  if (!w || scope_floor == 0 || depth <= scope_floor)
+  if (!scope_on || sdepth == 0)
     return -1;
-  end();
+  if (w)
+    end();
+  sdepth--;
+  open_content = 1; /* the parent now has a child */
+  open_attrs_clear();
+  Tf_jsonl_end();
   return 0;
 }
 
 void Tf_report_summary_begin(void)
 {
+  Tf_jsonl_summary_begin();
   if (!w)
     return;
   /* Leave the fileobject wrapper (the second <configuration>). */
@@ -318,6 +536,7 @@ void Tf_report_summary_begin(void)
 void Tf_report_scanner_failure(const char *scanner, const char *event, const char *reason,
                                const char *flow)
 {
+  Tf_jsonl_scanner_failure(scanner, event, reason, flow);
   if (!w)
     return;
   start("scanner_failure");
@@ -346,9 +565,9 @@ tf_err Tf_report_close(const struct tf_run_stats *st)
 {
   struct rusage ru;
   struct timeval now;
-  tf_err e = TF_OK;
+  tf_err e = Tf_jsonl_close(st);
   if (!w)
-    return TF_OK;
+    return e;
   scope_floor = 0;
   while (depth > 1)
     end();
@@ -398,5 +617,9 @@ tf_err Tf_report_close(const struct tf_run_stats *st)
   xmlFreeTextWriter(w);
   w = NULL;
   depth = 0;
+  open_attrs_clear();
+  free(open_attrs);
+  open_attrs = NULL;
+  cap_open_attrs = 0;
   return e;
 }

@@ -33,7 +33,11 @@ struct tf_run_stats {
   uint64_t stragglers_mismatched;
 };
 
-tf_err Tf_report_open(const char *path);
+/* Opens report.xml at path and report.jsonl (jsonl.h) at jsonl_path;
+ * either may be NULL for a run without it.  Everything below goes to both;
+ * the functions do nothing when neither is open. */
+tf_err Tf_report_open(const char *path, const char *jsonl_path);
+/* 1 when either report is open. */
 int Tf_report_is_open(void);
 
 /* <fileobject> of a closed flow: filename, filesize and the <tcpflow>
@@ -47,13 +51,22 @@ void Tf_report_summary_end(void);
 void Tf_report_scanner_failure(const char *scanner, const char *event, const char *reason,
                                const char *flow);
 
-/* Scanner XML, confined to the element open when the scope began. */
-void Tf_report_scope_begin(void);
+/* Scanner XML, confined to the element open when the scope began; scanner
+ * (borrowed until scope_end) names the scanner in log lines.  Element and
+ * attribute names must pass Tf_report_name_ok; a bad name, a second
+ * attribute of the same name, nesting over 64 levels, over 1 MiB of text
+ * in one element or value, or over 16 MiB from one scanner for one flow is
+ * refused (-1, one log line) and the report stays well-formed.  Text and values are escaped (tfl_tfl_escape.h).  0 or -1. */
+void Tf_report_scope_begin(const char *scanner);
 void Tf_report_scope_end(void);
 int Tf_report_xml_start(const char *name);
 int Tf_report_xml_attr(const char *name, const char *value);
 int Tf_report_xml_text(const char *text);
 int Tf_report_xml_end(void);
+/* 1 when name may be a scanner's element or attribute name: an XML NCName
+ * other than "xmlns", optionally prefixed "tcpflow:" (the one namespace
+ * prefix declared for scanners), at most 256 bytes. */
+int Tf_report_name_ok(const char *name);
 
 /* Partitioned runs (-j, --shard, --fanout; shard.c, merge.c).  A function
  * run by Tf_report_open to describe the run before the flows (NULL: none). */

@@ -17,6 +17,7 @@
 #include "packet.h"
 #include "pcapng.h"
 #include "pcapout.h"
+#include "progress.h"
 #include "report.h"
 #include "dispatch.h"
 #include "source.h"
@@ -223,6 +224,7 @@ static void source_packet(int dlt, const struct pcap_pkthdr *h, const u_char *by
   if (want_packets)
     Tf_dispatch_packet(&pkt);
   n_read++;
+  Tf_progress_packet();
   switch (Tf_link_decode(dlt, bytes, h->caplen, &pkt.link)) {
   case TF_LINK_OK:
     break;
@@ -384,6 +386,7 @@ tf_err Tf_source_run(struct tf_source *s)
       }
       if (rc == 0) /* a quiet link: idle flows still time out */
         Tf_demux_expire((int64_t)time(NULL) + tf_opt.tdelta);
+      Tf_progress_tick(); /* SIGUSR1 and the status line on a quiet link too */
     }
     live_pcap = NULL;
     return TF_OK;

@@ -299,7 +299,14 @@ struct tfs_host {
 
   /* DFXML: inside flow_close these add children to the flow's <fileobject>,
    * inside run_end to <summary>.  Elements a scanner leaves open are closed
-   * by the host.  Text and attribute values are escaped by the host. */
+   * by the host.  Names must be XML names without a colon, or with the
+   * prefix "tcpflow:", not "xmlns", at most 256 bytes; a bad name, a second
+   * attribute of one name, nesting over 64 levels, over 1 MiB of text in
+   * one element or over 16 MiB in one flow returns TFS_ERROR (and the host
+   * logs it).  Text and
+   * attribute values may be any bytes: the host escapes them reversibly,
+   * a backslash as "\\" and each byte that is not well-formed UTF-8 or is
+   * not an XML 1.0 character as "\xHH" (see tcpflow(1), DFXML REPORT). */
   int (*xml_start)(tfs_ctx *ctx, const char *element);
   int (*xml_attr)(tfs_ctx *ctx, const char *name, const char *value);
   int (*xml_text)(tfs_ctx *ctx, const char *text);

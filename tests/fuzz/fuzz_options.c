@@ -219,7 +219,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
   set_options(data, tmpl);
   if (Tf_flowtab_init() != TF_OK || Tf_output_init(64) != TF_OK || Tf_demux_init() != TF_OK ||
-      Tf_console_init() != TF_OK || Tf_report_open(report_path) != TF_OK)
+      Tf_console_init() != TF_OK || Tf_report_open(report_path, NULL) != TF_OK)
     abort();
   feed(dlts[data[4] % NDLTS], data + 6 + tlen, size - 6 - tlen);
   memset(&st, 0, sizeof(st));

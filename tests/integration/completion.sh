@@ -98,6 +98,7 @@ run_cases() {
   expect "tcpflow -S http_keep_compressed=" YES NO
   expect "tcpflow -S tcp_cmd=gz" gzip
   expect "tcpflow -S enable_report=" YES NO
+  expect "tcpflow -S report_format=" dfxml jsonl both
   expect "tcpflow -S md5_extra_digests=" sha1 sha256
   expect "tcpflow -i " any
   if [[ -e /sys/class/net/lo ]]; then expect "tcpflow -i l" lo; fi

@@ -10,7 +10,20 @@ export TCPFLOW_PLUGIN_PATH
 # shellcheck disable=SC2034 # read by the scripts that source this file
 REF=${REF_TCPFLOW:-/usr/bin/tcpflow}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}"/tftest.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+# tools/checked (what $TCPFLOW runs) lists here every ill-formed report.
+export TF_BAD_REPORTS=$WORK/.bad-reports
+# Fails the test when a run wrote an ill-formed report, whatever else the
+# test checked; then removes the scratch directory.
+lib_exit() {
+  rc=$?
+  if [ -s "$TF_BAD_REPORTS" ]; then
+    echo "FAIL - ill-formed reports: $(tr '\n' ' ' <"$TF_BAD_REPORTS")"
+    rc=1
+  fi
+  rm -rf "$WORK"
+  exit $rc
+}
+trap lib_exit EXIT
 PASS=0
 FAIL=0
 

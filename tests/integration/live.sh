@@ -19,7 +19,7 @@ head -c 200000 /dev/urandom >"$WORK/www/blob.bin"
 printf 'hello from the live test\n' >"$WORK/www/hello.txt"
 (cd "$WORK/www" && exec python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
 server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'rc=$?; kill $server 2>/dev/null; (exit $rc); lib_exit' EXIT
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/hello.txt" && break; sleep 0.1; done
 
 wait_listening() { # the capture is active once tcpflow says so
@@ -34,6 +34,7 @@ capture() { # capture OUTDIR [extra options]; stops it with SIG${SIG:-INT}
   wait_listening "$WORK/live.err"
   curl -s -o "$WORK/got.bin" "http://127.0.0.1:$port/blob.bin"
   curl -s -o /dev/null "http://127.0.0.1:$port/hello.txt"
+  kill -USR1 "$tf" # the status line once (no terminal here)
   sleep 2
   kill -"${SIG:-INT}" "$tf"
   wait "$tf"
@@ -42,6 +43,8 @@ capture() { # capture OUTDIR [extra options]; stops it with SIG${SIG:-INT}
 
 rc=$(capture "$WORK/live")
 check "SIGINT: exit 0" test "$rc" = 0
+check "SIGUSR1: a status line with packets, drops and flows" \
+  grep -q '^tcpflow: [0-9]* packets, [0-9]* dropped, [0-9]* flows open, [0-9]* closed' "$WORK/live.err"
 check "report finished" xml_ok "$WORK/live/report.xml"
 n=$(find "$WORK/live" -type f ! -name report.xml | wc -l)
 check "two connections, four flow files ($n)" test "$n" = 4

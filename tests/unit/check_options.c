@@ -37,6 +37,8 @@ static long long field_of(const struct tf_options *o, const char *name)
     return (long long)o->scanner_timeout;
   if (strcmp(name, "tcp_cmd") == 0)
     return o->tcp_cmd == NULL;
+  if (strcmp(name, "report_format") == 0)
+    return o->report_format;
   ck_abort_msg("setting %s: no field known to this test", name);
   return 0;
 }
@@ -52,6 +54,8 @@ START_TEST(setting_texts_match_defaults)
       want = strcmp(s->default_value, "YES") == 0;
     else if (strcmp(s->name, "tcp_cmd") == 0)
       want = s->default_value[0] == '\0';
+    else if (strcmp(s->name, "report_format") == 0)
+      want = strcmp(s->default_value, "dfxml") == 0 ? TF_REPORT_DFXML : -1;
     else
       want = strtoll(s->default_value, NULL, 10);
     ck_assert_msg(field_of(&o, s->name) == want, "-S %s: the table says %s, the default is %lld",
