@@ -311,9 +311,12 @@ static void replay_file_range(int fd, struct tfs_flow_info *fi, struct tf_flow *
 static void replay(struct tfs_flow_info *fi, struct tf_flow *f, enum audience who, uint64_t from)
 {
   uint64_t cursor = from, size = f->file_size;
-  int fd;
-  if (cursor >= size)
-    return;
+  int fd, nmodules, anyone = 0;
+  struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
+  for (int i = 0; i < nmodules && !anyone; i++)
+    anyone = in_audience(&modules[i], who);
+  if (cursor >= size || !anyone)
+    return; /* nobody to read the file back for */
   fd = open(f->path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     Tf_log_error("cannot read back %s for the scanners: %s", f->path, strerror(errno));

@@ -30,6 +30,10 @@ struct tf_wbuf {
 };
 
 static struct tf_wbuf *wbufs;
+/* Free buffers as a stack: the most recently used is reused first, so a
+ * run with few flows touches (and keeps resident) only a few buffers. */
+static struct tf_wbuf **wbuf_free;
+static unsigned wbuf_nfree;
 static unsigned wbuf_clock;     /* next buffer to steal when all are busy */
 static long fd_budget;
 static long open_count, max_open;
@@ -55,8 +59,17 @@ tf_err Tf_output_init(long max_fds)
   struct rlimit rl;
   long limit = 1024;
   wbufs = calloc(WBUF_COUNT, sizeof(*wbufs));
-  if (!wbufs)
+  wbuf_free = calloc(WBUF_COUNT, sizeof(*wbuf_free));
+  if (!wbufs || !wbuf_free) {
+    free(wbufs);
+    free(wbuf_free);
+    wbufs = NULL;
+    wbuf_free = NULL;
     return TF_ERR_NOMEM;
+  }
+  /* Pushed in reverse, so buffer 0 is handed out first. */
+  for (unsigned i = WBUF_COUNT; i-- > 0;)
+    wbuf_free[wbuf_nfree++] = &wbufs[i];
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
     /* Ask for all we may have: each open flow file is a descriptor. */
     if (rl.rlim_cur < rl.rlim_max) {
@@ -80,7 +93,10 @@ tf_err Tf_output_init(long max_fds)
 void Tf_output_shutdown(void)
 {
   free(wbufs);
+  free(wbuf_free);
   wbufs = NULL;
+  wbuf_free = NULL;
+  wbuf_nfree = 0;
 }
 
 long Tf_output_fd_budget(void)
@@ -311,6 +327,13 @@ static tf_err output_pwrite(struct tf_flow *f, uint64_t offset, const uint8_t *d
 
 /* ------------------------------------------------------------ append buffers */
 
+static void wbuf_put(struct tf_wbuf *b)
+{
+  b->owner = NULL;
+  b->len = 0;
+  wbuf_free[wbuf_nfree++] = b;
+}
+
 static tf_err wbuf_flush(struct tf_flow *f)
 {
   struct tf_wbuf *b = f->wbuf;
@@ -320,26 +343,22 @@ static tf_err wbuf_flush(struct tf_flow *f)
   f->wbuf = NULL; /* before writing: output_pwrite may evict and recurse */
   if (b->len > 0)
     e = output_pwrite(f, b->start, b->data, b->len);
-  b->owner = NULL;
-  b->len = 0;
+  wbuf_put(b);
   return e;
 }
 
 static struct tf_wbuf *wbuf_get(void)
 {
-  for (unsigned i = 0; i < WBUF_COUNT; i++) {
-    struct tf_wbuf *b = &wbufs[(wbuf_clock + i) % WBUF_COUNT];
-    if (!b->owner) {
-      wbuf_clock = (wbuf_clock + i + 1) % WBUF_COUNT;
-      return b;
-    }
+  struct tf_wbuf *b;
+  if (wbuf_nfree == 0) {
+    /* All busy: the one under the clock hand gives its bytes to its file
+     * (which puts it back on the free stack). */
+    b = &wbufs[wbuf_clock];
+    wbuf_clock = (wbuf_clock + 1) % WBUF_COUNT;
+    if (wbuf_flush(b->owner) != TF_OK)
+      return NULL;
   }
-  /* All busy: the one under the clock hand gives its bytes to its file. */
-  struct tf_wbuf *b = &wbufs[wbuf_clock];
-  wbuf_clock = (wbuf_clock + 1) % WBUF_COUNT;
-  if (wbuf_flush(b->owner) != TF_OK)
-    return NULL;
-  return b;
+  return wbuf_free[--wbuf_nfree];
 }
 
 static uint64_t output_end(const struct tf_flow *f)
@@ -528,8 +547,7 @@ long Tf_output_read(const char *path, uint64_t offset, uint8_t *buf, size_t len)
 void Tf_output_release(struct tf_flow *f)
 {
   if (f->wbuf) {
-    f->wbuf->owner = NULL;
-    f->wbuf->len = 0;
+    wbuf_put(f->wbuf);
     f->wbuf = NULL;
   }
   if (f->fd >= 0) {
