@@ -30,7 +30,7 @@ install_deps() {
   if [ "$mode" = check ]; then
     pkgs="$pkgs tcpflow nginx curl tcpdump iproute2 clang libclang-rt-14-dev \
       bash-completion groff-base media-types bzip2 xz-utils unzip zip poppler-utils \
-      cppcheck shellcheck clang-tools parallel python3-yaml"
+      cppcheck shellcheck clang-tools parallel python3-yaml time"
   fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   # shellcheck disable=SC2086
@@ -61,6 +61,10 @@ check)
   (cd _build && make -s -j"$jobs" check) || status=1
   # make lint ran inside make check; the static analyzer is separate.
   (cd _build && make -s analyze) || status=1
+  # The benchmark still runs (seconds, tiny captures; no timing asserted).
+  rc=0
+  bash bench/smoke.sh "$top/_build" || rc=$?
+  [ "$rc" = 0 ] || [ "$rc" = 77 ] || status=1
   # The same suite with AddressSanitizer and UndefinedBehaviorSanitizer.
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
   export LSAN_OPTIONS=suppressions=$top/tests/lsan.supp:print_suppressions=0
