@@ -16,17 +16,22 @@
 #include "options.h"
 #include "output.h"
 
-#define WBUF_SIZE (64 * 1024)
-#define WBUF_COUNT 256          /* 16 MiB of append buffers in all */
+#define WBUF_MIN 512            /* a buffer's first size */
+#define WBUF_MAX (64 * 1024)    /* ... and its largest: then it is written */
+#define WBUF_COUNT 1024         /* flows with pending appends at once */
+#define WBUF_BUDGET (8u << 20)  /* bytes of all buffers together */
 #define RESERVED_FDS 16         /* stdio, pcap, report, -w, scanners */
 #define MAX_COUNTER 1000000     /* names tried before giving up */
 #define PATH_MAX_LEN 4096
 
+/* Pending appends of one flow.  A buffer grows from WBUF_MIN to WBUF_MAX
+ * as its flows write, within WBUF_BUDGET for all: a million small flows
+ * keep little memory, a bulk flow writes 64 KiB at a time. */
 struct tf_wbuf {
   struct tf_flow *owner;        /* NULL when free */
   uint64_t start;               /* stream offset of data[0] */
-  size_t len;
-  uint8_t data[WBUF_SIZE];
+  size_t len, cap;
+  uint8_t *data;                /* cap bytes; owned, kept while the buffer is free */
 };
 
 static struct tf_wbuf *wbufs;
@@ -35,6 +40,7 @@ static struct tf_wbuf *wbufs;
 static struct tf_wbuf **wbuf_free;
 static unsigned wbuf_nfree;
 static unsigned wbuf_clock;     /* next buffer to steal when all are busy */
+static size_t wbuf_total;       /* sum of the buffers' cap */
 static long fd_budget;
 static long open_count, max_open;
 static uint64_t files_created;
@@ -92,11 +98,14 @@ tf_err Tf_output_init(long max_fds)
 
 void Tf_output_shutdown(void)
 {
+  for (unsigned i = 0; wbufs && i < WBUF_COUNT; i++)
+    free(wbufs[i].data);
   free(wbufs);
   free(wbuf_free);
   wbufs = NULL;
   wbuf_free = NULL;
   wbuf_nfree = 0;
+  wbuf_total = 0;
 }
 
 long Tf_output_fd_budget(void)
@@ -331,7 +340,33 @@ static void wbuf_put(struct tf_wbuf *b)
 {
   b->owner = NULL;
   b->len = 0;
+  if (b->cap > WBUF_MIN && wbuf_total > WBUF_BUDGET / 2) {
+    /* Memory is scarce: a large buffer is given back on its way out. */
+    wbuf_total -= b->cap;
+    free(b->data);
+    b->data = NULL;
+    b->cap = 0;
+  }
   wbuf_free[wbuf_nfree++] = b;
+}
+
+/* Room for `need` bytes in b (need <= WBUF_MAX): 0 when the budget says no. */
+static int wbuf_reserve(struct tf_wbuf *b, size_t need)
+{
+  size_t cap = b->cap ? b->cap : WBUF_MIN;
+  uint8_t *d;
+  if (need <= b->cap)
+    return 1;
+  while (cap < need)
+    cap *= 2;
+  if (cap > WBUF_MAX)
+    cap = WBUF_MAX;
+  if (wbuf_total - b->cap + cap > WBUF_BUDGET || !(d = realloc(b->data, cap)))
+    return 0;
+  wbuf_total = wbuf_total - b->cap + cap;
+  b->data = d;
+  b->cap = cap;
+  return 1;
 }
 
 static tf_err wbuf_flush(struct tf_flow *f)
@@ -379,10 +414,10 @@ tf_err Tf_output_write(struct tf_flow *f, uint64_t offset, const uint8_t *data, 
   }
   if (len == 0)
     return TF_OK;
-  if (offset == output_end(f) && len < WBUF_SIZE) {
+  if (offset == output_end(f) && len < WBUF_MAX) {
     struct tf_wbuf *b = f->wbuf;
-    if (b && b->len + len > WBUF_SIZE) {
-      e = wbuf_flush(f);
+    if (b && (b->len + len > WBUF_MAX || !wbuf_reserve(b, b->len + len))) {
+      e = wbuf_flush(f); /* full, or may not grow: its bytes go to the file */
       if (e != TF_OK)
         return e;
       b = NULL;
@@ -391,14 +426,21 @@ tf_err Tf_output_write(struct tf_flow *f, uint64_t offset, const uint8_t *data, 
       b = wbuf_get();
       if (!b)
         return TF_ERR_OUTPUT;
-      b->owner = f;
-      b->start = offset;
-      b->len = 0;
-      f->wbuf = b;
+      if (wbuf_reserve(b, len)) {
+        b->owner = f;
+        b->start = offset;
+        b->len = 0;
+        f->wbuf = b;
+      } else {
+        wbuf_put(b);
+        b = NULL; /* no memory to buffer in: written at once below */
+      }
     }
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-    return TF_OK;
+    if (b) {
+      memcpy(b->data + b->len, data, len);
+      b->len += len;
+      return TF_OK;
+    }
   }
   e = wbuf_flush(f);
   if (e != TF_OK)
@@ -408,7 +450,7 @@ tf_err Tf_output_write(struct tf_flow *f, uint64_t offset, const uint8_t *data, 
 
 tf_err Tf_output_prepend(struct tf_flow *f, uint64_t shift)
 {
-  static uint8_t chunk[WBUF_SIZE];
+  static uint8_t chunk[WBUF_MAX];
   uint64_t end;
   tf_err e;
   for (uint32_t i = 0; i < f->nfindx; i++)
