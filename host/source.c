@@ -18,6 +18,7 @@
 #include "log.h"
 #include "options.h"
 #include "packet.h"
+#include "pcapfile.h"
 #include "pcapng.h"
 #include "pcapout.h"
 #include "report.h"
@@ -197,7 +198,14 @@ tf_err Tf_source_open_file(struct tf_source *s, const char *path)
     Tf_log_error("%s: %s", path, err);
     return TF_ERR_INPUT;
   }
-  return source_check_dlt(s);
+  if ((e = source_check_dlt(s)) != TF_OK)
+    return e;
+  /* libpcap has judged the header; a plain pcap file is then read in place. */
+  if (s->iobuf && (s->fast = Tf_pcapfile_open(path)) && Tf_pcapfile_dlt(s->fast) != s->dlt) {
+    Tf_pcapfile_close(s->fast);
+    s->fast = NULL;
+  }
+  return TF_OK;
 }
 
 tf_err Tf_source_open_live(struct tf_source *s, const char *iface)
@@ -404,6 +412,32 @@ static tf_err source_run_pcapng(struct tf_source *s)
   return rc < 0 ? TF_ERR_INPUT : TF_OK;
 }
 
+/* A plain pcap file read in place (pcapfile.h).  Returns 1 when a record
+ * is left to libpcap: it has then skipped the packets read here and goes
+ * on from that record, judging and wording it as it always does; 0 at
+ * the end of the file or on a stop. */
+static int source_run_fast(struct tf_source *s)
+{
+  struct pcap_pkthdr h, *lh;
+  const uint8_t *data;
+  const u_char *lbytes;
+  int rc = 1;
+  while (!stop_requested && Tf_demux_error() == TF_OK &&
+         (rc = Tf_pcapfile_next(s->fast, &h, &data)) == 1) {
+    s->delivered++;
+    if (!s->have_prog || pcap_offline_filter(&s->prog, &h, data))
+      source_packet(s->dlt, &h, data);
+  }
+  if (rc >= 0)
+    return 0;
+  for (uint64_t n = Tf_pcapfile_count(s->fast); n > 0; n--)
+    if (pcap_next_ex(s->pcap, &lh, &lbytes) != 1)
+      break; /* cannot be: libpcap read these before */
+  Tf_pcapfile_close(s->fast);
+  s->fast = NULL;
+  return 1;
+}
+
 tf_err Tf_source_run(struct tf_source *s)
 {
   struct pcap_pkthdr *h;
@@ -424,6 +458,8 @@ tf_err Tf_source_run(struct tf_source *s)
     live_pcap = NULL;
     return TF_OK;
   }
+  if (s->fast && source_run_fast(s) == 0)
+    return TF_OK; /* no decompressor to wait for: plain files only */
   while (!stop_requested && Tf_demux_error() == TF_OK) {
     rc = pcap_next_ex(s->pcap, &h, &bytes);
     if (rc == 1) {
@@ -459,6 +495,8 @@ void Tf_source_close(struct tf_source *s)
   s->pcap = NULL;
   free(s->iobuf); /* after pcap_close: its FILE read into it */
   s->iobuf = NULL;
+  Tf_pcapfile_close(s->fast);
+  s->fast = NULL;
   (void)source_reap(s, 0); /* stopped early or failed: already said why */
   if (s->have_prog)
     pcap_freecode(&s->prog);
