@@ -30,7 +30,7 @@ install_deps() {
   if [ "$mode" = check ]; then
     pkgs="$pkgs tcpflow nginx curl tcpdump iproute2 clang libclang-rt-14-dev \
       bash-completion groff-base media-types bzip2 xz-utils unzip zip poppler-utils \
-      cppcheck shellcheck clang-tools parallel python3-yaml time"
+      cppcheck shellcheck clang-tools parallel python3-yaml time strace"
   fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   # shellcheck disable=SC2086

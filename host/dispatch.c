@@ -18,6 +18,7 @@
 #include "guard.h"
 #include "log.h"
 #include "module.h"
+#include "output.h"
 #include "packet.h"
 #include "plugins.h"
 #include "report.h"
@@ -310,13 +311,22 @@ static void replay_file_range(int fd, struct tfs_flow_info *fi, struct tf_flow *
 /* The flow file in order from `from`; ranges never placed are gaps. */
 static void replay(struct tfs_flow_info *fi, struct tf_flow *f, enum audience who, uint64_t from)
 {
-  uint64_t cursor = from, size = f->file_size;
+  uint64_t cursor = from, size = Tf_output_size(f);
+  const uint8_t *held = Tf_output_held(f);
   int fd, nmodules, anyone = 0;
   struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
   for (int i = 0; i < nmodules && !anyone; i++)
     anyone = in_audience(&modules[i], who);
   if (cursor >= size || !anyone)
     return; /* nobody to read the file back for */
+  if (held) {
+    /* The whole flow is still in memory, in order and without holes. */
+    for (uint64_t n; cursor < size; cursor += n) {
+      n = size - cursor < REPLAY_CHUNK ? size - cursor : REPLAY_CHUNK;
+      deliver(fi, f, who, cursor, held + cursor, (size_t)n);
+    }
+    return;
+  }
   fd = open(f->path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     Tf_log_error("cannot read back %s for the scanners: %s", f->path, strerror(errno));
@@ -346,8 +356,9 @@ void Tf_dispatch_flow_close(struct tf_flow *f)
   struct tfs_flow_info fi;
   struct call c = {.kind = CALL_FLOW_CLOSE, .fi = &fi};
   flow_info(f, &fi);
+  fi.length = Tf_output_size(f); /* -FX: bytes perhaps never written */
   Tf_services_set_flow(f);
-  if (f->has_file && f->file_size > 0) {
+  if (fi.length > 0) {
     /* Scanners that streamed get only what they have not seen, unless
      * what they saw changed: then everyone hears the whole flow. */
     if (f->stream_diverged) {

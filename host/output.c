@@ -407,11 +407,13 @@ static uint64_t output_end(const struct tf_flow *f)
 tf_err Tf_output_write(struct tf_flow *f, uint64_t offset, const uint8_t *data, size_t len)
 {
   tf_err e;
-  if (!f->has_file) {
+  if (!f->has_file && tf_opt.store_output) {
     e = output_ensure_open(f);
     if (e != TF_OK || len == 0)
       return e;
   }
+  /* -FX: the bytes are for the scanners only.  They stay in the flow's
+   * append buffer; a hidden file is made only when they must leave it. */
   if (len == 0)
     return TF_OK;
   if (offset == output_end(f) && len < WBUF_MAX) {
@@ -455,9 +457,9 @@ tf_err Tf_output_prepend(struct tf_flow *f, uint64_t shift)
   tf_err e;
   for (uint32_t i = 0; i < f->nfindx; i++)
     f->findx[i].offset += shift;
-  if (!f->has_file)
+  if (!f->has_file && !f->wbuf)
     return TF_OK;
-  e = wbuf_flush(f);
+  e = wbuf_flush(f); /* -FX: the hidden file is made now */
   if (e == TF_OK)
     e = output_ensure_open(f);
   if (e != TF_OK)
@@ -546,22 +548,55 @@ static tf_err findx_write(struct tf_flow *f)
 
 /* ------------------------------------------------------------ close */
 
+/* f's append buffer holds every byte of the flow, from offset 0. */
+static int output_whole_in_buffer(const struct tf_flow *f)
+{
+  return f->wbuf && f->wbuf->start == 0 && f->wbuf->len >= f->file_size;
+}
+
 tf_err Tf_output_close(struct tf_flow *f)
 {
-  tf_err e = output_close_fd(f);
-  tf_err e2;
+  struct tf_wbuf *keep = NULL;
+  tf_err e = TF_OK, e2;
+  if (output_whole_in_buffer(f)) {
+    /* Written (-FX: not even that), but kept until Tf_output_release:
+     * the scanners at close read the flow from here, not from disk. */
+    keep = f->wbuf;
+    if (tf_opt.store_output && keep->len > 0)
+      e = output_pwrite(f, 0, keep->data, keep->len);
+    f->wbuf = NULL;
+  }
+  e2 = output_close_fd(f);
+  if (e == TF_OK)
+    e = e2;
   if (f->has_file && !f->temp_storage && f->file_size == 0) {
     /* An empty file still gets the flow's time, like every other. */
     if (output_ensure_open(f) == TF_OK)
       output_close_fd(f);
   }
+  f->wbuf = keep;
   e2 = tf_opt.findx ? findx_write(f) : TF_OK;
   return e != TF_OK ? e : e2;
 }
 
+uint64_t Tf_output_size(const struct tf_flow *f)
+{
+  return output_end(f);
+}
+
+const uint8_t *Tf_output_held(const struct tf_flow *f)
+{
+  return output_whole_in_buffer(f) ? f->wbuf->data : NULL;
+}
+
 tf_err Tf_output_readback(struct tf_flow *f, uint64_t offset, uint8_t *buf, size_t len)
 {
-  tf_err e = wbuf_flush(f);
+  tf_err e;
+  if (f->wbuf && offset >= f->wbuf->start && offset + len <= f->wbuf->start + f->wbuf->len) {
+    memcpy(buf, f->wbuf->data + (offset - f->wbuf->start), len);
+    return TF_OK; /* still in memory: no write and read back */
+  }
+  e = wbuf_flush(f);
   if (e == TF_OK)
     e = output_ensure_open(f);
   while (e == TF_OK && len > 0) {
