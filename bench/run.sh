@@ -12,7 +12,9 @@
 #         `tar -xf` of a tarball of the very output tree ours wrote in that
 #         round.  Medians are reported: wall, user, sys, peak RSS (GNU time %M),
 #         ours/floor, 1.6.1/floor, 1.6.1/ours, MB/s and connections/s, and for
-#         the md5 case its cost against our own default run.
+#         the md5 case its cost against our own default run.  CPU time (user +
+#         sys) of ours and of the floor is shown too: on a busy machine it
+#         varies far less than wall time.
 #  scale  W4-like synthetic captures (bench/w4gen.c: 8 packets per connection,
 #         SCALE_CONC connections open at once) of SCALE_SIZES connections; our
 #         tcpflow with -FX (reassembly and report, no files) and with -Fk (a file
@@ -214,20 +216,21 @@ side_table() {
       sys[k, $3] = sys[k, $3] " " $7; rss[k, $3] = rss[k, $3] " " $8
     }
     END {
-      print "| workload | case | ours s | 1.6.1 s | floor s | ours/floor | 1.6.1/floor | 1.6.1/ours | vs our default | ours user+sys s | ours MB/s | ours conn/s | ours MiB | 1.6.1 MiB | files |"
-      print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+      print "| workload | case | ours s | 1.6.1 s | floor s | ours/floor | 1.6.1/floor | 1.6.1/ours | vs our default | CPU s ours / floor | CPU ours/floor | ours MB/s | ours conn/s | ours MiB | 1.6.1 MiB | files |"
+      print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
       for (i = 1; i <= n; i++) {
         k = order[i]; split(k, p, "\t")
         o = median(wall[k, "ours"]); r = median(wall[k, "ref"]); f = median(wall[k, "floor"])
         cpu = median(user[k, "ours"]) + median(sys[k, "ours"])
+        fcpu = median(user[k, "floor"]) + median(sys[k, "floor"])
         d = median(wall[p[1] "\tdefault", "ours"])
         vs = (p[2] != "default" && d != "") ? fmt(ratio(o, d), "%.2f") : "-"
         mbs = (p[1] in bytes) ? fmt(ratio(bytes[p[1]] / 1e6, o), "%.0f") : "-"
         cps = (conns[p[1]] != "") ? fmt(ratio(conns[p[1]], o), "%.0f") : "-"
-        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s |\n",
           p[1], p[2], fmt(o, "%.2f"), fmt(r, "%.2f"), fmt(f, "%.2f"),
           fmt(ratio(o, f), "%.2f"), fmt(ratio(r, f), "%.2f"), fmt(ratio(r, o), "%.2f"), vs,
-          fmt(cpu, "%.2f"), mbs, cps, fmt(median(rss[k, "ours"]) / 1024, "%.1f"),
+          fmt(cpu, "%.2f"), fmt(fcpu, "%.2f"), fmt(ratio(cpu, fcpu), "%.2f"), mbs, cps, fmt(median(rss[k, "ours"]) / 1024, "%.1f"),
           fmt(rss[k, "ref"] == "" ? "" : median(rss[k, "ref"]) / 1024, "%.1f"),
           (k in files) ? files[k] : "-"
         # issue 13 goals

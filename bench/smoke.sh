@@ -47,7 +47,7 @@ for c in default md5; do
 done
 # -Fk: a file per direction plus report.xml, in ours' tree (and so in the floor's).
 row w4-synth fk | grep -Eq '\| 4001 \|$' || fail "w4-synth fk did not write 4001 files: $(row w4-synth fk)"
-row w2-many md5 | awk -F'|' '{ exit !($10 + 0 > 0) }' || fail "no md5 / default ratio"
+row w2-many md5 | awk -F'|' '{ exit !($10 + 0 > 0 && $12 + 0 > 0) }' || fail "no md5 / default or CPU ratio"
 grep -q 'W4 -Fk peak RSS' "$r/goals.md" || fail "goals.md lacks the W4 memory goal"
 for n in 1000 2000; do
   grep -Eq "^\| $n \| $num \| $num \| $num \| $num \| $num \| $num \| $num \|$" "$r/scale.md" ||
