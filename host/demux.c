@@ -205,12 +205,17 @@ static uint64_t reported_size(const struct tf_flow *f)
   return f->length < tf_opt.max_bytes ? f->length : tf_opt.max_bytes;
 }
 
+/* The seen ranges, unless they are the one inside the flow. */
+static void seen_free(struct tf_flow *f)
+{
+  seen_free(f);
+}
+
 static void demux_close_foreign(struct tf_flow *f)
 {
   close_seq++;
   remember_straggler(f);
-  free(f->seen);
-  f->seen = NULL;
+  seen_free(f);
   Tf_flowtab_remove(f);
 }
 
@@ -238,9 +243,7 @@ static void demux_close(struct tf_flow *f)
   }
   remember_straggler(f);
   Tf_output_release(f);
-  if (f->seen != &f->seen_one)
-    free(f->seen);
-  f->seen = NULL;
+  seen_free(f);
   Tf_flowtab_remove(f);
 }
 
