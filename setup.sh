@@ -32,7 +32,7 @@ install_deps() {
   if [ "$mode" = check ]; then
     pkgs="$pkgs python3 tcpflow nginx curl tcpdump iproute2 clang libclang-rt-14-dev \
       bash-completion groff-base media-types bzip2 xz-utils unzip zip poppler-utils \
-      cppcheck shellcheck clang-tools parallel python3-yaml python3-jsonschema \
+      cppcheck shellcheck clang-tools parallel python3-yaml python3-jsonschema time strace \
       dpkg-dev debhelper fakeroot lintian"
   fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
@@ -69,6 +69,10 @@ check)
   (cd _build && make -s distcheck >distcheck.log 2>&1) || { tail -30 _build/distcheck.log; status=1; }
   (cd _build && make -s check-reproducible) || status=1
   (cd _build && make -s deb-check) || status=1
+  # The benchmark still runs (seconds, tiny captures; no timing asserted).
+  rc=0
+  bash bench/smoke.sh "$top/_build" || rc=$?
+  [ "$rc" = 0 ] || [ "$rc" = 77 ] || status=1
   # The same suite with AddressSanitizer and UndefinedBehaviorSanitizer.
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
   export LSAN_OPTIONS=suppressions=$top/tests/lsan.supp:print_suppressions=0

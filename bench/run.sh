@@ -1,209 +1,312 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright (C) 2026 The tcpflow developers
-# bench/run.sh [PCAPDIR] -- time our tcpflow against tcpflow 1.6.1, side by side in one run.
+# bench/run.sh [PCAPDIR] -- our tcpflow, tcpflow 1.6.1 and the physical floor, side by side.
 #
-# A benchmark, not a test: it takes a long time (tens of minutes with the default
-# RUNS) and needs root (the workload builder creates network namespaces).
+# A benchmark, not a test: never run by `make check` (bench/smoke.sh proves it
+# still works, in seconds).  Two parts, chosen with MODE:
 #
-#  1. Builds the W1-W4 captures with make-workloads.sh into PCAPDIR (default
-#     /tmp/tfbench) unless they are there already (REBUILD=1 forces it).
-#  2. For every case and workload, runs the shared measure.sh once for our
-#     tcpflow and once for 1.6.1, alternating, so both see the same machine state.
-#     Flow output goes to OUT on tmpfs (default /dev/shm/tfbench-out).
-#  3. Writes RESULTS/results.tsv (one row per tool, case and workload) and prints
-#     a side-by-side table; RESULTS defaults to PCAPDIR/results-<date>.
+#  side   (default) For every workload and case, RUNS rounds; each round runs, in
+#         turn: our tcpflow, 1.6.1, and the floor.  The floor is the cheapest way
+#         to read the same capture and create the same files: `cat PCAP` plus
+#         `tar -xf` of a tarball of the very output tree ours wrote in that
+#         round.  Medians are reported: wall, user, sys, peak RSS (GNU time %M),
+#         ours/floor, 1.6.1/floor, 1.6.1/ours, MB/s and connections/s, and for
+#         the md5 case its cost against our own default run.  CPU time (user +
+#         sys) of ours and of the floor is shown too: on a busy machine it
+#         varies far less than wall time.
+#  scale  W4-like synthetic captures (bench/w4gen.c: 8 packets per connection,
+#         SCALE_CONC connections open at once) of SCALE_SIZES connections; our
+#         tcpflow with -FX (reassembly and report, no files) and with -Fk (a file
+#         per direction, binned in directories).  Shows time per connection and
+#         peak RSS: the cost is linear in connections and memory is bounded by
+#         the connections open at once, not by the total.
+#  all    both.
 #
-# Cases (CASES="default md5 nofiles fk f64"):
-#   default  tcpflow -o OUT -r PCAP                      on W1 W2 W3
-#   md5      tcpflow -e md5 -o OUT -r PCAP               on W1 W2 W3
-#   nofiles  tcpflow -FX -o OUT -r PCAP                  on W1 W2 W3
-#   fk       tcpflow -Fk -o OUT -r PCAP                  on W4
-#   f64      tcpflow -f 64 -o OUT -r PCAP (fd cache)     on W2 W3, and with -Fk on W4
-# plus the I/O floor (cat of the capture) once per workload.
+# Captures: PCAPDIR (default /tmp/tfbench) holds w1-bulk.pcap w2-many.pcap
+# w3-mixed.pcap w4-synth.pcap (and workloads.tsv with their connection counts),
+# made by the shared make-workloads.sh (root: it builds network namespaces) when
+# missing.  Scaling captures are generated into PCAPDIR/scale-N.pcap and kept.
 #
 # Environment:
-#   BENCH_SHARED  directory of make-workloads.sh and measure.sh
-#                 (default: <repo>/../shared/bench, i.e. "$(dirname "$0")/../../shared/bench")
-#   BUILD_DIR     build tree of our tcpflow (default: the repository root)
+#   MODE          side | scale | all (default side)
+#   BUILD_DIR     build tree of our tcpflow (default: the repository root, or
+#                 <repo>/_build when that holds host/tcpflow)
 #   TCPFLOW       our binary (default: $BUILD_DIR/host/tcpflow); TCPFLOW_PLUGIN_PATH
 #                 defaults to $BUILD_DIR/plugins/*/.libs
-#   REF_TCPFLOW   the reference (default: /usr/bin/tcpflow, 1.6.1)
-#   RUNS          runs per measurement, median reported (default 3); W4_RUNS for W4 (default 1)
-#   OUT           output directory, should be on tmpfs (default /dev/shm/tfbench-out)
+#   REF_TCPFLOW   the reference (default /usr/bin/tcpflow, 1.6.1); "none" skips it
+#   RUNS          rounds per measurement, medians reported (default 3); W4_RUNS
+#                 for W4 (default 1: 1.6.1 takes over a minute there)
+#   CASES         subset of "default md5 fk nofiles f64" (default "default md5 fk")
 #   WORKLOADS     subset of "w1-bulk w2-many w3-mixed w4-synth"
-#   TIMER         passed through to measure.sh (default: GNU time)
+#   OUT           output directory, on tmpfs (default /dev/shm/tfbench-out); the
+#                 floor's tarball goes next to it ($OUT.tar)
+#   RESULTS       where results go (default PCAPDIR/results-<date>)
+#   SCALE_SIZES   connections per scaling capture (default "10000 100000 1000000 4000000")
+#   SCALE_CONC    connections open at once in them (default 50000, as W4)
+#   SCALE_CASES   "fx fk" (default); fk is skipped for a size whose files would
+#                 not fit in OUT's free space (about 9 KiB per connection on tmpfs)
+#   BENCH_SHARED  directory of make-workloads.sh (default <repo>/../shared/bench)
+#
+# Output: RESULTS/runs.tsv (every timed run), RESULTS/table.md (side by side),
+# RESULTS/scale.md (scaling), RESULTS/goals.md (issue 13's goals, met or not).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-BENCH_SHARED=${BENCH_SHARED:-"$here/../../shared/bench"}
+MODE=${MODE:-side}
 PCAPDIR=$(realpath -m "${1:-/tmp/tfbench}")
-BUILD_DIR=$(realpath -m "${BUILD_DIR:-$repo}")
+if [ -z "${BUILD_DIR:-}" ]; then
+  BUILD_DIR=$repo
+  [ -x "$repo/host/tcpflow" ] || { [ -x "$repo/_build/host/tcpflow" ] && BUILD_DIR=$repo/_build; }
+fi
+BUILD_DIR=$(realpath -m "$BUILD_DIR")
 TCPFLOW=${TCPFLOW:-$BUILD_DIR/host/tcpflow}
 REF_TCPFLOW=${REF_TCPFLOW:-/usr/bin/tcpflow}
 RUNS=${RUNS:-3}
 W4_RUNS=${W4_RUNS:-1}
-OUT=${OUT:-/dev/shm/tfbench-out}
-CASES=${CASES:-"default md5 nofiles fk f64"}
+CASES=${CASES:-"default md5 fk"}
 WORKLOADS=${WORKLOADS:-"w1-bulk w2-many w3-mixed w4-synth"}
+OUT=$(realpath -m "${OUT:-/dev/shm/tfbench-out}")
+TAR=$OUT.tar
+SCALE_SIZES=${SCALE_SIZES:-"10000 100000 1000000 4000000"}
+SCALE_CONC=${SCALE_CONC:-50000}
+SCALE_CASES=${SCALE_CASES:-"fx fk"}
+BENCH_SHARED=${BENCH_SHARED:-"$repo/../shared/bench"}
 RESULTS=$(realpath -m "${RESULTS:-$PCAPDIR/results-$(date +%Y%m%d-%H%M%S)}")
 
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-[ "$(id -u)" = 0 ] || die "run as root (make-workloads.sh needs network namespaces)"
-[ -x "$BENCH_SHARED/measure.sh" ] || [ -f "$BENCH_SHARED/measure.sh" ] ||
-  die "no measure.sh in $BENCH_SHARED (set BENCH_SHARED)"
+case $MODE in side | scale | all) ;; *) die "MODE must be side, scale or all" ;; esac
+[ -x /usr/bin/time ] || die "GNU time is needed for peak RSS: apt-get install -y time"
 [ -x "$TCPFLOW" ] || die "our tcpflow not found at $TCPFLOW (build it, or set TCPFLOW / BUILD_DIR)"
-[ -x "$REF_TCPFLOW" ] || die "reference tcpflow not found at $REF_TCPFLOW (apt-get install tcpflow)"
-if [ -z "${TIMER:-}" ] && ! [ -x /usr/bin/time ]; then
-  die "GNU time is needed: apt-get install -y time"
+if [ "$REF_TCPFLOW" != none ] && ! [ -x "$REF_TCPFLOW" ]; then
+  die "reference tcpflow not found at $REF_TCPFLOW (apt-get install tcpflow, or REF_TCPFLOW=none)"
 fi
 if [ -z "${TCPFLOW_PLUGIN_PATH:-}" ]; then
-  plugin_path=''
+  TCPFLOW_PLUGIN_PATH=''
   for d in "$BUILD_DIR"/plugins/*/.libs; do
-    [ -d "$d" ] && plugin_path=${plugin_path:+$plugin_path:}$d
+    [ -d "$d" ] && TCPFLOW_PLUGIN_PATH=${TCPFLOW_PLUGIN_PATH:+$TCPFLOW_PLUGIN_PATH:}$d
   done
-  TCPFLOW_PLUGIN_PATH=$plugin_path
 fi
-mkdir -p "$OUT"
-if [ "$(stat -f -c %T "$OUT")" != tmpfs ]; then
+export TCPFLOW_PLUGIN_PATH
+mkdir -p "$OUT" "$RESULTS" "$PCAPDIR"
+[ "$(stat -f -c %T "$OUT")" = tmpfs ] ||
   log "warning: $OUT is not on tmpfs; file-system effects will swamp the comparison"
-fi
+printf 'workload\tcase\ttool\tround\twall_s\tuser_s\tsys_s\tpeak_kib\n' >"$RESULTS/runs.tsv"
+: >"$RESULTS/files.tsv"
 
-# ---------------------------------------------------------------- workloads
-short_names=''
-for w in $WORKLOADS; do
-  if [ "${REBUILD:-0}" = 1 ] || [ ! -s "$PCAPDIR/$w.pcap" ] ||
-    ! grep -q "^$w	" "$PCAPDIR/workloads.tsv" 2>/dev/null; then
-    short_names+="${w%%-*} "
+# Describe the machine once, for bench/README.md.
+{
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "machine: $(nproc) CPUs ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "ours: $TCPFLOW ($(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown commit))"
+  echo "1.6.1: $REF_TCPFLOW; output: $OUT ($(stat -f -c %T "$OUT"))"
+} >"$RESULTS/machine.txt"
+
+# timed NAME CASE TOOL ROUND CMD... : one run under GNU time, appended to runs.tsv.
+timed() {
+  local w=$1 c=$2 tool=$3 r=$4 tf
+  shift 4
+  tf=$(mktemp)
+  if ! /usr/bin/time -f '%e %U %S %M' -o "$tf" "$@" >"$RESULTS/last-run.log" 2>&1; then
+    log "warning: $tool $c $w round $r exited non-zero (see $RESULTS/last-run.log)"
   fi
-done
-if [ -n "$short_names" ]; then
-  log "building workloads: $short_names(this takes a few minutes)"
-  WORKLOADS="$short_names" bash "$BENCH_SHARED/make-workloads.sh" "$PCAPDIR"
-fi
+  printf '%s\t%s\t%s\t%s\t%s\n' "$w" "$c" "$tool" "$r" "$(tail -n1 "$tf" | tr ' ' '\t')" \
+    >>"$RESULTS/runs.tsv"
+  rm -f "$tf"
+}
 
-# ---------------------------------------------------------------- cases
-workloads_for() { # case -> the workloads it runs on
+fresh_out() { rm -rf "$OUT" && mkdir -p "$OUT"; }
+
+# ---------------------------------------------------------------- side by side
+case_opts() { # case workload -> our options
   case $1 in
-    default | md5 | nofiles) echo "w1-bulk w2-many w3-mixed" ;;
-    fk) echo "w4-synth" ;;
-    f64) echo "w2-many w3-mixed w4-synth" ;;
+    default) echo "" ;;
+    md5) echo "-e md5" ;;
+    nofiles) echo "-FX" ;;
+    fk) echo "-Fk" ;;
+    f64) if [ "$2" = w4-synth ]; then echo "-Fk -f 64"; else echo "-f 64"; fi ;;
     *) die "unknown case $1" ;;
   esac
 }
-measure_case() { # case -> measure.sh's case that runs it
-  case $1 in
-    md5) echo md5 ;;
-    nofiles) echo nofiles ;;
-    *) echo default ;;
+case_applies() { # case workload
+  case $1:$2 in
+    default:w4-synth | md5:w4-synth | nofiles:w4-synth) return 1 ;;
+    fk:w4-synth) return 0 ;;
+    fk:*) return 1 ;;
+    f64:w1-bulk) return 1 ;;
   esac
-}
-extra_args() { # case workload -> options added in front of measure.sh's own
-  case $1 in
-    fk) echo "-Fk" ;;
-    f64) if [ "$2" = w4-synth ]; then echo "-Fk -f 64"; else echo "-f 64"; fi ;;
-    *) echo "" ;;
-  esac
-}
-shown_opts() { # measure-case extra-args -> the options as a user would type them
-  local o
-  case $1 in md5) o="-e md5" ;; nofiles) o="-FX" ;; *) o="" ;; esac
-  o="$o${o:+${2:+ }}$2"
-  echo "${o:--}"
-}
-wanted() { case " $WORKLOADS " in *" $1 "*) return 0 ;; esac; return 1; }
-
-mkdir -p "$RESULTS"
-printf 'tool\tbench_case\targs\tworkload\tcase\tn\twall_med\twall_min\twall_max\tuser_med\tsys_med\tpeak_mib_med\tMB_per_s\tpkts_per_s\tflows_per_s\tout_files\tout_bytes\n' \
-  >"$RESULTS/results.tsv"
-
-# A directory that measure.sh sees as its PCAPDIR: links to one capture and
-# to workloads.tsv, so each tool and case gets results.tsv of its own.
-stage() { # name workload -> directory
-  local d=$RESULTS/$1
-  mkdir -p "$d"
-  ln -sf "$PCAPDIR/$2.pcap" "$d/$2.pcap"
-  ln -sf "$PCAPDIR/workloads.tsv" "$d/workloads.tsv"
-  echo "$d"
+  return 0
 }
 
-# A wrapper that measure.sh runs as TCPFLOW: it adds the case's options and,
-# for our build, the plugin path.  exec keeps it one process for the timer.
-wrapper() { # dir binary plugin_path args...
-  local d=$1 bin=$2 pp=$3
-  shift 3
-  {
-    echo '#!/bin/sh'
-    [ -n "$pp" ] && printf 'TCPFLOW_PLUGIN_PATH=%q; export TCPFLOW_PLUGIN_PATH\n' "$pp"
-    printf 'exec %q' "$bin"
-    [ $# -gt 0 ] && printf ' %q' "$@"
-    printf ' "$@"\n'
-  } >"$d/tcpflow"
-  chmod +x "$d/tcpflow"
-  echo "$d/tcpflow"
-}
-
-run_measure() { # tool case workload
-  local tool=$1 c=$2 w=$3 d bin pp mc args runs
-  mc=$(measure_case "$c")
-  args=$(extra_args "$c" "$w")
-  d=$(stage "$tool-$c-$w" "$w")
-  if [ "$tool" = ours ]; then bin=$TCPFLOW; pp=$TCPFLOW_PLUGIN_PATH; else bin=$REF_TCPFLOW; pp=''; fi
-  # shellcheck disable=SC2086  # args are separate words on purpose
-  wrap=$(wrapper "$d" "$bin" "$pp" $args)
-  runs=$RUNS
-  [ "$w" = w4-synth ] && runs=$W4_RUNS
-  [ "$tool" = ref ] && [ "$c" = fk ] && log "1.6.1 on W4 -Fk takes about a minute per run"
-  log "$tool $c $w: tcpflow $args (measure.sh case $mc, $runs runs)"
-  WORKLOADS=$w CASES=$mc RUNS=$runs TCPFLOW=$wrap OUT=$OUT TIMER=${TIMER:-} \
-    bash "$BENCH_SHARED/measure.sh" "$d" 2>>"$RESULTS/measure.log"
-  tail -n +2 "$d/results.tsv" | while IFS= read -r row; do
-    printf '%s\t%s\t%s\t%s\n' "$tool" "$c" "$(shown_opts "$mc" "$args")" "$row"
-  done >>"$RESULTS/results.tsv"
-}
-
-for w in $WORKLOADS; do
-  [ -s "$PCAPDIR/$w.pcap" ] || { log "skip $w: no capture"; continue; }
-  d=$(stage "floor-$w" "$w")
-  log "floor $w: cat"
-  WORKLOADS=$w CASES=cat RUNS=$RUNS OUT=$OUT TIMER=${TIMER:-} \
-    bash "$BENCH_SHARED/measure.sh" "$d" 2>>"$RESULTS/measure.log"
-  tail -n +2 "$d/results.tsv" | while IFS= read -r row; do
-    printf 'cat\tfloor\t-\t%s\n' "$row"
-  done >>"$RESULTS/results.tsv"
-done
-
-for c in $CASES; do
-  for w in $(workloads_for "$c"); do
-    wanted "$w" || continue
-    [ -s "$PCAPDIR/$w.pcap" ] || continue
-    run_measure ours "$c" "$w"
-    run_measure ref "$c" "$w"
+side_by_side() {
+  local missing='' w c o n r
+  for w in $WORKLOADS; do [ -s "$PCAPDIR/$w.pcap" ] || missing+="${w%%-*} "; done
+  if [ -n "$missing" ]; then
+    [ "$(id -u)" = 0 ] || die "captures missing ($missing) and building them needs root"
+    [ -f "$BENCH_SHARED/make-workloads.sh" ] || die "no make-workloads.sh in $BENCH_SHARED"
+    log "building workloads: $missing(a few minutes)"
+    WORKLOADS="$missing" bash "$BENCH_SHARED/make-workloads.sh" "$PCAPDIR"
+  fi
+  for w in $WORKLOADS; do
+    for c in $CASES; do
+      case_applies "$c" "$w" || continue
+      o=$(case_opts "$c" "$w")
+      n=$RUNS
+      [ "$w" = w4-synth ] && n=$W4_RUNS
+      for r in $(seq "$n"); do
+        log "$w $c round $r/$n: ours${o:+ $o}, 1.6.1, floor"
+        # shellcheck disable=SC2086  # the options are separate words on purpose
+        {
+          fresh_out
+          cat "$PCAPDIR/$w.pcap" >/dev/null # the capture in the page cache for all three
+          timed "$w" "$c" ours "$r" "$TCPFLOW" $o -o "$OUT" -r "$PCAPDIR/$w.pcap"
+          if [ "$r" = 1 ]; then
+            printf '%s\t%s\t%s\t%s\n' "$w" "$c" "$(find "$OUT" -type f | wc -l)" \
+              "$(du -sb "$OUT" | cut -f1)" >>"$RESULTS/files.tsv"
+          fi
+          tar -C "$OUT" -cf "$TAR" .
+          if [ "$REF_TCPFLOW" != none ]; then
+            fresh_out
+            timed "$w" "$c" ref "$r" "$REF_TCPFLOW" $o -o "$OUT" -r "$PCAPDIR/$w.pcap"
+          fi
+          fresh_out
+          # shellcheck disable=SC2016  # expanded by that sh, not here
+          timed "$w" "$c" floor "$r" sh -c 'cat "$1" >/dev/null && tar -C "$2" -xf "$3"' floor \
+            "$PCAPDIR/$w.pcap" "$OUT" "$TAR"
+        }
+      done
+    done
   done
-done
-rm -rf "$OUT"
+  rm -rf "$OUT" "$TAR"
+  side_table
+}
 
-# ---------------------------------------------------------------- table
-awk -F'\t' '
-  NR == 1 { next }
-  $1 == "cat" { floor[$4] = $7; next }
-  { key = $2 "\t" $4; if (!(key in seen)) { seen[key] = 1; order[++n] = key; args[key] = $3 }
-    wall[$1, key] = $7; mbs[$1, key] = $13; pps[$1, key] = $14; fps[$1, key] = $15
-    rss[$1, key] = $12; files[$1, key] = $16 }
-  END {
-    printf "| case | workload | options | ours wall s | 1.6.1 wall s | 1.6.1/ours | floor s | ours MB/s | ours pkts/s | ours flows/s | 1.6.1 MB/s | ours RSS MiB | 1.6.1 RSS MiB | files ours/1.6.1 |\n"
-    printf "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
-    for (i = 1; i <= n; i++) {
-      k = order[i]; split(k, p, "\t")
-      o = wall["ours", k]; r = wall["ref", k]
-      ratio = (o > 0) ? sprintf("%.2f", r / o) : "-"
-      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s/%s |\n",
-        p[1], p[2], args[k], o, r, ratio, (p[2] in floor) ? floor[p[2]] : "-",
-        mbs["ours", k], pps["ours", k], fps["ours", k], mbs["ref", k],
-        rss["ours", k], rss["ref", k], files["ours", k], files["ref", k]
+# Connections per workload: workloads.tsv when make-workloads.sh wrote it.
+connections() {
+  awk -F'\t' -v w="$1" '$1 == w { print $4; found = 1 } END { if (!found) print "" }' \
+    "$PCAPDIR/workloads.tsv" 2>/dev/null || true
+}
+
+side_table() {
+  local meta=$RESULTS/meta.tsv w
+  : >"$meta"
+  for w in $WORKLOADS; do
+    [ -s "$PCAPDIR/$w.pcap" ] &&
+      printf '%s\t%s\t%s\n' "$w" "$(stat -L -c %s "$PCAPDIR/$w.pcap")" "$(connections "$w")" >>"$meta"
+  done
+  awk -F'\t' -v ref_name="$REF_TCPFLOW" '
+    function median(list,   a, n, i, j, t) {
+      n = split(list, a, " ")
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+      return n ? ((n % 2) ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2) : ""
     }
-  }' "$RESULTS/results.tsv" | tee "$RESULTS/table.md"
-log "results: $RESULTS/results.tsv, table: $RESULTS/table.md, measure.sh log: $RESULTS/measure.log"
+    function fmt(x, f) { return x == "" ? "-" : sprintf(f, x) }
+    function ratio(a, b) { return (a == "" || b == "" || b + 0 <= 0) ? "" : a / b }
+    FILENAME ~ /meta.tsv$/ { bytes[$1] = $2; conns[$1] = $3; next }
+    FILENAME ~ /files.tsv$/ { files[$1 "\t" $2] = $3; next }
+    FNR == 1 { next }
+    {
+      k = $1 "\t" $2
+      if (!(k in seen)) { seen[k] = 1; order[++n] = k }
+      wall[k, $3] = wall[k, $3] " " $5; user[k, $3] = user[k, $3] " " $6
+      sys[k, $3] = sys[k, $3] " " $7; rss[k, $3] = rss[k, $3] " " $8
+    }
+    END {
+      print "| workload | case | ours s | 1.6.1 s | floor s | ours/floor | 1.6.1/floor | 1.6.1/ours | vs our default | CPU s ours / floor | CPU ours/floor | ours MB/s | ours conn/s | ours MiB | 1.6.1 MiB | files |"
+      print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+      for (i = 1; i <= n; i++) {
+        k = order[i]; split(k, p, "\t")
+        o = median(wall[k, "ours"]); r = median(wall[k, "ref"]); f = median(wall[k, "floor"])
+        cpu = median(user[k, "ours"]) + median(sys[k, "ours"])
+        fcpu = median(user[k, "floor"]) + median(sys[k, "floor"])
+        d = median(wall[p[1] "\tdefault", "ours"])
+        vs = (p[2] != "default" && d != "") ? fmt(ratio(o, d), "%.2f") : "-"
+        mbs = (p[1] in bytes) ? fmt(ratio(bytes[p[1]] / 1e6, o), "%.0f") : "-"
+        cps = (conns[p[1]] != "") ? fmt(ratio(conns[p[1]], o), "%.0f") : "-"
+        printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s | %s | %s |\n",
+          p[1], p[2], fmt(o, "%.2f"), fmt(r, "%.2f"), fmt(f, "%.2f"),
+          fmt(ratio(o, f), "%.2f"), fmt(ratio(r, f), "%.2f"), fmt(ratio(r, o), "%.2f"), vs,
+          fmt(cpu, "%.2f"), fmt(fcpu, "%.2f"), fmt(ratio(cpu, fcpu), "%.2f"), mbs, cps, fmt(median(rss[k, "ours"]) / 1024, "%.1f"),
+          fmt(rss[k, "ref"] == "" ? "" : median(rss[k, "ref"]) / 1024, "%.1f"),
+          (k in files) ? files[k] : "-"
+        # issue 13 goals
+        if (p[2] == "default" && p[1] == "w1-bulk") { goal("W1 ours/floor <= 1.10", ratio(o, f), 1.10); goal("W1 1.6.1/ours >= 1.5", ratio(r, o), 1.5, 1) }
+        if (p[2] == "default" && p[1] == "w2-many") { goal("W2 ours/floor <= 1.25", ratio(o, f), 1.25); goal("W2 1.6.1/ours >= 1.7", ratio(r, o), 1.7, 1) }
+        if (p[2] == "default" && p[1] == "w3-mixed") goal("W3 ours/floor <= 1.25", ratio(o, f), 1.25)
+        if (p[2] == "fk" && p[1] == "w4-synth") { goal("W4 -Fk ours/floor <= 1.15", ratio(o, f), 1.15); goal("W4 -Fk peak RSS <= 64 MiB", median(rss[k, "ours"]) / 1024, 64) }
+        if (p[2] == "md5" && d != "") goal(p[1] " -e md5 / our default <= 1.3", ratio(o, d), 1.3)
+        if (p[2] == "default" && p[1] != "w4-synth") goal(p[1] " peak RSS <= 24 MiB", median(rss[k, "ours"]) / 1024, 24)
+      }
+      print "" > goals
+      print "| goal (issue 13) | measured | met |" > goals
+      print "|---|---:|---|" > goals
+      for (i = 1; i <= ng; i++) print gl[i] > goals
+    }
+    function goal(name, v, limit, atleast) {
+      if (v == "") return
+      gl[++ng] = sprintf("| %s | %.2f | %s |", name, v, (atleast ? v >= limit : v <= limit) ? "yes" : "no")
+    }
+  ' goals="$RESULTS/goals.md" "$meta" "$RESULTS/files.tsv" "$RESULTS/runs.tsv" >"$RESULTS/table.md"
+  cat "$RESULTS/machine.txt" "$RESULTS/table.md" "$RESULTS/goals.md"
+}
+
+# ---------------------------------------------------------------- scaling
+scale() {
+  local gen=$RESULTS/w4gen n p c o free_kib need_kib
+  cc -O2 -o "$gen" "$here/w4gen.c" || die "cannot compile bench/w4gen.c"
+  printf 'connections\tcase\tbytes\twall_s\tuser_s\tsys_s\tpeak_kib\n' >"$RESULTS/scale.tsv"
+  for n in $SCALE_SIZES; do
+    p=$PCAPDIR/scale-$n-c$SCALE_CONC.pcap
+    if ! [ -s "$p" ]; then
+      log "generating $p"
+      "$gen" "$n" "$SCALE_CONC" "$p.part" && mv "$p.part" "$p"
+    fi
+    for c in $SCALE_CASES; do
+      case $c in fx) o="-FX" ;; fk) o="-Fk" ;; *) die "unknown scaling case $c" ;; esac
+      fresh_out
+      if [ "$c" = fk ]; then
+        free_kib=$(df -Pk "$OUT" | awk 'NR == 2 { print $4 }')
+        need_kib=$((n * 9))
+        if [ "$need_kib" -gt "$free_kib" ]; then
+          log "scale $n $c: skipped, the files need about $((need_kib / 1048576)) GiB in $OUT"
+          printf '%s\t%s\t%s\tskipped\t\t\t\n' "$n" "$c" "$(stat -c %s "$p")" >>"$RESULTS/scale.tsv"
+          continue
+        fi
+      fi
+      cat "$p" >/dev/null
+      log "scale $n $c: tcpflow $o"
+      # shellcheck disable=SC2086
+      timed "scale-$n" "$c" ours 1 "$TCPFLOW" $o -o "$OUT" -r "$p"
+      tail -n1 "$RESULTS/runs.tsv" | awk -F'\t' -v n="$n" -v c="$c" -v b="$(stat -c %s "$p")" \
+        '{ printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", n, c, b, $5, $6, $7, $8 }' >>"$RESULTS/scale.tsv"
+    done
+  done
+  rm -rf "$OUT"
+  awk -F'\t' -v conc="$SCALE_CONC" '
+    NR == 1 { next }
+    { k = $1; if (!(k in seen)) { seen[k] = 1; order[++n] = k; mb[k] = $3 / 1e6 }
+      w[k, $2] = $4; m[k, $2] = $7 }
+    function cell(k, c) {
+      if (!((k, c) in w)) return "- | - | -"
+      if (w[k, c] == "skipped") return "skipped | - | -"
+      return sprintf("%.2f | %.1f | %.1f", w[k, c], w[k, c] * 1e6 / k, m[k, c] / 1024)
+    }
+    END {
+      printf "Synthetic W4-like captures, %d connections open at once (8 packets each).\n\n", conc
+      print "| connections | capture MB | -FX s | -FX us/conn | -FX MiB | -Fk s | -Fk us/conn | -Fk MiB |"
+      print "|---:|---:|---:|---:|---:|---:|---:|---:|"
+      for (i = 1; i <= n; i++) printf "| %d | %.0f | %s | %s |\n", order[i], mb[order[i]], cell(order[i], "fx"), cell(order[i], "fk")
+    }' "$RESULTS/scale.tsv" >"$RESULTS/scale.md"
+  cat "$RESULTS/scale.md"
+}
+
+case $MODE in
+  side) side_by_side ;;
+  scale) scale ;;
+  all) side_by_side; scale ;;
+esac
+log "results in $RESULTS (runs.tsv, table.md, goals.md, scale.md)"

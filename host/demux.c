@@ -98,13 +98,19 @@ static void seen_add(struct tf_flow *f, uint64_t start, uint64_t end)
     f->nseen -= j - i - 1;
     return;
   }
-  if (f->nseen == f->seen_cap) {
-    uint32_t cap = f->seen_cap ? f->seen_cap * 2 : 4;
+  if (f->seen_cap == 0) { /* the first range lives in the flow itself */
+    f->seen = &f->seen_one;
+    f->seen_cap = 1;
+  } else if (f->nseen == f->seen_cap) {
+    uint32_t cap = f->seen_cap < 4 ? 4 : f->seen_cap * 2;
     struct tf_range *n;
-    if (cap > SEEN_MAX_RANGES || !(n = realloc(f->seen, cap * sizeof(*n)))) {
+    if (cap > SEEN_MAX_RANGES ||
+        !(n = realloc(f->seen == &f->seen_one ? NULL : f->seen, cap * sizeof(*n)))) {
       f->seen_overflow = 1;
       return;
     }
+    if (f->seen == &f->seen_one)
+      n[0] = f->seen_one;
     f->seen = n;
     f->seen_cap = cap;
   }
@@ -200,12 +206,17 @@ static uint64_t reported_size(const struct tf_flow *f)
   return f->length < tf_opt.max_bytes ? f->length : tf_opt.max_bytes;
 }
 
+/* The seen ranges, unless they are the one inside the flow. */
+static void seen_free(struct tf_flow *f)
+{
+  seen_free(f);
+}
+
 static void demux_close_foreign(struct tf_flow *f)
 {
   close_seq++;
   remember_straggler(f);
-  free(f->seen);
-  f->seen = NULL;
+  seen_free(f);
   Tf_flowtab_remove(f);
 }
 
@@ -235,8 +246,7 @@ static void demux_close(struct tf_flow *f, int reason)
   }
   remember_straggler(f);
   Tf_output_release(f);
-  free(f->seen);
-  f->seen = NULL;
+  seen_free(f);
   Tf_flowtab_remove(f);
 }
 

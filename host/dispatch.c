@@ -29,6 +29,7 @@
 #include "log.h"
 #include "options.h"
 #include "module.h"
+#include "output.h"
 #include "packet.h"
 #include "plugins.h"
 #include "report.h"
@@ -477,10 +478,22 @@ static void replay_file_range(int fd, struct tfs_flow_info *fi, struct tf_flow *
 /* The flow file in order from `from`; ranges never placed are gaps. */
 static void replay(struct tfs_flow_info *fi, struct tf_flow *f, enum audience who, uint64_t from)
 {
-  uint64_t cursor = from, size = f->file_size;
-  int fd;
-  if (cursor >= size)
+  uint64_t cursor = from, size = Tf_output_size(f);
+  const uint8_t *held = Tf_output_held(f);
+  int fd, nmodules, anyone = 0;
+  struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
+  for (int i = 0; i < nmodules && !anyone; i++)
+    anyone = in_audience(&modules[i], who);
+  if (cursor >= size || !anyone)
+    return; /* nobody to read the file back for */
+  if (held) {
+    /* The whole flow is still in memory, in order and without holes. */
+    for (uint64_t n; cursor < size; cursor += n) {
+      n = size - cursor < REPLAY_CHUNK ? size - cursor : REPLAY_CHUNK;
+      deliver(fi, f, who, cursor, held + cursor, (size_t)n);
+    }
     return;
+  }
   fd = open(f->path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     Tf_log_error("cannot read back %s for the scanners: %s", f->path, strerror(errno));
@@ -536,6 +549,7 @@ void Tf_dispatch_flow_close(struct tf_flow *f)
   struct tfs_flow_info fi;
   struct call c = {.kind = CALL_FLOW_CLOSE, .fi = &fi};
   flow_info(f, &fi);
+  fi.length = Tf_output_size(f); /* -FX: bytes perhaps never written */
   Tf_services_set_flow(f);
   /* A whole-flow replay starts the streamers over: flow_begin again. */
   for (int i = 0; marks && f->stream_diverged && i < nmodules; i++)
@@ -544,7 +558,7 @@ void Tf_dispatch_flow_close(struct tf_flow *f)
   for (int i = 0; marks && i < nmodules; i++)
     if (in_audience(&modules[i], TO_ALL))
       begin(&modules[i], i, &fi, f, marks);
-  if (f->has_file && f->file_size > 0) {
+  if (fi.length > 0) {
     /* Scanners that streamed get only what they have not seen, unless
      * what they saw changed: then everyone hears the whole flow. */
     if (f->stream_diverged) {

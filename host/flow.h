@@ -59,7 +59,14 @@ struct tf_flow {
   uint64_t packets, len, caplen;
   uint64_t out_of_order_count, violations;
   uint8_t mac_src[6], mac_dst[6];
-  int have_macs;
+  /* Flags as bytes, together: a million open flows cost less memory. */
+  uint8_t have_macs;
+  uint8_t syn_seen;
+  uint8_t fin_seen;
+  uint8_t seen_overflow; /* too fragmented to track: no FIN close */
+  uint8_t has_file;      /* created on disk (or temp storage) */
+  uint8_t temp_storage;  /* -FX with data scanners: hidden file */
+  uint8_t stream_diverged; /* streamed bytes changed: replay all at close */
   int vlan;              /* VLAN ID or -1 */
   enum tf_flow_role role;
   uint64_t peer_flow_id; /* the other direction, or UINT64_MAX */
@@ -69,28 +76,23 @@ struct tf_flow {
   uint32_t isn, nsn;
   uint64_t pos;
   uint64_t length;       /* logical length: highest offset placed + 1 */
-  int syn_seen;
-  int fin_seen;
   uint64_t fin_end;      /* stream offset just past the FIN's data */
-  struct tf_range *seen; /* merged ranges of bytes placed */
+  struct tf_range *seen; /* merged ranges of bytes placed: &seen_one or owned */
+  struct tf_range seen_one; /* most flows never need more than one range */
   uint32_t nseen, seen_cap;
-  int seen_overflow;     /* too fragmented to track: no FIN close */
 
   /* output (output.c) */
   char *path;            /* as reported: outdir prefix + name; owned */
   int fd;                /* -1 when not open */
-  int has_file;          /* created on disk (or temp storage) */
-  int temp_storage;      /* -FX with data scanners: hidden file */
+  int kpcap_started;     /* -K: its file was created in this run (pcapout.c) */
   uint64_t file_size;    /* bytes in the file */
   struct tf_wbuf *wbuf;  /* pending appends, from the output pool */
   struct tf_findx_entry *findx; /* -I entries; owned */
   uint32_t nfindx, findx_cap;
   uint64_t console_bytes; /* bytes printed in console mode */
   uint64_t streamed;     /* bytes handed to streaming scanners so far */
-  int stream_diverged;   /* streamed bytes changed: replay all at close */
   void **scanner_slots;  /* per-scanner state (dispatch.c); owned */
   struct tf_kpcap *kpcap; /* -K writer while cached (pcapout.c) */
-  int kpcap_started;     /* its file was created in this run */
   /* -j/--shard: a flow of another partition.  Only its bookkeeping is kept
    * (numbers, sequence state, what its file would hold) so that flow ids,
    * session ids, closes and stragglers match a single run; nothing is

@@ -16,21 +16,31 @@
 #include "options.h"
 #include "output.h"
 
-#define WBUF_SIZE (64 * 1024)
-#define WBUF_COUNT 256          /* 16 MiB of append buffers in all */
+#define WBUF_MIN 512            /* a buffer's first size */
+#define WBUF_MAX (64 * 1024)    /* ... and its largest: then it is written */
+#define WBUF_COUNT 1024         /* flows with pending appends at once */
+#define WBUF_BUDGET (8u << 20)  /* bytes of all buffers together */
 #define RESERVED_FDS 16         /* stdio, pcap, report, -w, scanners */
 #define MAX_COUNTER 1000000     /* names tried before giving up */
 #define PATH_MAX_LEN 4096
 
+/* Pending appends of one flow.  A buffer grows from WBUF_MIN to WBUF_MAX
+ * as its flows write, within WBUF_BUDGET for all: a million small flows
+ * keep little memory, a bulk flow writes 64 KiB at a time. */
 struct tf_wbuf {
   struct tf_flow *owner;        /* NULL when free */
   uint64_t start;               /* stream offset of data[0] */
-  size_t len;
-  uint8_t data[WBUF_SIZE];
+  size_t len, cap;
+  uint8_t *data;                /* cap bytes; owned, kept while the buffer is free */
 };
 
 static struct tf_wbuf *wbufs;
+/* Free buffers as a stack: the most recently used is reused first, so a
+ * run with few flows touches (and keeps resident) only a few buffers. */
+static struct tf_wbuf **wbuf_free;
+static unsigned wbuf_nfree;
 static unsigned wbuf_clock;     /* next buffer to steal when all are busy */
+static size_t wbuf_total;       /* sum of the buffers' cap */
 static long fd_budget;
 static long open_count, max_open;
 static uint64_t files_created;
@@ -55,8 +65,17 @@ tf_err Tf_output_init(long max_fds)
   struct rlimit rl;
   long limit = 1024;
   wbufs = calloc(WBUF_COUNT, sizeof(*wbufs));
-  if (!wbufs)
+  wbuf_free = calloc(WBUF_COUNT, sizeof(*wbuf_free));
+  if (!wbufs || !wbuf_free) {
+    free(wbufs);
+    free(wbuf_free);
+    wbufs = NULL;
+    wbuf_free = NULL;
     return TF_ERR_NOMEM;
+  }
+  /* Pushed in reverse, so buffer 0 is handed out first. */
+  for (unsigned i = WBUF_COUNT; i-- > 0;)
+    wbuf_free[wbuf_nfree++] = &wbufs[i];
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
     /* Ask for all we may have: each open flow file is a descriptor. */
     if (rl.rlim_cur < rl.rlim_max) {
@@ -79,8 +98,14 @@ tf_err Tf_output_init(long max_fds)
 
 void Tf_output_shutdown(void)
 {
+  for (unsigned i = 0; wbufs && i < WBUF_COUNT; i++)
+    free(wbufs[i].data);
   free(wbufs);
+  free(wbuf_free);
   wbufs = NULL;
+  wbuf_free = NULL;
+  wbuf_nfree = 0;
+  wbuf_total = 0;
 }
 
 long Tf_output_fd_budget(void)
@@ -311,6 +336,39 @@ static tf_err output_pwrite(struct tf_flow *f, uint64_t offset, const uint8_t *d
 
 /* ------------------------------------------------------------ append buffers */
 
+static void wbuf_put(struct tf_wbuf *b)
+{
+  b->owner = NULL;
+  b->len = 0;
+  if (b->cap > WBUF_MIN && wbuf_total > WBUF_BUDGET / 2) {
+    /* Memory is scarce: a large buffer is given back on its way out. */
+    wbuf_total -= b->cap;
+    free(b->data);
+    b->data = NULL;
+    b->cap = 0;
+  }
+  wbuf_free[wbuf_nfree++] = b;
+}
+
+/* Room for `need` bytes in b (need <= WBUF_MAX): 0 when the budget says no. */
+static int wbuf_reserve(struct tf_wbuf *b, size_t need)
+{
+  size_t cap = b->cap ? b->cap : WBUF_MIN;
+  uint8_t *d;
+  if (need <= b->cap)
+    return 1;
+  while (cap < need)
+    cap *= 2;
+  if (cap > WBUF_MAX)
+    cap = WBUF_MAX;
+  if (wbuf_total - b->cap + cap > WBUF_BUDGET || !(d = realloc(b->data, cap)))
+    return 0;
+  wbuf_total = wbuf_total - b->cap + cap;
+  b->data = d;
+  b->cap = cap;
+  return 1;
+}
+
 static tf_err wbuf_flush(struct tf_flow *f)
 {
   struct tf_wbuf *b = f->wbuf;
@@ -320,26 +378,22 @@ static tf_err wbuf_flush(struct tf_flow *f)
   f->wbuf = NULL; /* before writing: output_pwrite may evict and recurse */
   if (b->len > 0)
     e = output_pwrite(f, b->start, b->data, b->len);
-  b->owner = NULL;
-  b->len = 0;
+  wbuf_put(b);
   return e;
 }
 
 static struct tf_wbuf *wbuf_get(void)
 {
-  for (unsigned i = 0; i < WBUF_COUNT; i++) {
-    struct tf_wbuf *b = &wbufs[(wbuf_clock + i) % WBUF_COUNT];
-    if (!b->owner) {
-      wbuf_clock = (wbuf_clock + i + 1) % WBUF_COUNT;
-      return b;
-    }
+  struct tf_wbuf *b;
+  if (wbuf_nfree == 0) {
+    /* All busy: the one under the clock hand gives its bytes to its file
+     * (which puts it back on the free stack). */
+    b = &wbufs[wbuf_clock];
+    wbuf_clock = (wbuf_clock + 1) % WBUF_COUNT;
+    if (wbuf_flush(b->owner) != TF_OK)
+      return NULL;
   }
-  /* All busy: the one under the clock hand gives its bytes to its file. */
-  struct tf_wbuf *b = &wbufs[wbuf_clock];
-  wbuf_clock = (wbuf_clock + 1) % WBUF_COUNT;
-  if (wbuf_flush(b->owner) != TF_OK)
-    return NULL;
-  return b;
+  return wbuf_free[--wbuf_nfree];
 }
 
 static uint64_t output_end(const struct tf_flow *f)
@@ -353,17 +407,19 @@ static uint64_t output_end(const struct tf_flow *f)
 tf_err Tf_output_write(struct tf_flow *f, uint64_t offset, const uint8_t *data, size_t len)
 {
   tf_err e;
-  if (!f->has_file) {
+  if (!f->has_file && tf_opt.store_output) {
     e = output_ensure_open(f);
     if (e != TF_OK || len == 0)
       return e;
   }
+  /* -FX: the bytes are for the scanners only.  They stay in the flow's
+   * append buffer; a hidden file is made only when they must leave it. */
   if (len == 0)
     return TF_OK;
-  if (offset == output_end(f) && len < WBUF_SIZE) {
+  if (offset == output_end(f) && len < WBUF_MAX) {
     struct tf_wbuf *b = f->wbuf;
-    if (b && b->len + len > WBUF_SIZE) {
-      e = wbuf_flush(f);
+    if (b && (b->len + len > WBUF_MAX || !wbuf_reserve(b, b->len + len))) {
+      e = wbuf_flush(f); /* full, or may not grow: its bytes go to the file */
       if (e != TF_OK)
         return e;
       b = NULL;
@@ -372,14 +428,21 @@ tf_err Tf_output_write(struct tf_flow *f, uint64_t offset, const uint8_t *data, 
       b = wbuf_get();
       if (!b)
         return TF_ERR_OUTPUT;
-      b->owner = f;
-      b->start = offset;
-      b->len = 0;
-      f->wbuf = b;
+      if (wbuf_reserve(b, len)) {
+        b->owner = f;
+        b->start = offset;
+        b->len = 0;
+        f->wbuf = b;
+      } else {
+        wbuf_put(b);
+        b = NULL; /* no memory to buffer in: written at once below */
+      }
     }
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-    return TF_OK;
+    if (b) {
+      memcpy(b->data + b->len, data, len);
+      b->len += len;
+      return TF_OK;
+    }
   }
   e = wbuf_flush(f);
   if (e != TF_OK)
@@ -389,14 +452,14 @@ tf_err Tf_output_write(struct tf_flow *f, uint64_t offset, const uint8_t *data, 
 
 tf_err Tf_output_prepend(struct tf_flow *f, uint64_t shift)
 {
-  static uint8_t chunk[WBUF_SIZE];
+  static uint8_t chunk[WBUF_MAX];
   uint64_t end;
   tf_err e;
   for (uint32_t i = 0; i < f->nfindx; i++)
     f->findx[i].offset += shift;
-  if (!f->has_file)
+  if (!f->has_file && !f->wbuf)
     return TF_OK;
-  e = wbuf_flush(f);
+  e = wbuf_flush(f); /* -FX: the hidden file is made now */
   if (e == TF_OK)
     e = output_ensure_open(f);
   if (e != TF_OK)
@@ -485,22 +548,55 @@ static tf_err findx_write(struct tf_flow *f)
 
 /* ------------------------------------------------------------ close */
 
+/* f's append buffer holds every byte of the flow, from offset 0. */
+static int output_whole_in_buffer(const struct tf_flow *f)
+{
+  return f->wbuf && f->wbuf->start == 0 && f->wbuf->len >= f->file_size;
+}
+
 tf_err Tf_output_close(struct tf_flow *f)
 {
-  tf_err e = output_close_fd(f);
-  tf_err e2;
+  struct tf_wbuf *keep = NULL;
+  tf_err e = TF_OK, e2;
+  if (output_whole_in_buffer(f)) {
+    /* Written (-FX: not even that), but kept until Tf_output_release:
+     * the scanners at close read the flow from here, not from disk. */
+    keep = f->wbuf;
+    if (tf_opt.store_output && keep->len > 0)
+      e = output_pwrite(f, 0, keep->data, keep->len);
+    f->wbuf = NULL;
+  }
+  e2 = output_close_fd(f);
+  if (e == TF_OK)
+    e = e2;
   if (f->has_file && !f->temp_storage && f->file_size == 0) {
     /* An empty file still gets the flow's time, like every other. */
     if (output_ensure_open(f) == TF_OK)
       output_close_fd(f);
   }
+  f->wbuf = keep;
   e2 = tf_opt.findx ? findx_write(f) : TF_OK;
   return e != TF_OK ? e : e2;
 }
 
+uint64_t Tf_output_size(const struct tf_flow *f)
+{
+  return output_end(f);
+}
+
+const uint8_t *Tf_output_held(const struct tf_flow *f)
+{
+  return output_whole_in_buffer(f) ? f->wbuf->data : NULL;
+}
+
 tf_err Tf_output_readback(struct tf_flow *f, uint64_t offset, uint8_t *buf, size_t len)
 {
-  tf_err e = wbuf_flush(f);
+  tf_err e;
+  if (f->wbuf && offset >= f->wbuf->start && offset + len <= f->wbuf->start + f->wbuf->len) {
+    memcpy(buf, f->wbuf->data + (offset - f->wbuf->start), len);
+    return TF_OK; /* still in memory: no write and read back */
+  }
+  e = wbuf_flush(f);
   if (e == TF_OK)
     e = output_ensure_open(f);
   while (e == TF_OK && len > 0) {
@@ -528,8 +624,7 @@ long Tf_output_read(const char *path, uint64_t offset, uint8_t *buf, size_t len)
 void Tf_output_release(struct tf_flow *f)
 {
   if (f->wbuf) {
-    f->wbuf->owner = NULL;
-    f->wbuf->len = 0;
+    wbuf_put(f->wbuf);
     f->wbuf = NULL;
   }
   if (f->fd >= 0) {

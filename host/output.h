@@ -33,9 +33,16 @@ tf_err Tf_output_close(struct tf_flow *f);
 /* Read back up to len bytes at offset from a flow's file (for scanners
  * and straggler checks).  Returns bytes read or -1. */
 long Tf_output_read(const char *path, uint64_t offset, uint8_t *buf, size_t len);
+/* Bytes stored for f: its file's size, pending appends included. */
+uint64_t Tf_output_size(const struct tf_flow *f);
+/* After Tf_output_close: all Tf_output_size(f) bytes of f in memory (its
+ * append buffer, kept until Tf_output_release), or NULL when they must be
+ * read from its file. */
+const uint8_t *Tf_output_held(const struct tf_flow *f);
 /* Read back len bytes at offset of f's file, pending appends included. */
 tf_err Tf_output_readback(struct tf_flow *f, uint64_t offset, uint8_t *buf, size_t len);
-/* Remove temporary storage (-FX), release path and findx entries. */
+/* Remove temporary storage (-FX), release the append buffer, path and
+ * findx entries. */
 void Tf_output_release(struct tf_flow *f);
 /* Record a -I entry and write the .findx file at close. */
 void Tf_output_findx_add(struct tf_flow *f, uint64_t offset, const struct timeval *ts,

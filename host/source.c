@@ -2,9 +2,12 @@
 /* Copyright (C) 2026 The tcpflow developers */
 #include "config.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "decompress.h"
@@ -15,12 +18,15 @@
 #include "log.h"
 #include "options.h"
 #include "packet.h"
+#include "pcapfile.h"
 #include "pcapng.h"
 #include "pcapout.h"
 #include "progress.h"
 #include "report.h"
 #include "dispatch.h"
 #include "source.h"
+
+#define SOURCE_IOBUF (512 * 1024) /* stdio buffer for capture files */
 
 static volatile sig_atomic_t stop_requested;
 static pcap_t *volatile live_pcap; /* for pcap_breakloop from a signal */
@@ -146,6 +152,35 @@ static tf_err source_open_compressed(struct tf_source *s, const char *path)
   return TF_OK;
 }
 
+/* A regular file through a stdio buffer of SOURCE_IOBUF bytes: libpcap's
+ * own fopen reads in st_blksize steps (4 KiB), a system call every three
+ * packets of a bulk transfer.  NULL (nothing said) when the file is not a
+ * plain readable file: libpcap then opens it and words the error. */
+static pcap_t *source_open_buffered(struct tf_source *s, const char *path, char *err)
+{
+  struct stat st;
+  FILE *fp;
+  pcap_t *p;
+  if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+    return NULL;
+  if (!(fp = fopen(path, "rbe")))
+    return NULL;
+  if (!(s->iobuf = malloc(SOURCE_IOBUF)) || setvbuf(fp, s->iobuf, _IOFBF, SOURCE_IOBUF) != 0) {
+    fclose(fp);
+    free(s->iobuf);
+    s->iobuf = NULL;
+    return NULL;
+  }
+  (void)posix_fadvise(fileno(fp), 0, 0, POSIX_FADV_SEQUENTIAL);
+  p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, err);
+  if (!p) {
+    fclose(fp);
+    free(s->iobuf);
+    s->iobuf = NULL;
+  }
+  return p;
+}
+
 tf_err Tf_source_open_file(struct tf_source *s, const char *path)
 {
   char err[PCAP_ERRBUF_SIZE];
@@ -157,12 +192,21 @@ tf_err Tf_source_open_file(struct tf_source *s, const char *path)
       return e;
     return source_check_dlt(s);
   }
-  s->pcap = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, err);
+  s->pcap = source_open_buffered(s, path, err);
+  if (!s->pcap)
+    s->pcap = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, err);
   if (!s->pcap) {
     Tf_log_error("%s: %s", path, err);
     return TF_ERR_INPUT;
   }
-  return source_check_dlt(s);
+  if ((e = source_check_dlt(s)) != TF_OK)
+    return e;
+  /* libpcap has judged the header; a plain pcap file is then read in place. */
+  if (s->iobuf && (s->fast = Tf_pcapfile_open(path)) && Tf_pcapfile_dlt(s->fast) != s->dlt) {
+    Tf_pcapfile_close(s->fast);
+    s->fast = NULL;
+  }
+  return TF_OK;
 }
 
 tf_err Tf_source_open_live(struct tf_source *s, const char *iface)
@@ -370,6 +414,32 @@ static tf_err source_run_pcapng(struct tf_source *s)
   return rc < 0 ? TF_ERR_INPUT : TF_OK;
 }
 
+/* A plain pcap file read in place (pcapfile.h).  Returns 1 when a record
+ * is left to libpcap: it has then skipped the packets read here and goes
+ * on from that record, judging and wording it as it always does; 0 at
+ * the end of the file or on a stop. */
+static int source_run_fast(struct tf_source *s)
+{
+  struct pcap_pkthdr h, *lh;
+  const uint8_t *data;
+  const u_char *lbytes;
+  int rc = 1;
+  while (!stop_requested && Tf_demux_error() == TF_OK &&
+         (rc = Tf_pcapfile_next(s->fast, &h, &data)) == 1) {
+    s->delivered++;
+    if (!s->have_prog || pcap_offline_filter(&s->prog, &h, data))
+      source_packet(s->dlt, &h, data);
+  }
+  if (rc >= 0)
+    return 0;
+  for (uint64_t n = Tf_pcapfile_count(s->fast); n > 0; n--)
+    if (pcap_next_ex(s->pcap, &lh, &lbytes) != 1)
+      break; /* cannot be: libpcap read these before */
+  Tf_pcapfile_close(s->fast);
+  s->fast = NULL;
+  return 1;
+}
+
 tf_err Tf_source_run(struct tf_source *s)
 {
   struct pcap_pkthdr *h;
@@ -391,6 +461,8 @@ tf_err Tf_source_run(struct tf_source *s)
     live_pcap = NULL;
     return TF_OK;
   }
+  if (s->fast && source_run_fast(s) == 0)
+    return TF_OK; /* no decompressor to wait for: plain files only */
   while (!stop_requested && Tf_demux_error() == TF_OK) {
     rc = pcap_next_ex(s->pcap, &h, &bytes);
     if (rc == 1) {
@@ -424,6 +496,10 @@ void Tf_source_close(struct tf_source *s)
   if (s->pcap)
     pcap_close(s->pcap); /* closes the decompressor's pipe too */
   s->pcap = NULL;
+  free(s->iobuf); /* after pcap_close: its FILE read into it */
+  s->iobuf = NULL;
+  Tf_pcapfile_close(s->fast);
+  s->fast = NULL;
   (void)source_reap(s, 0); /* stopped early or failed: already said why */
   if (s->have_prog)
     pcap_freecode(&s->prog);

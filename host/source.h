@@ -33,6 +33,8 @@ struct tf_source {
   struct bpf_program prog; /* the filter; files apply it packet by packet */
   uint64_t delivered;      /* packets libpcap returned from this file */
   pid_t child;             /* decompressor of a compressed file, or 0 */
+  char *iobuf;             /* the stdio buffer of a plain file; owned */
+  struct tf_pcapfile *fast; /* reads a plain pcap file in place (pcapfile.h); owned */
   struct tf_source_link links[TF_SOURCE_MAX_LINKS];
   int nlinks;
 };

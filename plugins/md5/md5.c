@@ -7,15 +7,56 @@
  * close (after a hole, or from the start when streamed bytes changed):
  * exactly the flow file's content (gaps are zeros there), so they equal
  * md5sum of the file, without the file being read again.
+ *
+ * Hashing runs at about 700 MB/s, slower than the host places bytes, so a
+ * worker thread does it (md5_thread=1, the default) for flows larger than
+ * MD5_INLINE: flow_data copies the bytes into a ring and returns;
+ * flow_close waits only for that flow's bytes, then writes the digests.  The worker blocks every signal, so the
+ * host's handlers (and its crash guard) stay on the thread that calls us.
  */
 #include <ctype.h>
 #include <openssl/evp.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <tcpflow/scanner.h>
 
 #define MD5_MAX_DIGESTS 4
+#define MD5_RING (4u << 20)     /* bytes waiting for the worker */
+#define MD5_JOBS 4096           /* chunks waiting for the worker */
+#define MD5_MAX_JOB (256u << 10) /* larger chunks are queued in pieces */
+#define MD5_WAKE (256u << 10)   /* bytes queued before an idle worker is woken */
+#define MD5_INLINE (64u << 10)  /* a flow's first bytes are hashed inline */
+
+struct md5_flow;
+
+/* A chunk for the worker: len bytes at ring offset `at`, or len zeros (a
+ * gap) when `zeros` is set. */
+struct md5_job {
+  struct md5_flow *mf;
+  size_t at, len;
+  size_t skip;                  /* ring bytes left unused before `at` */
+  int zeros;
+};
+
+/* The worker and what it shares with the scanner's thread, under `lock`:
+ * jobs [tail, head) are queued, the first one possibly being hashed
+ * (`busy`); their bytes (and skipped ring ends) take ring_used bytes of
+ * the ring, ending at ring_head. */
+struct md5_worker {
+  pthread_t thread;
+  pthread_mutex_t lock;
+  pthread_cond_t work;          /* jobs queued, or quit */
+  pthread_cond_t done;          /* a job finished */
+  uint8_t *ring;
+  size_t ring_head, ring_used;
+  struct md5_job jobs[MD5_JOBS];
+  unsigned head, tail, njobs;
+  int busy, quit;
+  int idle;                     /* the worker waits for `work` (woken in batches) */
+};
 
 struct md5_state {
   const struct tfs_host *host;
@@ -23,17 +64,216 @@ struct md5_state {
   int ndigests;
   const EVP_MD *md[MD5_MAX_DIGESTS];
   const char *label[MD5_MAX_DIGESTS]; /* the type attribute */
+  struct md5_worker *worker;    /* NULL: hash on the calling thread */
 };
 
 /* One flow's digests in progress, kept in the flow's scanner slot: the
  * host streams bytes as they arrive, interleaved across flows. */
 struct md5_flow {
   EVP_MD_CTX *mdctx[MD5_MAX_DIGESTS];
+  int ndigests;
+  unsigned pending;             /* jobs queued for it (under the lock) */
+  int failed;                   /* a digest update failed in the worker */
+  uint64_t inline_bytes;        /* hashed on the calling thread */
+  int offloaded;                /* later bytes go to the worker, in order */
 };
 
 static const struct tfs_setting md5_settings[] = {
     {"md5_extra_digests", "", "further digests as extra hashdigest elements: sha1,sha256"},
+    {"md5_thread", "1", "1: hash on a worker thread while the capture is read; 0: inline"},
     {NULL, NULL, NULL}};
+
+/* ------------------------------------------------------------ worker */
+
+static int md5_hash(struct md5_flow *mf, const void *data, size_t len)
+{
+  for (int i = 0; i < mf->ndigests; i++)
+    if (EVP_DigestUpdate(mf->mdctx[i], data, len) != 1)
+      return -1;
+  return 0;
+}
+
+static int md5_hash_zeros(struct md5_flow *mf, size_t len)
+{
+  static const uint8_t zeros[4096];
+  while (len > 0) {
+    size_t n = len < sizeof(zeros) ? len : sizeof(zeros);
+    if (md5_hash(mf, zeros, n) != 0)
+      return -1;
+    len -= n;
+  }
+  return 0;
+}
+
+static void *md5_worker_main(void *arg)
+{
+  struct md5_worker *w = arg;
+  pthread_mutex_lock(&w->lock);
+  for (;;) {
+    struct md5_job j;
+    int rc;
+    while (w->njobs == 0 && !w->quit) {
+      w->idle = 1;
+      pthread_cond_wait(&w->work, &w->lock);
+    }
+    w->idle = 0;
+    if (w->njobs == 0)
+      break;
+    j = w->jobs[w->tail];
+    w->busy = 1;
+    pthread_mutex_unlock(&w->lock);
+    rc = j.zeros ? md5_hash_zeros(j.mf, j.len) : md5_hash(j.mf, w->ring + j.at, j.len);
+    pthread_mutex_lock(&w->lock);
+    /* A job grows only while it waits, never once busy: j is current. */
+    if (!j.zeros)
+      w->ring_used -= j.skip + j.len;
+    if (rc != 0)
+      j.mf->failed = 1;
+    j.mf->pending--;
+    w->tail = (w->tail + 1) % MD5_JOBS;
+    w->njobs--;
+    w->busy = 0;
+    pthread_cond_broadcast(&w->done);
+  }
+  pthread_mutex_unlock(&w->lock);
+  return NULL;
+}
+
+static struct md5_worker *md5_worker_start(void)
+{
+  struct md5_worker *w = calloc(1, sizeof(*w));
+  sigset_t all, old;
+  int rc;
+  if (!w || !(w->ring = malloc(MD5_RING))) {
+    free(w);
+    return NULL;
+  }
+  pthread_mutex_init(&w->lock, NULL);
+  pthread_cond_init(&w->work, NULL);
+  pthread_cond_init(&w->done, NULL);
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old); /* inherited by the worker */
+  rc = pthread_create(&w->thread, NULL, md5_worker_main, w);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  if (rc != 0) {
+    free(w->ring);
+    free(w);
+    return NULL;
+  }
+  return w;
+}
+
+static void md5_worker_stop(struct md5_worker *w)
+{
+  if (!w)
+    return;
+  pthread_mutex_lock(&w->lock);
+  w->quit = 1;
+  pthread_cond_signal(&w->work);
+  pthread_mutex_unlock(&w->lock);
+  pthread_join(w->thread, NULL);
+  pthread_mutex_destroy(&w->lock);
+  pthread_cond_destroy(&w->work);
+  pthread_cond_destroy(&w->done);
+  free(w->ring);
+  free(w);
+}
+
+/* Wake an idle worker when there is work (lock held).  Unless `now`, only
+ * once a batch is queued: waking it for every segment would cost a
+ * futex round trip per segment. */
+static void md5_kick(struct md5_worker *w, int now)
+{
+  if (w->idle && w->njobs > 0 &&
+      (now || w->ring_used >= MD5_WAKE || w->njobs >= MD5_JOBS / 2)) {
+    w->idle = 0;
+    pthread_cond_signal(&w->work);
+  }
+}
+
+/* Room for len contiguous ring bytes (called with the lock held): their
+ * offset, and in *skip the bytes left unused at the ring's end before it. */
+static size_t md5_ring_reserve(struct md5_worker *w, size_t len, size_t *skip)
+{
+  for (;;) {
+    size_t at;
+    if (w->njobs == 0) /* all hashed: start again at the front */
+      w->ring_head = w->ring_used = 0;
+    at = w->ring_head;
+    *skip = 0;
+    if (at + len > MD5_RING) {
+      *skip = MD5_RING - at;
+      at = 0;
+    }
+    if (w->njobs < MD5_JOBS && w->ring_used + *skip + len <= MD5_RING)
+      return at;
+    md5_kick(w, 1);
+    pthread_cond_wait(&w->done, &w->lock);
+  }
+}
+
+/* Queue len bytes (or len zeros when data is NULL) of mf for the worker. */
+static void md5_queue(struct md5_worker *w, struct md5_flow *mf, const uint8_t *data, size_t len)
+{
+  while (len > 0) {
+    size_t n = len < MD5_MAX_JOB ? len : MD5_MAX_JOB;
+    struct md5_job *last;
+    pthread_mutex_lock(&w->lock);
+    last = w->njobs ? &w->jobs[(w->head + MD5_JOBS - 1) % MD5_JOBS] : NULL;
+    if (data && last && last->mf == mf && !last->zeros && !(w->busy && w->njobs == 1) &&
+        last->at + last->len == w->ring_head && w->ring_head + n <= MD5_RING &&
+        w->ring_used + n <= MD5_RING && last->len + n <= MD5_MAX_JOB) {
+      /* The same flow again, its chunk still waiting: it grows (one
+       * hand-over for a run of segments, not one each). */
+      memcpy(w->ring + w->ring_head, data, n);
+      last->len += n;
+      w->ring_head += n;
+      w->ring_used += n;
+    } else {
+      struct md5_job *j;
+      size_t at = 0, skip = 0;
+      if (data)
+        at = md5_ring_reserve(w, n, &skip);
+      else
+        while (w->njobs == MD5_JOBS) {
+          md5_kick(w, 1);
+          pthread_cond_wait(&w->done, &w->lock);
+        }
+      j = &w->jobs[w->head];
+      j->mf = mf;
+      j->at = at;
+      j->skip = skip;
+      j->len = n;
+      j->zeros = data == NULL;
+      if (data) {
+        memcpy(w->ring + at, data, n);
+        w->ring_head = at + n;
+        w->ring_used += skip + n;
+      }
+      w->head = (w->head + 1) % MD5_JOBS;
+      w->njobs++;
+      mf->pending++;
+    }
+    md5_kick(w, 0);
+    pthread_mutex_unlock(&w->lock);
+    if (data)
+      data += n;
+    len -= n;
+  }
+}
+
+/* Until the worker has hashed everything queued for mf. */
+static void md5_wait(struct md5_worker *w, struct md5_flow *mf)
+{
+  if (!w)
+    return;
+  pthread_mutex_lock(&w->lock);
+  while (mf->pending > 0) {
+    md5_kick(w, 1);
+    pthread_cond_wait(&w->done, &w->lock);
+  }
+  pthread_mutex_unlock(&w->lock);
+}
 
 static int md5_add_digest(struct md5_state *st, const char *name, const char *label)
 {
@@ -51,13 +291,16 @@ static int md5_add_digest(struct md5_state *st, const char *name, const char *la
 
 static void md5_fini(void *state)
 {
+  struct md5_state *st = state;
+  if (st)
+    md5_worker_stop(st->worker);
   free(state);
 }
 
 static int md5_init(const struct tfs_host *host, tfs_ctx *ctx, void **state)
 {
   struct md5_state *st = calloc(1, sizeof(*st));
-  const char *extra;
+  const char *extra, *thread;
   if (!st)
     return TFS_ERROR;
   st->host = host;
@@ -83,11 +326,16 @@ static int md5_init(const struct tfs_host *host, tfs_ctx *ctx, void **state)
     if (*extra == ',')
       extra++;
   }
+  thread = host->setting(ctx, "md5_thread");
+  if (!thread || strcmp(thread, "0") != 0)
+    st->worker = md5_worker_start(); /* NULL (no thread): hash inline */
   return TFS_OK;
 }
 
 static void md5_flow_free(struct md5_state *st, struct md5_flow *mf)
 {
+  if (mf)
+    md5_wait(st->worker, mf);
   for (int i = 0; mf && i < st->ndigests; i++)
     EVP_MD_CTX_free(mf->mdctx[i]);
   free(mf);
@@ -103,6 +351,11 @@ static struct md5_flow *md5_begin(struct md5_state *st, const struct tfs_flow_in
       return NULL;
     *flow->scanner_state = mf;
   }
+  md5_wait(st->worker, mf); /* starting over: nothing of before may still be hashed */
+  mf->ndigests = st->ndigests;
+  mf->failed = 0;
+  mf->inline_bytes = 0;
+  mf->offloaded = 0;
   for (int i = 0; i < st->ndigests; i++) {
     if (!mf->mdctx[i] && !(mf->mdctx[i] = EVP_MD_CTX_new()))
       return NULL;
@@ -112,32 +365,25 @@ static struct md5_flow *md5_begin(struct md5_state *st, const struct tfs_flow_in
   return mf;
 }
 
-static int md5_update(struct md5_state *st, struct md5_flow *mf, const void *data, size_t len)
-{
-  for (int i = 0; i < st->ndigests; i++)
-    if (EVP_DigestUpdate(mf->mdctx[i], data, len) != 1)
-      return TFS_ERROR;
-  return TFS_OK;
-}
-
 static int md5_flow_data(void *state, const struct tfs_flow_info *flow, uint64_t offset,
                          const uint8_t *data, size_t len)
 {
-  static const uint8_t zeros[4096];
   struct md5_state *st = state;
   struct md5_flow *mf = *flow->scanner_state;
   if ((!mf || offset == 0) && !(mf = md5_begin(st, flow)))
     return TFS_ERROR;
-  if (data)
-    return md5_update(st, mf, data, len);
-  /* A gap: the flow file holds zeros there. */
-  while (len > 0) {
-    size_t n = len < sizeof(zeros) ? len : sizeof(zeros);
-    if (md5_update(st, mf, zeros, n) != TFS_OK)
-      return TFS_ERROR;
-    len -= n;
+  /* Small flows are hashed at once, so that closing them never waits for
+   * the worker; a flow that grows past MD5_INLINE goes to the worker for
+   * the rest of its bytes (all of them, to keep them in order). */
+  if (st->worker && (mf->offloaded || mf->inline_bytes + len > MD5_INLINE)) {
+    mf->offloaded = 1;
+    md5_queue(st->worker, mf, data, len); /* data NULL: a gap, zeros in the file */
+    return TFS_OK;
   }
-  return TFS_OK;
+  mf->inline_bytes += len;
+  if (data)
+    return md5_hash(mf, data, len) == 0 ? TFS_OK : TFS_ERROR;
+  return md5_hash_zeros(mf, len) == 0 ? TFS_OK : TFS_ERROR;
 }
 
 static int md5_flow_close(void *state, const struct tfs_flow_info *flow)
@@ -152,6 +398,9 @@ static int md5_flow_close(void *state, const struct tfs_flow_info *flow)
    * empty file gets the digest of nothing. */
   if (!mf && (!flow->path || !(mf = md5_begin(st, flow))))
     return flow->path ? TFS_ERROR : TFS_OK;
+  md5_wait(st->worker, mf);
+  if (mf->failed)
+    rc = TFS_ERROR;
   for (int i = 0; i < st->ndigests && rc == TFS_OK; i++) {
     if (EVP_DigestFinal_ex(mf->mdctx[i], digest, &n) != 1) {
       rc = TFS_ERROR;

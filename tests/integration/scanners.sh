@@ -35,6 +35,23 @@ check "-E md5 keeps writing flow files (1.6.1 wrote none)" \
 check "-FX writes no flow file" test "$(find "$WORK/fx" -type f ! -name report.xml | wc -l)" = 0
 check "-FX leaves no temporary storage" test "$(find "$WORK/fx" -name '.tcpflow-tmp*' | wc -l)" = 0
 check "-FX -e md5: digests still right" $D "$WORK/fx/report.xml" --reference "$WORK/fm"
+# Flows of up to 64 KiB reach the scanners from memory: with -FX not even a
+# hidden file is made for them; a larger one spills to one, removed at the
+# end (strace, when installed, sees every open).
+if command -v strace >/dev/null 2>&1; then
+  L=$C/tf_local2.pcap # 25 KB: every flow is small
+  "$T" -e md5 -o "$WORK/l2" -r "$L" >/dev/null 2>&1
+  strace -f -e trace=open,openat,creat -o "$WORK/fx.strace" "$T" -FX -e md5 -o "$WORK/fx2" -r "$L" \
+    >/dev/null 2>&1
+  check "-FX -e md5, small flows: no temporary storage created" \
+    test "$(grep -c 'tcpflow-tmp' "$WORK/fx.strace")" = 0
+  check "-FX -e md5, small flows from memory: digests right" \
+    $D "$WORK/fx2/report.xml" --reference "$WORK/l2"
+  strace -f -e trace=open,openat,creat -o "$WORK/fx3.strace" "$T" -FX -e md5 -o "$WORK/fx3" -r "$G" \
+    >/dev/null 2>&1
+  check "-FX -e md5, a flow over 64 KiB: it spills to temporary storage" \
+    grep -q 'tcpflow-tmp' "$WORK/fx3.strace"
+fi
 "$T" -b 10 -e md5 -o "$WORK/b" -r "$G" >/dev/null 2>&1
 check "-b 10 -e md5: digest of the cut file" $D "$WORK/b/report.xml"
 "$T" -e md5 -S md5_extra_digests=sha1,sha256 -o "$WORK/sha" -r "$G" >/dev/null 2>&1
