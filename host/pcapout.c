@@ -274,8 +274,13 @@ void Tf_pcapout_flow_close(struct tf_flow *f)
 tf_err Tf_pcapout_shutdown(void)
 {
   tf_err e;
-  while (!Tfl_list_empty(&pco_lru)) /* errors are counted in pco_write_errors */
-    (void)pco_release(TFL_LIST_ENTRY(Tfl_list_first(&pco_lru), struct tf_kpcap, lru));
+  /* By a saved next pointer, not by re-reading the head after each release
+   * (which the clang analyzer cannot follow); write errors are counted in
+   * pco_write_errors. */
+  for (struct tfl_list *n = pco_lru.next, *next; n != &pco_lru; n = next) {
+    next = n->next;
+    (void)pco_release(TFL_LIST_ENTRY(n, struct tf_kpcap, lru));
+  }
   pco_dlt_warned = 0;
   if (pco_unproc) {
     if (pco_close(pco_unproc, pco_unproc_dead) != 0 && !pco_unproc_failed) {
