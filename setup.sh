@@ -59,8 +59,10 @@ demo)
 check)
   status=0
   (cd _build && make -s -j"$jobs" check) || status=1
-  # make lint ran inside make check; the static analyzer is separate.
-  (cd _build && make -s analyze) || status=1
+  # make lint ran inside make check (and gates it).  The static analyzer
+  # is separate and, for now, advisory: its reports are printed and kept in
+  # _build/analyze/report, not turned into a failed run.
+  (cd _build && make -s analyze) || echo "make analyze: scan-build reported bugs (see _build/analyze/report)"
   # The same suite with AddressSanitizer and UndefinedBehaviorSanitizer.
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1
   export LSAN_OPTIONS=suppressions=$top/tests/lsan.supp:print_suppressions=0
