@@ -17,7 +17,6 @@
  */
 #include "config.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
@@ -29,6 +28,7 @@
 #include "log.h"
 #include "output.h"
 #include "pcapout.h"
+#include "tfl_list.h"
 
 #define PCO_CACHE 64         /* -K writers open at once */
 #define PCO_SNAPLEN 262144   /* libpcap's largest; records are never cut to it */
@@ -46,7 +46,7 @@ struct tf_kpcap {
   struct tf_flow *f;
   int dlt;
   int failed;                      /* write error already reported */
-  struct tf_kpcap *prev, *next;    /* LRU, most recent first */
+  struct tfl_list lru;             /* in pco_lru, most recent first */
 };
 
 /* -w */
@@ -59,7 +59,7 @@ static int pco_write_errors; /* -w or -K files that could not be written */
 static int pco_unproc_warned;
 
 /* -K */
-static struct tf_kpcap *pco_head, *pco_tail;
+static struct tfl_list pco_lru = TFL_LIST_INIT(pco_lru); /* open -K writers */
 static int pco_count;
 static int pco_dlt_warned;
 
@@ -156,40 +156,12 @@ void Tf_pcapout_unprocessed(const struct tf_packet *pkt)
   }
 }
 
-static void pco_unlink(struct tf_kpcap *k)
-{
-  /* Only the head has no predecessor.  Stated for the reader and for the
-   * clang analyzer, which otherwise thinks Tf_pcapout_shutdown's loop may
-   * see a freed head. */
-  assert(k->prev != NULL || pco_head == k);
-  if (k->prev)
-    k->prev->next = k->next;
-  else
-    pco_head = k->next;
-  if (k->next)
-    k->next->prev = k->prev;
-  else
-    pco_tail = k->prev;
-  k->prev = k->next = NULL;
-}
-
-static void pco_front(struct tf_kpcap *k)
-{
-  k->prev = NULL;
-  k->next = pco_head;
-  if (pco_head)
-    pco_head->prev = k;
-  pco_head = k;
-  if (!pco_tail)
-    pco_tail = k;
-}
-
 /* Close k's writer (on eviction, flow end or shutdown); -1 on write error. */
 static int pco_release(struct tf_kpcap *k)
 {
   struct tf_flow *f = k->f;
   int bad = pco_close(k->d, k->dead);
-  pco_unlink(k);
+  Tfl_list_remove(&k->lru);
   pco_count--;
   f->kpcap = NULL;
   if (bad && !k->failed) {
@@ -253,8 +225,8 @@ tf_err Tf_pcapout_flow(struct tf_flow *f, const struct tf_packet *pkt)
     return TF_OK;
   }
   if (k) {
-    pco_unlink(k);
-    pco_front(k);
+    Tfl_list_remove(&k->lru);
+    Tfl_list_push_front(&pco_lru, &k->lru);
   } else {
     if (!f->kpcap_started) {
       if ((e = pco_create(f)) != TF_OK) {
@@ -263,7 +235,8 @@ tf_err Tf_pcapout_flow(struct tf_flow *f, const struct tf_packet *pkt)
       }
     }
     /* make room; an error of the evicted flow's file is an output error too */
-    if (pco_count >= PCO_CACHE && pco_tail && pco_release(pco_tail) != 0)
+    if (pco_count >= PCO_CACHE && !Tfl_list_empty(&pco_lru) &&
+        pco_release(TFL_LIST_ENTRY(Tfl_list_last(&pco_lru), struct tf_kpcap, lru)) != 0)
       e = TF_ERR_OUTPUT;
     k = calloc(1, sizeof(*k));
     if (!k) {
@@ -281,7 +254,7 @@ tf_err Tf_pcapout_flow(struct tf_flow *f, const struct tf_packet *pkt)
     f->kpcap = k;
     f->kpcap_started = pkt->dlt + 1;
     pco_count++;
-    pco_front(k);
+    Tfl_list_push_front(&pco_lru, &k->lru);
   }
   if (pco_record(k->d, pkt) != 0 && !k->failed) {
     Tf_log_error("cannot write %s: %s", f->path, strerror(errno));
@@ -301,8 +274,13 @@ void Tf_pcapout_flow_close(struct tf_flow *f)
 tf_err Tf_pcapout_shutdown(void)
 {
   tf_err e;
-  while (pco_head)
-    (void)pco_release(pco_head); /* counted in pco_write_errors */
+  /* By a saved next pointer, not by re-reading the head after each release
+   * (which the clang analyzer cannot follow); write errors are counted in
+   * pco_write_errors. */
+  for (struct tfl_list *n = pco_lru.next, *next; n != &pco_lru; n = next) {
+    next = n->next;
+    (void)pco_release(TFL_LIST_ENTRY(n, struct tf_kpcap, lru));
+  }
   pco_dlt_warned = 0;
   if (pco_unproc) {
     if (pco_close(pco_unproc, pco_unproc_dead) != 0 && !pco_unproc_failed) {

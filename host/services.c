@@ -7,7 +7,6 @@
  */
 #include "config.h"
 
-#include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -417,12 +416,13 @@ void Tf_services_shutdown(void)
 
 void Tf_services_close_outputs(struct tfs_ctx *m)
 {
-  while (m->outputs) {
-    /* The head of m's list is m's and has no predecessor; stated for the
-     * clang analyzer, which otherwise sees the loop read a freed head. */
-    assert(m->outputs->owner == m && m->outputs->prev == NULL);
-    Tf_log_warn("scanner '%s' left %s open; closed by the host", m->name, m->outputs->path);
-    svc_output_close(m->outputs, 1);
+  /* By a saved next pointer: svc_output_close unlinks and frees o (and
+   * the loop never reads the list head again, which the clang analyzer
+   * could not follow). */
+  for (tfs_output *o = m->outputs, *next; o; o = next) {
+    next = o->next;
+    Tf_log_warn("scanner '%s' left %s open; closed by the host", m->name, o->path);
+    svc_output_close(o, 1);
   }
 }
 

@@ -291,6 +291,8 @@ static int py_flow_data(void *state, const struct tfs_flow_info *flow, uint64_t 
     rc = TFS_ERROR;
     goto out;
   }
+  if (!s->buf) /* nothing reserved: pos + keep is 0, nothing to place */
+    goto out;
   if (pos > s->filled)
     memset(PyBytes_AS_STRING(s->buf) + s->filled, 0, pos - s->filled);
   if (data)

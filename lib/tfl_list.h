@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
+/*
+ * The one doubly-linked list of the project (intrusive and circular, as
+ * the Linux kernel's list_head): a struct embeds a struct tfl_list and is
+ * found from it with TFL_LIST_ENTRY.  The head is a struct tfl_list of its
+ * own, so that no element is special: removing the first, the last or the
+ * only element is the same two stores (the hand-written LRU lists before
+ * this each had head and tail cases, which the static analyzer could not
+ * follow).  Used for most-recent-first caches: push to the front on use,
+ * evict from the back.
+ *
+ * The list owns nothing: elements are allocated and freed by their owner,
+ * which removes an element before freeing it.
+ */
+#ifndef TFL_LIST_H
+#define TFL_LIST_H
+
+#include <stddef.h>
+
+struct tfl_list {
+  struct tfl_list *prev, *next;
+};
+
+/* A head (or an unlinked element) that points at itself. */
+#define TFL_LIST_INIT(name) {&(name), &(name)}
+
+/* The struct of type `type` whose member `member` is the list node `node`. */
+#define TFL_LIST_ENTRY(node, type, member) \
+  ((type *)(void *)((char *)(node) - offsetof(type, member)))
+
+static inline void Tfl_list_init(struct tfl_list *l)
+{
+  l->prev = l->next = l;
+}
+
+static inline int Tfl_list_empty(const struct tfl_list *head)
+{
+  return head->next == head;
+}
+
+/* Puts n (unlinked) first. */
+static inline void Tfl_list_push_front(struct tfl_list *head, struct tfl_list *n)
+{
+  n->prev = head;
+  n->next = head->next;
+  head->next->prev = n;
+  head->next = n;
+}
+
+/* Takes n out of its list; n is then unlinked (points at itself). */
+static inline void Tfl_list_remove(struct tfl_list *n)
+{
+  n->prev->next = n->next;
+  n->next->prev = n->prev;
+  Tfl_list_init(n);
+}
+
+/* The first or last node, or NULL when the list is empty. */
+static inline struct tfl_list *Tfl_list_first(const struct tfl_list *head)
+{
+  return Tfl_list_empty(head) ? NULL : head->next;
+}
+
+static inline struct tfl_list *Tfl_list_last(const struct tfl_list *head)
+{
+  return Tfl_list_empty(head) ? NULL : head->prev;
+}
+
+#endif
