@@ -209,7 +209,9 @@ static uint64_t reported_size(const struct tf_flow *f)
 /* The seen ranges, unless they are the one inside the flow. */
 static void seen_free(struct tf_flow *f)
 {
-  seen_free(f);
+  if (f->seen != &f->seen_one)
+    free(f->seen);
+  f->seen = NULL;
 }
 
 static void demux_close_foreign(struct tf_flow *f)
