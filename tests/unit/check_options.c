@@ -61,7 +61,7 @@ START_TEST(setting_texts_match_defaults)
     ck_assert_msg(field_of(&o, s->name) == want, "-S %s: the table says %s, the default is %lld",
                   s->name, s->default_value, field_of(&o, s->name));
   }
-  ck_assert_int_eq(n, 9);
+  ck_assert_int_eq(n, 10);
 }
 END_TEST
 
