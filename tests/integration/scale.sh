@@ -62,6 +62,21 @@ check "two captures, -Fkc: --shard k/3 merged equals the single run" same_run "$
 "$TCPFLOW" "$@" -j 3 -o "$d/j3" 2>/dev/null
 check "two captures, -Fkc: -j 3 equals -j 1" same_run "$d/one" "$d/j3"
 
+# A small W2-like slice: 3000 short connections, interleaved (fd cache under
+# pressure with -f 16), in 1000-flow bins; --shard k/4 merged and -j 2 / -j 4.
+d="$WORK/w2slice"
+mkdir -p "$d"
+python3 "$TESTS_SRCDIR/tools/gen_flows.py" "$d/w2.pcap" --flows 3000 --segments 3 --interleave
+set -- -Fk -f 16 -e md5 -r "$d/w2.pcap"
+"$TCPFLOW" "$@" -o "$d/one" 2>/dev/null
+for k in 0 1 2 3; do "$TCPFLOW" "$@" --shard "$k/4" -o "$d/s$k" 2>/dev/null; done
+"$TCPFLOW" --merge -o "$d/merged" "$d/s0" "$d/s1" "$d/s2" "$d/s3" 2>/dev/null
+check "W2-like slice: --shard k/4 merged equals the single run" same_run "$d/one" "$d/merged"
+for j in 2 4; do
+  "$TCPFLOW" "$@" -j $j -o "$d/j$j" 2>/dev/null
+  check "W2-like slice: -j $j equals -j 1" same_run "$d/one" "$d/j$j"
+done
+
 # Refusals: nothing moved, a message naming the problem, exit status 2.
 cap="$CAPTURES/gen_http-mixed.pcapng"
 d="$WORK/refuse"
