@@ -119,11 +119,14 @@ START_TEST(numbers)
   Nv_fmt_time(1270661369LL * US_S + 589296, 1, buf, sizeof(buf));
   ck_assert_str_eq(buf, "2010-04-07 17:29:29.589296");
   ck_assert_uint_eq(Nv_nice_ceil(0), 1);
-  ck_assert_uint_eq(Nv_nice_ceil(3), 5);
-  ck_assert_uint_eq(Nv_nice_ceil(11), 20);
+  ck_assert_uint_eq(Nv_nice_ceil(7), 8);
+  ck_assert_uint_eq(Nv_nice_ceil(9), 10);
+  ck_assert_uint_eq(Nv_nice_ceil(11), 12);
   ck_assert_uint_eq(Nv_nice_ceil(21), 25);
-  ck_assert_uint_eq(Nv_nice_ceil(26), 50);
+  ck_assert_uint_eq(Nv_nice_ceil(26), 30);
   ck_assert_uint_eq(Nv_nice_ceil(100), 100);
+  ck_assert_uint_eq(Nv_nice_ceil(100827171), 120000000); /* 1.6.1's 101 MB bar: 120 MB axis */
+  ck_assert_uint_eq(Nv_nice_ceil(UINT64_MAX - 1), UINT64_MAX);
 }
 END_TEST
 

@@ -261,20 +261,20 @@ void Nv_fmt_duration(int64_t us, char *buf, size_t n)
 
 uint64_t Nv_nice_ceil(uint64_t v)
 {
+  /* tenths of a power of ten: a scale that leaves the top bar at least
+   * 80% of the axis, in round numbers */
+  static const uint64_t m[] = {10, 12, 15, 20, 25, 30, 40, 50, 60, 80};
   uint64_t p = 1;
   if (v <= 1)
     return 1;
   for (;;) {
-    if (p >= v)
-      return p;
-    if (2 * p >= v)
-      return 2 * p;
-    if (5 * p / 2 >= v && p >= 10)
-      return 5 * p / 2;
-    if (5 * p >= v)
-      return 5 * p;
-    if (p > UINT64_MAX / 10)
+    if (p > UINT64_MAX / 80) /* p * m[i] would overflow */
       return UINT64_MAX;
+    for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+      uint64_t c = p * m[i] / 10;
+      if (c * 10 == p * m[i] && c >= v)
+        return c;
+    }
     p *= 10;
   }
 }

@@ -49,7 +49,8 @@ void Nv_fmt_time(int64_t t_us, int frac, char *buf, size_t n);
 void Nv_fmt_bytes(uint64_t bytes, char *buf, size_t n);
 /* "2.7 seconds", "14 minutes", "3.2 hours", "5.1 days", "2.3 years". */
 void Nv_fmt_duration(int64_t us, char *buf, size_t n);
-/* The smallest of 1, 2, 2.5, 5 x 10^k that is >= v (1 for v <= 1). */
+/* The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k that is a whole
+ * number >= v (1 for v <= 1). */
 uint64_t Nv_nice_ceil(uint64_t v);
 
 #endif

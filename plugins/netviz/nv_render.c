@@ -151,7 +151,11 @@ static void nv_elide(cairo_t *cr, const char *s, double maxw, char *out, size_t 
   size_t len, cut = 0;
   nv_clean(s, clean, sizeof(clean));
   len = strlen(clean);
-  snprintf(out, n, "%s", clean);
+  if (len >= n) /* callers' buffers hold their text; never cut a character */
+    for (len = n - 1; len > 0 && (clean[len] & 0xc0) == 0x80; len--)
+      ;
+  clean[len] = '\0';
+  memcpy(out, clean, len + 1);
   while (nv_width(cr, out) > maxw && cut + 2 < len) {
     size_t keep = len - ++cut, head = (keep + 1) / 2, tail = len - (keep - head);
     while (head > 0 && (clean[head] & 0xc0) == 0x80)
