@@ -626,7 +626,8 @@ static tf_err merge_prepare(struct merge_state *m)
   }
   if ((e = merge_collect(m)) != TF_OK)
     return e;
-  qsort(m->flows, m->nflows, sizeof(*m->flows), m->fanout ? merge_cmp_fanout : merge_cmp_shard);
+  if (m->nflows > 1) /* qsort's pointer must not be NULL, even for no elements */
+    qsort(m->flows, m->nflows, sizeof(*m->flows), m->fanout ? merge_cmp_fanout : merge_cmp_shard);
   if (m->fanout)
     return merge_renumber_sessions(m);
   for (size_t i = 1; i < m->nflows && !mismatched; i++)
@@ -769,7 +770,7 @@ static tf_err merge_files(struct merge_state *m)
   tf_err e = TF_OK;
   for (int i = 0; i < m->n && e == TF_OK; i++)
     e = merge_list(&fl, &m->shards[i], i, "");
-  if (e == TF_OK)
+  if (e == TF_OK && fl.n > 1) /* fl.v is NULL when no shard has a file */
     qsort(fl.v, fl.n, sizeof(*fl.v), merge_cmp_file);
   /* Refuse before moving anything. */
   for (size_t i = 0; i < fl.n && e == TF_OK; i++) {
