@@ -126,8 +126,7 @@ dpkg-deb -x "$(deb libtcpflow-sdk-dev)" "$root"
 pc=$(find "$root" -name tcpflow-sdk.pc | head -1)
 if command -v pkg-config >/dev/null && command -v cc >/dev/null; then
   cflags=$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --define-variable=prefix="$root/usr" --cflags tcpflow-sdk)
-  exdir=$root/usr/share/doc/libtcpflow-sdk-dev/examples
-  [ -f "$exdir/bytecount.c.gz" ] && gunzip -k "$exdir/bytecount.c.gz"
+  exdir=$root/usr/share/tcpflow/examples # pkg-config's examplesdir
   mkdir -p "$WORK/mods"
   # shellcheck disable=SC2086
   check "SDK: the example scanner builds against the packaged header" \
