@@ -23,7 +23,9 @@
 #include <unistd.h>
 
 #include "conformance.h"
+#include "loader.h"
 #include "log.h"
+#include "module.h"
 
 #ifndef TF_CONFORMANCE_DIR
 #define TF_CONFORMANCE_DIR "/usr/share/tcpflow/conformance"
@@ -295,6 +297,26 @@ tf_err Tf_conformance_run(const char *module_file, FILE *out)
     Tf_log_error("--check-scanner: cannot read %s: %s", module_file, strerror(errno));
     remove_tree(tmp);
     return TF_ERR_USAGE;
+  }
+  /* The runs enable the scanner by the name its descriptor declares, which
+   * need not be the file's (read in a child process, as for a run). */
+  {
+    struct tfs_ctx m;
+    memset(&m, 0, sizeof(m));
+    if (Tf_loader_init() == TF_OK)
+      Tf_loader_probe(&m, moddir, base, name);
+    if (!m.desc) {
+      fprintf(out, "FAIL - %s cannot be used: %s\n%s: FAILED\n", module_file,
+              m.load_error[0] ? m.load_error : "the module loader cannot start", module_file);
+      Tf_loader_release(&m);
+      for (int i = 0; i < n; i++)
+        free(caps[i]);
+      free(caps);
+      remove_tree(tmp);
+      return TF_ERR_SCANNER;
+    }
+    snprintf(name, sizeof(name), "%s", m.desc->name);
+    Tf_loader_release(&m);
   }
   fprintf(out, "checking %s (scanner '%s') over %d captures in %s\n", module_file, name, n, dir);
   for (int i = 0; i < n; i++) {

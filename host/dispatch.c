@@ -139,6 +139,15 @@ static void plugins_disable(struct tfs_ctx *m, enum call_kind kind, const struct
   update_active();
 }
 
+void Tf_dispatch_load_failed(struct tfs_ctx *m)
+{
+  m->failed = 1;
+  nfailures++;
+  m->fail_event = "load";
+  snprintf(m->fail_reason, sizeof(m->fail_reason), "%s", m->load_error);
+  m->fail_flow[0] = '\0';
+}
+
 static void report_failures(void)
 {
   int nmodules;

@@ -17,6 +17,7 @@
 #include "flow.h"
 
 struct tf_packet;
+struct tfs_ctx;
 
 /* init every enabled scanner; an error names the module and stops the run. */
 tf_err Tf_dispatch_start(void);
@@ -26,7 +27,11 @@ int Tf_dispatch_want_stream(void);
 /* Bytes [off, off+len) of f became contiguous from the flow's start. */
 void Tf_dispatch_stream(struct tf_flow *f, uint64_t off, const uint8_t *data, size_t len);
 int Tf_dispatch_want_packets(void);
-/* Scanners disabled during the run, by an error they returned or a crash. */
+/* m was enabled but could not be loaded (m->load_error says why): it is
+ * counted as a failed scanner and listed in the report's summary. */
+void Tf_dispatch_load_failed(struct tfs_ctx *m);
+/* Scanners disabled during the run, by an error they returned or a crash,
+ * or enabled but not loadable. */
 int Tf_dispatch_failures(void);
 
 void Tf_dispatch_packet(const struct tf_packet *pkt);

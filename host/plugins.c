@@ -269,10 +269,15 @@ tf_err Tf_plugins_select(void)
   for (int i = 0; i < nmodules; i++) {
     if (modules[i].enabled && !modules[i].load_error[0])
       (void)Tf_loader_open(&modules[i]); /* a failure is in load_error */
+    /* An installed module that cannot be used is a fault of the
+     * installation, not of the command line: the run goes on without it,
+     * so nothing the capture holds is lost, and the report and the exit
+     * status (5) say that its results are missing. */
     if (modules[i].enabled && modules[i].load_error[0]) {
-      Tf_log_error("scanner '%s' is enabled but unusable: %s", modules[i].name,
-                   modules[i].load_error);
-      return TF_ERR_PLUGIN;
+      Tf_log_error("scanner '%s' is enabled but unusable: %s; the run goes on without it",
+                   modules[i].name, modules[i].load_error);
+      modules[i].enabled = 0;
+      Tf_dispatch_load_failed(&modules[i]);
     }
   }
   return TF_OK;

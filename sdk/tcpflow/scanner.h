@@ -102,7 +102,8 @@
  *  with local symbol scope (no symbol of one module is visible to another
  *  or interposes the host's libraries) and bound at load (RTLD_NOW): an
  *  unresolved symbol is an error naming the module and the symbol, not a
- *  later crash.  A module that needs its libraries' symbols in global scope
+ *  later crash; the run goes on without that module, the report's
+ *  <scanner_failure event="load"> names it and the exit status is 5.  A module that needs its libraries' symbols in global scope
  *  (an interpreter whose extensions link against it) promotes them itself
  *  with dlopen(lib, RTLD_NOLOAD | RTLD_GLOBAL).
  *

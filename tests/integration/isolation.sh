@@ -7,8 +7,10 @@
 # does one that is enabled); two modules that each define helper() each
 # call their own; a module with a crashing ELF constructor does not touch
 # a run that does not enable it (not even -hh or --list-scanners); one
-# with an unresolved symbol is an error naming it and the symbol, before
-# the run, exit 1; a module of the same name in an earlier directory is
+# with an unresolved symbol (or a crashing constructor), when enabled, is an
+# error naming it and the symbol before the run, which goes on without it:
+# flows and report as without the module, <scanner_failure event='load'>,
+# exit 5; a module of the same name in an earlier directory is
 # used, and that is said on every run; a module declaring a name another
 # file has is unusable, naming both files.
 . "$(dirname "$0")/lib.sh"
@@ -65,18 +67,29 @@ assert by["md5"]["usable"] is True and "wants_data" in by["md5"]["flags"]
 assert any(s["name"] == "md5_extra_digests" for s in by["md5"]["settings"])
 PY
 "$TCPFLOW" --plugin-dir "$WORK/ctor" -e ctor -o "$WORK/ctor3" -r "$CAP" 2>"$WORK/err"
-check "crashing constructor, enabled: exit 1 (got $?)" test $? = 1
+check "crashing constructor, enabled: exit 5 (got $?)" test $? = 5
 check "crashing constructor, enabled: names the module" grep -q "scanner 'ctor' is enabled but unusable" "$WORK/err"
+check "crashing constructor, enabled: the report names it (event load)" \
+  grep -q "<scanner_failure scanner='ctor' event='load'" "$WORK/ctor3/report.xml"
 
 # Item 2: an unresolved symbol.
 mod "$WORK/unres" unres.so unres 1 -DISO_UNRESOLVED
 "$TCPFLOW" --plugin-dir "$WORK/unres" -o "$WORK/unres1" -r "$CAP" 2>"$WORK/err"
 check "unresolved symbol, module not enabled: exit 0 (got $?)" test $? = 0
-"$TCPFLOW" --plugin-dir "$WORK/unres" -e unres -o "$WORK/unres2" -r "$CAP" 2>"$WORK/err"
+"$TCPFLOW" --plugin-dir "$WORK/unres" -e md5 -e unres -o "$WORK/unres2" -r "$CAP" 2>"$WORK/err"
 rc=$?
-check "unresolved symbol, enabled: exit 1 before the run, not 127 (got $rc)" test "$rc" = 1
+check "unresolved symbol, enabled: exit 5, not 127 (got $rc)" test "$rc" = 5
 check "unresolved symbol: the message names the module and the symbol" \
-  grep -q "scanner 'unres' is enabled but unusable: .*unres.so: cannot load: .*undefined symbol: iso_function_nobody_defines" "$WORK/err"
+  grep -q "scanner 'unres' is enabled but unusable: .*unres.so: cannot load: .*undefined symbol: iso_function_nobody_defines; the run goes on without it" "$WORK/err"
+check "unresolved symbol: said before the first packet (no flow opened before it)" \
+  test "$(head -n 1 "$WORK/err" | grep -c "scanner 'unres' is enabled but unusable")" = 1
+check "unresolved symbol: the report is well-formed" xml_ok "$WORK/unres2/report.xml"
+check "unresolved symbol: <scanner_failure> names the module, event load, and the symbol" \
+  grep -q "<scanner_failure scanner='unres' event='load' reason='.*undefined symbol: iso_function_nobody_defines" "$WORK/unres2/report.xml"
+check "unresolved symbol: the flow files are those of a run without the module" \
+  test "$(cd "$WORK/unres2" && ls | grep -v report.xml | LC_ALL=C sort)" = "$(cd "$WORK/ref" && ls | grep -v report.xml | LC_ALL=C sort)"
+check "unresolved symbol: the other scanner's results are unchanged" \
+  test "$(digests "$WORK/unres2")" = "$(digests "$WORK/ref")"
 
 # Item 7: same names.
 mod "$WORK/shadow" md5.so md5 1

@@ -104,6 +104,19 @@ for ex in bytecount flowends; do
 done
 check "--check-scanner ran over every installed capture" \
   test "$(grep -c 'report.xml is well-formed' "$WORK/check-flowends")" = "$(ls "$confdir" | wc -l)"
+# A file named otherwise than the scanner it declares is checked under the
+# declared name; a module that cannot be loaded fails, saying why.
+cp "$WORK/kit/bytecount.so" "$WORK/kit/counter-v2.so"
+TCPFLOW_CONFORMANCE_DIR=$confdir "$installed" --check-scanner "$WORK/kit/counter-v2.so" >"$WORK/check-renamed" 2>&1
+rc=$?
+check "--check-scanner of a renamed file checks the declared scanner (exit $rc)" \
+  test "$rc" = 0 -a -n "$(grep "(scanner 'bytecount')" "$WORK/check-renamed")" -a -z "$(grep '^FAIL' "$WORK/check-renamed")"
+printf 'int tcpflow_scanner_describe(void) { return 0; }\n' >"$WORK/kit/empty.c"
+cc -shared -fPIC -o "$WORK/kit/empty.so" "$WORK/kit/empty.c"
+TCPFLOW_CONFORMANCE_DIR=$confdir "$installed" --check-scanner "$WORK/kit/empty.so" >"$WORK/check-empty" 2>&1
+rc=$?
+check "--check-scanner of an unusable module: exit 5 and the reason (exit $rc)" \
+  test "$rc" = 5 -a -n "$(grep '^FAIL - .*empty.so cannot be used: ' "$WORK/check-empty")"
 # shellcheck disable=SC2086
 cc -shared -fPIC $cflags -DRUNAWAY_DEFAULT_MODE='"exit"' -o "$WORK/kit/runaway.so" \
   "$TESTS_SRCDIR/integration/runaway.c"
@@ -120,7 +133,8 @@ sed 's/\.abi_major = TFS_ABI_MAJOR/.abi_major = TFS_ABI_MAJOR + 1/; s/bytecount/
 cc -shared -fPIC $cflags -o "$WORK/mods/future.so" "$WORK/future.c"
 "$installed" --plugin-dir "$WORK/mods" -e future -r "$CAPTURES/tf_test-gzip.pcap" -o "$WORK/o2" 2>"$WORK/err"
 rc=$?
-check "ABI major mismatch: exit 1" test "$rc" = 1
+check "ABI major mismatch: the run goes on without it, exit 5 (got $rc)" \
+  test "$rc" = 5 -a -n "$(grep "<scanner_failure scanner='future' event='load'" "$WORK/o2/report.xml")"
 check "ABI major mismatch: names the file and both versions" \
   grep -Eq "future.so was built for scanner ABI 2\.[0-9]+, but this tcpflow provides ABI 1\.1" "$WORK/err"
 
