@@ -493,6 +493,27 @@ static void merge_write_frames(struct merge_state *m, xmlNodePtr n)
   xmlTextWriterEndElement(m->w);
 }
 
+/* A failure every shard reports alike (a scanner that could not be
+ * loaded: no flow, the same reason everywhere) is one failure of the run. */
+static int merge_failure_seen(struct merge_state *m, int upto, xmlNodePtr f)
+{
+  static const char *const attrs[] = {"scanner", "event", "reason", "flow"};
+  for (int i = 0; i < upto; i++) {
+    xmlNodePtr s = merge_child(xmlDocGetRootElement(m->shards[i].doc), NULL, "summary");
+    for (xmlNodePtr c = s ? s->children : NULL; c; c = c->next) {
+      size_t k = 0;
+      if (!merge_is(c, NULL, "scanner_failure"))
+        continue;
+      while (k < sizeof(attrs) / sizeof(attrs[0]) &&
+             strcmp(merge_attr(c, attrs[k]), merge_attr(f, attrs[k])) == 0)
+        k++;
+      if (k == sizeof(attrs) / sizeof(attrs[0]))
+        return 1;
+    }
+  }
+  return 0;
+}
+
 static void merge_write_summary(struct merge_state *m, xmlNodePtr n)
 {
   xmlTextWriterStartElement(m->w, n->name);
@@ -503,7 +524,7 @@ static void merge_write_summary(struct merge_state *m, xmlNodePtr n)
   for (int i = 1; i < m->n; i++) {
     xmlNodePtr s = merge_child(xmlDocGetRootElement(m->shards[i].doc), NULL, "summary");
     for (xmlNodePtr c = s ? s->children : NULL; c; c = c->next)
-      if (merge_is(c, NULL, "scanner_failure"))
+      if (merge_is(c, NULL, "scanner_failure") && !merge_failure_seen(m, i, c))
         merge_write_element(m, c, i, NULL);
   }
   xmlTextWriterEndElement(m->w);

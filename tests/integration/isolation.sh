@@ -90,6 +90,10 @@ check "unresolved symbol: the flow files are those of a run without the module" 
   test "$(cd "$WORK/unres2" && ls | grep -v report.xml | LC_ALL=C sort)" = "$(cd "$WORK/ref" && ls | grep -v report.xml | LC_ALL=C sort)"
 check "unresolved symbol: the other scanner's results are unchanged" \
   test "$(digests "$WORK/unres2")" = "$(digests "$WORK/ref")"
+"$TCPFLOW" --plugin-dir "$WORK/unres" -e md5 -e unres -j 2 -o "$WORK/unres3" -r "$CAP" 2>/dev/null
+rc=$?
+check "unresolved symbol, -j 2: exit 5 and the failure listed once, not per worker (got $rc)" \
+  test "$rc" = 5 -a "$(grep -c "<scanner_failure scanner='unres' event='load'" "$WORK/unres3/report.xml")" = 1
 
 # Item 7: same names.
 mod "$WORK/shadow" md5.so md5 1
