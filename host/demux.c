@@ -494,6 +494,7 @@ static struct tf_flow *create_flow(const struct tf_flow_key *k, const struct tf_
   f->isn = (pkt->flags & TF_TCP_SYN) ? pkt->seq : pkt->seq - 1;
   f->nsn = f->isn + 1;
   f->first_ts = pkt->ts;
+  f->first_nsec = pkt->nsec;
   f->vlan = pkt->link.vlan;
   if (pkt->link.have_macs) {
     f->have_macs = 1;
@@ -549,6 +550,7 @@ void Tf_demux_packet(const struct tf_packet *pkt)
     return;
   Tf_flowtab_touch(f);
   f->last_ts = pkt->ts;
+  f->last_nsec = pkt->nsec;
   f->packets++;
   f->len += pkt->wirelen;
   f->caplen += pkt->caplen;

@@ -328,7 +328,7 @@ void Tf_dispatch_packet(const struct tf_packet *pkt)
   struct tfs_packet p = {.struct_size = sizeof(p), .dlt = pkt->dlt, .sec = pkt->ts.tv_sec,
                          .usec = (int32_t)pkt->ts.tv_usec, .caplen = pkt->caplen,
                          .len = pkt->wirelen, .data = pkt->frame,
-                         .nsec = (uint32_t)pkt->ts.tv_usec * 1000u};
+                         .nsec = pkt->nsec};
   struct call c = {.kind = CALL_PACKET, .pkt = &p};
   for (int i = 0; i < nmodules; i++)
     if (active(&modules[i], TFS_SCANNER_WANTS_PACKETS) && modules[i].desc->packet)
@@ -359,8 +359,8 @@ static void flow_info(const struct tf_flow *f, struct tfs_flow_info *fi)
   fi->opener = f->role == TF_ROLE_CLIENT ? TFS_OPENER_THIS
              : f->role == TF_ROLE_SERVER ? TFS_OPENER_PEER : TFS_OPENER_UNKNOWN;
   fi->end_reason = f->end_reason;
-  fi->first_nsec = (uint32_t)f->first_ts.tv_usec * 1000u;
-  fi->last_nsec = (uint32_t)f->last_ts.tv_usec * 1000u;
+  fi->first_nsec = f->first_nsec;
+  fi->last_nsec = f->last_nsec;
   fi->data_sec = f->last_ts.tv_sec;
   fi->data_nsec = fi->last_nsec;
 }

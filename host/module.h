@@ -33,7 +33,7 @@ struct tfs_ctx {
   int failed;             /* disabled after an error during the run */
   int crashed;            /* ... because it faulted (fini is not called) */
   const char *fail_event; /* the callback that failed */
-  char fail_reason[256];
+  char fail_reason[1024];  /* as long as load_error, which it may hold */
   char error_msg[256];    /* last tfs_host.error text of the current call */
   char fail_flow[4096];   /* the flow it failed on, or "" */
   struct tfs_output *outputs; /* open derived files (services.c) */

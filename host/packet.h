@@ -24,6 +24,8 @@ struct tf_packet {
   /* capture */
   int dlt;
   struct timeval ts;     /* tdelta applied */
+  uint32_t nsec;         /* ts's fraction of a second in nanoseconds, as
+                            captured (ts.tv_usec is it / 1000) */
   uint32_t caplen;
   uint32_t wirelen;
   const uint8_t *frame;

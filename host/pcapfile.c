@@ -121,7 +121,8 @@ int Tf_pcapfile_next(struct tf_pcapfile *r, struct pcap_pkthdr *h, const uint8_t
   p = r->map + (r->off - r->map_off);
   /* Signed 32-bit fields, as libpcap reads them. */
   h->ts.tv_sec = (int32_t)rec[0];
-  h->ts.tv_usec = r->nsec ? (int32_t)rec[1] / 1000 : (int32_t)rec[1];
+  /* Nanoseconds, as libpcap gives them when asked for them (source.c). */
+  h->ts.tv_usec = r->nsec ? (int32_t)rec[1] : (suseconds_t)(int32_t)rec[1] * 1000;
   h->caplen = rec[2];
   h->len = rec[3];
   *data = p + sizeof(rec);

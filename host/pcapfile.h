@@ -28,7 +28,8 @@ struct tf_pcapfile;
 struct tf_pcapfile *Tf_pcapfile_open(const char *path);
 int Tf_pcapfile_dlt(const struct tf_pcapfile *r);
 
-/* 1: the next packet in *h and *data (valid until the next call); 0: the
+/* 1: the next packet in *h (h->ts.tv_usec in nanoseconds, as libpcap's
+ * nanosecond mode) and *data (valid until the next call); 0: the
  * end of the file; -1: a record this reader leaves to libpcap (it has
  * returned Tf_pcapfile_count packets before it). */
 int Tf_pcapfile_next(struct tf_pcapfile *r, struct pcap_pkthdr *h, const uint8_t **data);

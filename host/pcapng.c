@@ -268,7 +268,7 @@ static void ng_time(const struct ng_iface *in, uint64_t ts, struct timeval *tv)
 {
   uint64_t frac = ts % in->units;
   tv->tv_sec = (time_t)(ts / in->units + in->offset);
-  tv->tv_usec = (suseconds_t)((unsigned __int128)frac * 1000000u / in->units);
+  tv->tv_usec = (suseconds_t)((unsigned __int128)frac * 1000000000u / in->units); /* ns */
 }
 
 /* A packet block of type `type` in r->buf: 1 with the outputs set, or -1. */

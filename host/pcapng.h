@@ -29,8 +29,8 @@ struct tf_pcapng *Tf_pcapng_open(const char *path, char *err, size_t errlen);
  * or here on failure). */
 struct tf_pcapng *Tf_pcapng_open_stream(FILE *fp, char *err, size_t errlen);
 
-/* The next packet: 1 with *h, *data and *dlt set (data valid until the
- * next call), 0 at the end of the file, -1 on a malformed or truncated
+/* The next packet: 1 with *h (h->ts.tv_usec in nanoseconds, as libpcap's
+ * nanosecond mode), *data and *dlt set (data valid until the next call), 0 at the end of the file, -1 on a malformed or truncated
  * file (Tf_pcapng_error says what and where). */
 int Tf_pcapng_next(struct tf_pcapng *r, struct pcap_pkthdr *h, const uint8_t **data, int *dlt);
 const char *Tf_pcapng_error(const struct tf_pcapng *r);

@@ -141,7 +141,7 @@ static tf_err source_open_compressed(struct tf_source *s, const char *path)
     Tf_log_error("%s: %s", path, err);
     return TF_ERR_INPUT;
   }
-  s->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, err);
+  s->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, err);
   if (!s->pcap) {
     fclose(fp);
     Tf_log_error("%s: %s (after %s)", path, err, Tf_decompress_command(path));
@@ -172,7 +172,7 @@ static pcap_t *source_open_buffered(struct tf_source *s, const char *path, char 
     return NULL;
   }
   (void)posix_fadvise(fileno(fp), 0, 0, POSIX_FADV_SEQUENTIAL);
-  p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, err);
+  p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, err);
   if (!p) {
     fclose(fp);
     free(s->iobuf);
@@ -187,6 +187,7 @@ tf_err Tf_source_open_file(struct tf_source *s, const char *path)
   tf_err e;
   memset(s, 0, sizeof(*s));
   s->name = path;
+  s->nano = 1; /* every reader of files is asked for nanoseconds */
   if (Tf_decompress_command(path)) {
     if ((e = source_open_compressed(s, path)) != TF_OK)
       return e;
@@ -194,7 +195,7 @@ tf_err Tf_source_open_file(struct tf_source *s, const char *path)
   }
   s->pcap = source_open_buffered(s, path, err);
   if (!s->pcap)
-    s->pcap = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, err);
+    s->pcap = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, err);
   if (!s->pcap) {
     Tf_log_error("%s: %s", path, err);
     return TF_ERR_INPUT;
@@ -239,6 +240,8 @@ tf_err Tf_source_open_live(struct tf_source *s, const char *iface)
   /* Immediate mode gives a ring of snaplen-sized frames: libpcap's
    * default 2 MiB holds 8 packets, and a busy moment drops the rest. */
   pcap_set_buffer_size(s->pcap, 64 * 1024 * 1024);
+  /* Nanoseconds where the interface has them (else microseconds). */
+  (void)pcap_set_tstamp_precision(s->pcap, PCAP_TSTAMP_PRECISION_NANO);
   int rc = pcap_activate(s->pcap);
   if (rc < 0) {
     Tf_log_error("%s: %s", iface, pcap_geterr(s->pcap));
@@ -248,6 +251,7 @@ tf_err Tf_source_open_live(struct tf_source *s, const char *iface)
   }
   if (rc > 0)
     Tf_log_warn("%s: %s", iface, pcap_geterr(s->pcap));
+  s->nano = pcap_get_tstamp_precision(s->pcap) == PCAP_TSTAMP_PRECISION_NANO;
   tf_err e = source_check_dlt(s);
   if (e == TF_OK && tf_opt.fanout_group)
     e = Tf_fanout_join(s->pcap, iface, tf_opt.fanout_group);
@@ -256,12 +260,26 @@ tf_err Tf_source_open_live(struct tf_source *s, const char *iface)
   return e;
 }
 
-static void source_packet(int dlt, const struct pcap_pkthdr *h, const u_char *bytes)
+/* s's sources give h->ts.tv_usec in nanoseconds when s->nano (libpcap
+ * scales a microsecond file up; a live capture may only have us): the
+ * packet keeps both, the microseconds as libpcap's microsecond mode gives
+ * them (truncated), for names, reports and -w files as 1.6.1 wrote them. */
+static void source_packet(const struct tf_source *s, int dlt, const struct pcap_pkthdr *h,
+                          const u_char *bytes)
 {
   struct tf_packet pkt;
+  long frac = (long)h->ts.tv_usec;
   pkt.dlt = dlt;
-  pkt.ts = h->ts;
-  pkt.ts.tv_sec += tf_opt.tdelta;
+  pkt.ts.tv_sec = h->ts.tv_sec + tf_opt.tdelta;
+  pkt.ts.tv_usec = s->nano ? frac / 1000 : frac;
+  /* A hostile fraction out of range is passed on as microseconds always
+   * were; scanners are promised nsec < 10^9. */
+  if (s->nano && frac >= 0 && frac < 1000000000L)
+    pkt.nsec = (uint32_t)frac;
+  else if (pkt.ts.tv_usec >= 0 && pkt.ts.tv_usec < 1000000L)
+    pkt.nsec = (uint32_t)pkt.ts.tv_usec * 1000u;
+  else
+    pkt.nsec = 0;
   pkt.caplen = h->caplen;
   pkt.wirelen = h->len;
   pkt.frame = bytes;
@@ -305,7 +323,7 @@ static void source_packet(int dlt, const struct pcap_pkthdr *h, const u_char *by
 static void live_callback(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
   struct tf_source *s = (struct tf_source *)user;
-  source_packet(s->dlt, h, bytes);
+  source_packet(s, s->dlt, h, bytes);
   if (stop_requested || Tf_demux_error() != TF_OK)
     pcap_breakloop(s->pcap);
 }
@@ -402,7 +420,7 @@ static tf_err source_run_pcapng(struct tf_source *s)
     if (seen++ < s->delivered)
       continue; /* libpcap read these already */
     if (source_link_accepts(s, dlt, &h, data))
-      source_packet(dlt, &h, data);
+      source_packet(s, dlt, &h, data);
   }
   if (rc < 0)
     Tf_log_error("%s: %s; flows up to there are kept", s->name, Tf_pcapng_error(r));
@@ -428,7 +446,7 @@ static int source_run_fast(struct tf_source *s)
          (rc = Tf_pcapfile_next(s->fast, &h, &data)) == 1) {
     s->delivered++;
     if (!s->have_prog || pcap_offline_filter(&s->prog, &h, data))
-      source_packet(s->dlt, &h, data);
+      source_packet(s, s->dlt, &h, data);
   }
   if (rc >= 0)
     return 0;
@@ -468,7 +486,7 @@ tf_err Tf_source_run(struct tf_source *s)
     if (rc == 1) {
       s->delivered++;
       if (!s->have_prog || pcap_offline_filter(&s->prog, h, bytes))
-        source_packet(s->dlt, h, bytes);
+        source_packet(s, s->dlt, h, bytes);
       continue;
     }
     if (rc == PCAP_ERROR_BREAK)

@@ -29,6 +29,7 @@ struct tf_source {
   const char *name;        /* file name or interface, for messages */
   int live;
   int dlt;
+  int nano;                /* timestamps come in ns (else in us) */
   int have_prog;
   struct bpf_program prog; /* the filter; files apply it packet by packet */
   uint64_t delivered;      /* packets libpcap returned from this file */

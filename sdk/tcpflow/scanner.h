@@ -243,8 +243,8 @@ struct tfs_flow_info {
   int32_t opener;       /* enum tfs_opener */
   int32_t end_reason;   /* enum tfs_end_reason; set in flow_close and in the
                            flow_data/flow_begin calls made at close */
-  uint32_t first_nsec;  /* nanoseconds of first_sec (today's host reads
-                           captures at microsecond precision: x 1000) */
+  uint32_t first_nsec;  /* nanoseconds of first_sec, as captured (a
+                           microsecond capture gives usec x 1000) */
   uint32_t last_nsec;
   int64_t data_sec;     /* time of the packet that made the delivered
                            bytes available: for streamed bytes the packet
@@ -262,7 +262,8 @@ struct tfs_packet {
   uint32_t len;         /* length on the wire */
   const uint8_t *data;
   /* --- 1.1 --- */
-  uint32_t nsec;        /* nanoseconds of sec (usec x 1000 today) */
+  uint32_t nsec;        /* nanoseconds of sec, as captured (a microsecond
+                           capture gives usec x 1000) */
 };
 
 /* Services the host offers.  Every function receives the tfs_ctx the host

@@ -22,8 +22,8 @@ server=$!
 trap 'rc=$?; kill $server 2>/dev/null; (exit $rc); lib_exit' EXIT
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/hello.txt" && break; sleep 0.1; done
 
-wait_listening() { # the capture is active once tcpflow says so
-  for _ in $(seq 100); do grep -q "listening on" "$1" 2>/dev/null && return; sleep 0.1; done
+wait_listening() { # the capture is active once tcpflow says so (60 s: a loaded machine)
+  for _ in $(seq 600); do grep -q "listening on" "$1" 2>/dev/null && return; sleep 0.1; done
 }
 
 capture() { # capture OUTDIR [extra options]; stops it with SIG${SIG:-INT}

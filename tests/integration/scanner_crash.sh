@@ -6,8 +6,9 @@
 # <scanner_failure> in the report), disables the scanner, writes every flow
 # file as a run without it would, closes what the scanner left open,
 # finishes a well-formed report and exits with 5.  Other scanners carry on.
-# A crash in init or in the entry point is a scanner that cannot start
-# (exit 1, before any packet).  A fault signal sent by another process is
+# A crash in init is a scanner that cannot start (exit 1, before any
+# packet); a crash in the entry point is a module that cannot be loaded:
+# said before any packet, the run goes on without it (exit 5).  A fault signal sent by another process is
 # not taken for a scanner crash.
 . "$(dirname "$0")/lib.sh"
 MODS=$WORK/mods
@@ -81,13 +82,17 @@ else
   echo "# md5 beside a crashing scanner not checked: --disable-plugin-md5"
 fi
 
-# A crash before the run starts stops it, naming the module.
+# A crash in init stops the run before it starts, naming the module; one
+# in the entry point makes the module unusable, and the run goes on.
 run_crashy init -S crashy_where=init
 check "init: exit 1 (got $rc)" test "$rc" = 1
 check "init: reported" grep -q "scanner 'crashy' ($MODS/crashy.so) crashed with SIGSEGV .* in init" \
   "$WORK/init.err"
 CRASHY_IN_DESCRIBE=1 run_crashy describe
-check "entry point: exit 1 (got $rc)" test "$rc" = 1
+check "entry point: exit 5, the run went on without it (got $rc)" test "$rc" = 5
+check "entry point: <scanner_failure event='load'> in a well-formed report" \
+  test -n "$(grep "<scanner_failure scanner='crashy' event='load'" "$WORK/describe/report.xml")" -a \
+  -n "$(xml_ok "$WORK/describe/report.xml" && echo ok)"
 check "entry point: reported" \
   grep -q "crashy.so: crashed with SIGSEGV .* in tcpflow_scanner_describe" "$WORK/describe.err"
 CRASHY_IN_DESCRIBE=1 "$TCPFLOW" --plugin-dir "$MODS" -o "$WORK/unselected" -r "$CAP" 2>/dev/null

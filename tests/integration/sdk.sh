@@ -229,4 +229,57 @@ PY
     test "$total" -gt 0 -a "$bad" = 0
   check "streaming on $cap: bytes arrive while reading ($early of $total flows)" test "$early" -gt 0
 done
+
+# Nanosecond timestamps (SDK 1.1): a copy of a capture in the nanosecond
+# pcap format, each time moved by 789 ns, gives scanners every digit
+# (first, last, and the time of the packet that made bytes available),
+# while report.xml keeps microseconds, as libpcap's microsecond mode reads
+# them; the microsecond original gives the microseconds x 1000.
+python3 - "$CAPTURES/tf_jpegs.cap" "$WORK/ns.pcap" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+magic, = struct.unpack("<I", d[:4])
+assert magic == 0xa1b2c3d4, hex(magic)
+out = bytearray(struct.pack("<I", 0xa1b23c4d) + d[4:24])
+o = 24
+while o + 16 <= len(d):
+    sec, usec, incl, orig = struct.unpack("<IIII", d[o:o + 16])
+    out += struct.pack("<IIII", sec, usec * 1000 + 789, incl, orig) + d[o + 16:o + 16 + incl]
+    o += 16 + incl
+open(sys.argv[2], "wb").write(out)
+PY
+for v in us ns; do
+  c=$CAPTURES/tf_jpegs.cap
+  [ $v = ns ] && c=$WORK/ns.pcap
+  "$installed" --plugin-dir "$WORK/mods" -e streamprobe -o "$WORK/time-$v" -r "$c" 2>/dev/null
+  python3 - "$WORK/time-$v/report.xml" $v >"$WORK/time-$v.out" <<'PY'
+import sys, xml.etree.ElementTree as ET
+want = "789" if sys.argv[2] == "ns" else "000"
+n = bad = 0
+for fo in ET.parse(sys.argv[1]).getroot().iter("fileobject"):
+    p = fo.find("streamprobe")
+    if p is None:
+        continue
+    n += 1
+    t = fo.find("tcpflow")
+    # report.xml: 2009-11-24T10:02:13.123456Z style, microseconds
+    us = t.get("startime").split(".")[1].rstrip("Z")
+    for k in ("first", "last", "data"):
+        if not p.get(k).endswith(want) or len(p.get(k).split(".")[1]) != 9:
+            bad += 1
+            print("bad", k, p.attrib)
+    if p.get("first").split(".")[1][:6] != us:
+        bad += 1
+        print("first differs from report", us, p.attrib)
+print(n, bad)
+PY
+  read -r total bad <<<"$(tail -1 "$WORK/time-$v.out")"
+  what="microseconds x 1000"
+  [ $v = ns ] && what="every nanosecond digit"
+  check "timestamps ($v capture): scanners get $what, report.xml microseconds ($total flows, $bad bad)" \
+    test "$total" -gt 0 -a "$bad" = 0
+done
+check "a nanosecond capture gives the same flow files and report flows as the microsecond one" \
+  test "$(cd "$WORK/time-ns" && find . -type f ! -name report.xml -exec md5sum {} + | sort)" = \
+  "$(cd "$WORK/time-us" && find . -type f ! -name report.xml -exec md5sum {} + | sort)"
 finish

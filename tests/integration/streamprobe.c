@@ -6,6 +6,9 @@
  * the offsets were contiguous, and how often the host restarted the flow.
  * The report then shows that bytes were streamed while the capture was read
  * (first_packets < packets) and never delivered twice for a clean flow.
+ * It also records, as SEC.NANOSECONDS, the flow's first and last packet
+ * times and the time of the packet that made its first bytes available
+ * (SDK 1.1), so that a nanosecond capture can be seen to keep its digits.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +18,13 @@
 struct sp_flow {
   uint64_t first_packets, bytes, next, restarts;
   int contiguous;
+  char data_time[40]; /* data_sec.data_nsec of the first delivery */
 };
+
+static void sp_time(char *buf, size_t n, int64_t sec, uint32_t nsec)
+{
+  snprintf(buf, n, "%lld.%09u", (long long)sec, nsec);
+}
 
 struct sp_state {
   const struct tfs_host *host;
@@ -43,6 +52,8 @@ static int sp_data(void *state, const struct tfs_flow_info *flow, uint64_t offse
       return TFS_ERROR;
     f->first_packets = flow->packets;
     f->contiguous = 1;
+    if (TFS_HAS_MEMBER(flow, struct tfs_flow_info, data_nsec))
+      sp_time(f->data_time, sizeof(f->data_time), flow->data_sec, flow->data_nsec);
     *flow->scanner_state = f;
   } else if (offset == 0) {
     f->restarts++;
@@ -59,19 +70,26 @@ static int sp_close(void *state, const struct tfs_flow_info *flow)
 {
   struct sp_state *st = state;
   struct sp_flow *f = *flow->scanner_state;
-  char a[32], b[32], c[32], d[32];
+  char a[32], b[32], c[32], d[32], first[40] = "", last[40] = "";
   if (!f)
     return TFS_OK;
   snprintf(a, sizeof(a), "%llu", (unsigned long long)f->first_packets);
   snprintf(b, sizeof(b), "%llu", (unsigned long long)flow->packets);
   snprintf(c, sizeof(c), "%llu", (unsigned long long)f->bytes);
   snprintf(d, sizeof(d), "%llu", (unsigned long long)f->restarts);
+  if (TFS_HAS_MEMBER(flow, struct tfs_flow_info, last_nsec)) {
+    sp_time(first, sizeof(first), flow->first_sec, flow->first_nsec);
+    sp_time(last, sizeof(last), flow->last_sec, flow->last_nsec);
+  }
   st->host->xml_start(st->ctx, "streamprobe");
   st->host->xml_attr(st->ctx, "first_packets", a);
   st->host->xml_attr(st->ctx, "packets", b);
   st->host->xml_attr(st->ctx, "bytes", c);
   st->host->xml_attr(st->ctx, "restarts", d);
   st->host->xml_attr(st->ctx, "contiguous", f->contiguous ? "yes" : "no");
+  st->host->xml_attr(st->ctx, "first", first);
+  st->host->xml_attr(st->ctx, "last", last);
+  st->host->xml_attr(st->ctx, "data", f->data_time);
   st->host->xml_end(st->ctx);
   free(f);
   *flow->scanner_state = NULL;

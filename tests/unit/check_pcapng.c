@@ -162,12 +162,12 @@ START_TEST(two_link_types)
   ck_assert_int_eq(h.caplen, 5);
   ck_assert_int_eq(memcmp(d, "ether", 5), 0);
   ck_assert_int_eq(h.ts.tv_sec, 1600000000);
-  ck_assert_int_eq(h.ts.tv_usec, 5);
+  ck_assert_int_eq(h.ts.tv_usec, 5000); /* nanoseconds */
   ck_assert_int_eq(Tf_pcapng_next(r, &h, &d, &dlt), 1);
   ck_assert_int_eq(dlt, DLT_RAW); /* LINKTYPE_RAW is 101 in files */
   ck_assert_int_eq(memcmp(d, "rawip", 5), 0);
   ck_assert_int_eq(h.ts.tv_sec, 1600000001);
-  ck_assert_int_eq(h.ts.tv_usec, 250000);
+  ck_assert_int_eq(h.ts.tv_usec, 250000000);
   ck_assert_int_eq(Tf_pcapng_next(r, &h, &d, &dlt), 0);
   Tf_pcapng_close(r);
 }
@@ -181,10 +181,11 @@ START_TEST(timestamps)
     int tsresol;
     int64_t tsoffset;
     uint64_t ts;
-    long sec, usec;
+    long sec, nsec;
   } cases[] = {
-      {1, 9, 100, 1600000000ull * 1000000000 + 123456789, 1600000100, 123456},
-      {0, 0x80 | 10, 0, 5ull * 1024 + 512, 5, 500000}, /* 2^-10 s */
+      {1, 9, 100, 1600000000ull * 1000000000 + 123456789, 1600000100, 123456789},
+      {0, 0x80 | 10, 0, 5ull * 1024 + 512, 5, 500000000}, /* 2^-10 s */
+      {0, 0x80 | 10, 0, 5ull * 1024 + 1, 5, 976562},       /* 1/1024 s, truncated */
       {1, 0, -10, 1600000000, 1599999990, 0},          /* whole seconds */
   };
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -201,7 +202,7 @@ START_TEST(timestamps)
     ck_assert_int_eq(Tf_pcapng_next(r, &h, &d, &dlt), 1);
     ck_assert_int_eq(dlt, DLT_EN10MB);
     ck_assert_int_eq(h.ts.tv_sec, cases[i].sec);
-    ck_assert_int_eq(h.ts.tv_usec, cases[i].usec);
+    ck_assert_int_eq(h.ts.tv_usec, cases[i].nsec); /* the reader gives ns */
     Tf_pcapng_close(r);
   }
 }
@@ -231,7 +232,7 @@ START_TEST(simple_and_obsolete_packet_blocks)
   ck_assert_int_eq(Tf_pcapng_next(r, &h, &d, &dlt), 1);
   ck_assert_int_eq(h.caplen, 4);
   ck_assert_int_eq(h.len, 9);
-  ck_assert_int_eq(h.ts.tv_usec, 7);
+  ck_assert_int_eq(h.ts.tv_usec, 7000);
   ck_assert_int_eq(memcmp(d, "wxyz", 4), 0);
   Tf_pcapng_close(r);
 }
