@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The tcpflow developers */
 /*
- * The DFXML report.  Every text and attribute value goes through
- * Tfl_escape_text (tfl_escape.h: invalid XML characters and invalid UTF-8 become
+ * The DFXML report, written through xmlout.h (the layout of libxml2's
+ * xmlTextWriter, without its cost per call).  Every text and attribute
+ * value goes through Tfl_escape_text (tfl_escape.h: invalid XML characters and invalid UTF-8 become
  * "\xHH", a backslash "\\"), and every name a scanner gives is checked
  * here, so nothing a packet, a -T template or a scanner supplies can make
  * the report ill-formed.
@@ -11,9 +12,10 @@
 
 #include <arpa/inet.h>
 #include <libxml/xmlversion.h>
-#include <libxml/xmlwriter.h>
 #include <pcap/pcap.h>
+#include <errno.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +30,9 @@
 #include "log.h"
 #include "options.h"
 #include "report.h"
+#include "xmlout.h"
 
-static xmlTextWriterPtr w;
+static struct tf_xmlout *w; /* report.xml while open */
 static int depth;        /* elements open */
 static int scope_floor;  /* scanners may not close below this depth */
 static const char *scope_owner; /* the scanner whose XML calls these are */
@@ -62,8 +65,6 @@ static int summary_written;
 static struct timeval start_tv;
 static void (*provenance)(void);
 
-#define X(s) ((const xmlChar *)(s))
-
 int Tf_report_is_open(void)
 {
   return w != NULL || Tf_jsonl_is_open();
@@ -71,14 +72,16 @@ int Tf_report_is_open(void)
 
 static void start(const char *name)
 {
-  if (xmlTextWriterStartElement(w, X(name)) >= 0)
+  if (Tf_xmlout_start(w, name) >= 0)
     depth++;
 }
 
 static void end(void)
 {
-  if (depth > 0 && xmlTextWriterEndElement(w) >= 0)
+  if (depth > 0) {
+    Tf_xmlout_end(w);
     depth--;
+  }
 }
 
 /* The escaped form of value (tfl_tfl_escape.h), or NULL when memory ran out;
@@ -93,46 +96,13 @@ static const char *esc(const char *value, char **tmp)
   return *tmp;
 }
 
-/* Writes an attribute value with XML's quoting done here: libxml2's
- * writer leaves the apostrophe alone although the report quotes attribute
- * values with it (xmlTextWriterSetQuoteChar), which ends the value early.
- * Tab, line feed and carriage return become character references, as a
- * parser would otherwise turn them into spaces. */
-static int attr_quoted(const char *name, const char *v)
-{
-  size_t start = 0;
-  size_t i;
-  if (xmlTextWriterStartAttribute(w, X(name)) < 0)
-    return -1;
-  for (i = 0; v[i]; i++) {
-    const char *ref;
-    switch (v[i]) {
-    case '&': ref = "&amp;"; break;
-    case '<': ref = "&lt;"; break;
-    case '>': ref = "&gt;"; break;
-    case '"': ref = "&quot;"; break;
-    case '\'': ref = "&apos;"; break;
-    case '\t': ref = "&#9;"; break;
-    case '\n': ref = "&#10;"; break;
-    case '\r': ref = "&#13;"; break;
-    default: continue;
-    }
-    if (i > start && xmlTextWriterWriteRawLen(w, X(v + start), (int)(i - start)) < 0)
-      return -1;
-    if (xmlTextWriterWriteRaw(w, X(ref)) < 0)
-      return -1;
-    start = i + 1;
-  }
-  if (i > start && xmlTextWriterWriteRawLen(w, X(v + start), (int)(i - start)) < 0)
-    return -1;
-  return xmlTextWriterEndAttribute(w);
-}
-
 static int attr(const char *name, const char *value)
 {
   char *tmp;
   const char *v = esc(value ? value : "", &tmp);
-  int rc = v ? attr_quoted(name, v) : -1;
+  /* Quoted with ' by xmlout (libxml2's writer left the apostrophe alone
+   * although the report quotes attribute values with it). */
+  int rc = v ? Tf_xmlout_attr(w, name, v) : -1;
   free(tmp);
   return rc;
 }
@@ -142,20 +112,80 @@ static void leaf(const char *name, const char *value)
   char *tmp;
   const char *v = esc(value ? value : "", &tmp);
   if (v)
-    xmlTextWriterWriteElement(w, X(name), X(v));
+    Tf_xmlout_leaf(w, name, v);
   free(tmp);
 }
 
 static void leaf_u64(const char *name, uint64_t v)
 {
-  xmlTextWriterWriteFormatElement(w, X(name), "%llu", (unsigned long long)v);
+  Tf_xmlout_leaf_u64(w, name, v);
 }
 
+/* A leaf of printf-formatted content (numbers only: not escaped). */
+static void leaf_fmt(const char *name, const char *fmt, ...)
+  __attribute__((format(printf, 2, 3)));
+static void leaf_fmt(const char *name, const char *fmt, ...)
+{
+  char buf[64];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof(buf), fmt, ap);
+  va_end(ap);
+  Tf_xmlout_leaf(w, name, buf);
+}
+
+/* d digits of v, zero-padded, at p. */
+static char *report_digits(char *p, unsigned long v, int d)
+{
+  for (int i = d - 1; i >= 0; i--) {
+    p[i] = (char)('0' + v % 10);
+    v /= 10;
+  }
+  return p + d;
+}
+
+/* Two per flow: gmtime_r, strftime and snprintf cost more than the rest
+ * of a <fileobject>.  Years 1970..9999 (every pcap time stamp) are
+ * formatted here, from the day count (the civil-from-days algorithm of
+ * H. Hinnant's "chrono-compatible low-level date algorithms"); anything
+ * else goes through the C library as before. */
 void Tf_report_format_time(const struct timeval *tv, char *buf, size_t n)
 {
   struct tm tm;
   time_t t = tv->tv_sec;
   size_t len;
+  if (t >= 0 && t <= 253402300799LL && tv->tv_usec >= 0 && tv->tv_usec < 1000000 && n >= 28) {
+    long long days = t / 86400;
+    long secs = (long)(t % 86400);
+    long long z = days + 719468;
+    long long era = z / 146097;
+    long doe = (long)(z - era * 146097);
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    long day = doy - (153 * mp + 2) / 5 + 1;
+    long month = mp < 10 ? mp + 3 : mp - 9;
+    long year = (long)(yoe + era * 400) + (month <= 2);
+    char *p = buf;
+    p = report_digits(p, (unsigned long)year, 4);
+    *p++ = '-';
+    p = report_digits(p, (unsigned long)month, 2);
+    *p++ = '-';
+    p = report_digits(p, (unsigned long)day, 2);
+    *p++ = 'T';
+    p = report_digits(p, (unsigned long)(secs / 3600), 2);
+    *p++ = ':';
+    p = report_digits(p, (unsigned long)(secs / 60 % 60), 2);
+    *p++ = ':';
+    p = report_digits(p, (unsigned long)(secs % 60), 2);
+    if (tv->tv_usec) {
+      *p++ = '.';
+      p = report_digits(p, (unsigned long)tv->tv_usec, 6);
+    }
+    *p++ = 'Z';
+    *p = '\0';
+    return;
+  }
   gmtime_r(&t, &tm);
   len = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
   if (tv->tv_usec)
@@ -178,7 +208,7 @@ static void report_creator(void)
      pick a parser get the answer without mistaking us for it). */
   start("version");
   attr("compat", "1.6.1");
-  xmlTextWriterWriteString(w, X(PACKAGE_VERSION));
+  Tf_xmlout_text(w, PACKAGE_VERSION, strlen(PACKAGE_VERSION));
   end();
   start("build_environment");
 #ifdef __VERSION__
@@ -223,15 +253,12 @@ tf_err Tf_report_open(const char *path, const char *jsonl_path)
     if (e != TF_OK || !path)
       return e;
   }
-  w = xmlNewTextWriterFilename(path, 0);
+  w = Tf_xmlout_create(path);
   if (!w) {
-    Tf_log_error("cannot create report %s", path);
+    Tf_log_error("cannot create report %s: %s", path, strerror(errno));
     return TF_ERR_OUTPUT;
   }
-  xmlTextWriterSetIndent(w, 1);
-  xmlTextWriterSetIndentString(w, X("  "));
-  xmlTextWriterSetQuoteChar(w, '\'');
-  xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL);
+  Tf_xmlout_declaration(w);
   start("dfxml");
   attr("xmloutputversion", "1.0");
   /* Scanners add tcpflow:-prefixed elements anywhere below. */
@@ -245,23 +272,29 @@ tf_err Tf_report_open(const char *path, const char *jsonl_path)
   report_creator();
   start("configuration");
   end();
-  xmlTextWriterWriteFormatElement(w, X("tdelta"), "%lld", (long long)tf_opt.tdelta);
+  leaf_fmt("tdelta", "%lld", (long long)tf_opt.tdelta);
   if (provenance)
     provenance();
   start("configuration");
-  xmlTextWriterFlush(w);
+  Tf_xmlout_flush(w);
   return TF_OK;
 }
 
 static void attr_u64(const char *name, uint64_t v)
 {
-  xmlTextWriterWriteFormatAttribute(w, X(name), "%llu", (unsigned long long)v);
+  Tf_xmlout_attr_u64(w, name, v);
 }
 
 static void attr_mac(const char *name, const uint8_t *m)
 {
-  xmlTextWriterWriteFormatAttribute(w, X(name), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1],
-                                    m[2], m[3], m[4], m[5]);
+  static const char hex[] = "0123456789abcdef";
+  char buf[18];
+  for (int i = 0; i < 6; i++) {
+    buf[3 * i] = hex[m[i] >> 4];
+    buf[3 * i + 1] = hex[m[i] & 15];
+    buf[3 * i + 2] = i < 5 ? ':' : '\0';
+  }
+  Tf_xmlout_attr(w, name, buf);
 }
 
 static int mac_zero(const uint8_t *m)
@@ -439,7 +472,7 @@ int Tf_report_xml_start(const char *name)
     return refuse("xml_start", "over 16 MiB for this flow, element", name);
   scope_bytes += strlen(name);
   if (w) {
-    if (xmlTextWriterStartElement(w, X(name)) < 0)
+    if (Tf_xmlout_start(w, name) < 0)
       return -1;
     depth++;
   }
@@ -497,7 +530,12 @@ int Tf_report_xml_text(const char *text)
   if (scope_bytes + n > REPORT_MAX_SCOPE)
     return refuse("xml_text", "over 16 MiB for this flow, text", "");
   v = esc(text ? text : "", &tmp);
-  rc = !v ? -1 : w ? xmlTextWriterWriteString(w, X(v)) : 0;
+  rc = -1;
+  if (v) {
+    rc = 0;
+    if (w)
+      Tf_xmlout_text(w, v, strlen(v));
+  }
   if (rc >= 0) {
     open_text_len += strlen(v);
     open_content = 1; /* text closes the start tag: no more attributes */
@@ -599,22 +637,20 @@ tf_err Tf_report_close(const struct tf_run_stats *st)
   getrusage(RUSAGE_SELF, &ru);
   gettimeofday(&now, NULL);
   start("rusage");
-  xmlTextWriterWriteFormatElement(w, X("utime"), "%.6f", tv_seconds(&ru.ru_utime));
-  xmlTextWriterWriteFormatElement(w, X("stime"), "%.6f", tv_seconds(&ru.ru_stime));
+  leaf_fmt("utime", "%.6f", tv_seconds(&ru.ru_utime));
+  leaf_fmt("stime", "%.6f", tv_seconds(&ru.ru_stime));
   leaf_u64("maxrss", (uint64_t)ru.ru_maxrss);
   leaf_u64("minflt", (uint64_t)ru.ru_minflt);
   leaf_u64("majflt", (uint64_t)ru.ru_majflt);
   leaf_u64("nswap", (uint64_t)ru.ru_nswap);
   leaf_u64("inblock", (uint64_t)ru.ru_inblock);
   leaf_u64("oublock", (uint64_t)ru.ru_oublock);
-  xmlTextWriterWriteFormatElement(w, X("clocktime"), "%.6f",
-                                  tv_seconds(&now) - tv_seconds(&start_tv));
+  leaf_fmt("clocktime", "%.6f", tv_seconds(&now) - tv_seconds(&start_tv));
   end();
-  if (xmlTextWriterEndDocument(w) < 0 || xmlTextWriterFlush(w) < 0) {
-    Tf_log_error("cannot finish the report");
+  if (Tf_xmlout_close(w) != 0) {
+    Tf_log_error("cannot finish the report: %s", strerror(errno));
     e = TF_ERR_OUTPUT;
   }
-  xmlFreeTextWriter(w);
   w = NULL;
   depth = 0;
   open_attrs_clear();

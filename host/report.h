@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The tcpflow developers */
 /*
- * The DFXML report (report.xml), written with libxml2's xmlTextWriter in
- * the element and attribute order of tcpflow 1.6.1.  Whatever happens --
+ * The DFXML report (report.xml), written with xmlout.h (the layout of
+ * libxml2's xmlTextWriter) in the element and attribute order of tcpflow
+ * 1.6.1.  Whatever happens --
  * fatal error, signal -- main.c calls Tf_report_close, so the file is
  * always well-formed.
  */
