@@ -68,14 +68,17 @@ check "-c on a terminal: no status line" sh -c "! grep -aq 'done:' '$WORK/tty5.o
 check "-c on a terminal: the console output is there" grep -aq "POST " "$WORK/tty5.out"
 
 # SIGUSR1 without a terminal: one plain status line, as dd prints.
+# The report's first lines are written when it is opened: then the handler
+# is in place.  The feeder is stopped (EOF) only once both copies are sent.
 mkfifo "$WORK/fifo"
-(cat "$K"; sleep 2; tail -c +25 "$K"; exec sleep 30) >"$WORK/fifo" &
+(cat "$K"; sleep 2; tail -c +25 "$K"; : >"$WORK/fed"; exec sleep 30) >"$WORK/fifo" &
 feeder=$!
 "$T" -o "$WORK/usr1" -r - <"$WORK/fifo" >/dev/null 2>"$WORK/usr1.err" &
 pid=$!
 for _ in $(seq 100); do [ -s "$WORK/usr1/report.xml" ] && break; sleep 0.1; done
 kill -USR1 "$pid"
 for _ in $(seq 150); do grep -aq ' packets, ' "$WORK/usr1.err" && break; sleep 0.1; done
+for _ in $(seq 150); do [ -e "$WORK/fed" ] && break; sleep 0.1; done
 kill "$feeder" 2>/dev/null
 wait "$pid"
 rc=$?
