@@ -2,7 +2,7 @@
 /* Copyright (C) 2026 The tcpflow developers */
 /*
  * Reversible escaping of report text and the XML name check (tfl_escape.h
- * says the rules).  Strict UTF-8 as RFC 3629 defines it; the character classes
+ * says the rules).  Strict UTF-8 (tfl_utf8.h); the character classes
  * are XML 1.0 fifth edition (sections 2.2 Char and 2.3 Name), which is
  * what libxml2 checks.
  */
@@ -11,46 +11,7 @@
 #include <string.h>
 
 #include "tfl_escape.h"
-
-/* The code point of the well-formed UTF-8 sequence at s (n bytes left) and
- * its length in *used, or -1 when the bytes there are not one. */
-static long escape_utf8(const unsigned char *s, size_t n, size_t *used)
-{
-  unsigned char c = s[0];
-  size_t len;
-  long cp;
-  long min;
-  if (c < 0x80) {
-    *used = 1;
-    return c;
-  }
-  if (c >= 0xc2 && c <= 0xdf) {
-    len = 2;
-    cp = c & 0x1f;
-    min = 0x80;
-  } else if (c >= 0xe0 && c <= 0xef) {
-    len = 3;
-    cp = c & 0x0f;
-    min = 0x800;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    len = 4;
-    cp = c & 0x07;
-    min = 0x10000;
-  } else {
-    return -1; /* continuation byte, C0/C1 (overlong) or F5..FF */
-  }
-  if (n < len)
-    return -1;
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xc0) != 0x80)
-      return -1;
-    cp = (cp << 6) | (s[i] & 0x3f);
-  }
-  if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-    return -1;
-  *used = len;
-  return cp;
-}
+#include "tfl_utf8.h"
 
 /* XML 1.0 Char, less what escaping reserves: the backslash. */
 static int escape_plain_char(long cp)
@@ -68,7 +29,7 @@ int Tfl_escape_is_clean(const char *in, size_t len)
   size_t i = 0;
   while (i < len) {
     size_t used;
-    long cp = escape_utf8(s + i, len - i, &used);
+    long cp = Tfl_utf8_decode(s + i, len - i, &used);
     if (cp < 0 || !escape_plain_char(cp))
       return 0;
     i += used;
@@ -90,7 +51,7 @@ char *Tfl_escape_text(const char *in, size_t len)
     return NULL;
   while (i < len) {
     size_t used;
-    long cp = escape_utf8(s + i, len - i, &used);
+    long cp = Tfl_utf8_decode(s + i, len - i, &used);
     if (cp == '\\') {
       out[o++] = '\\';
       out[o++] = '\\';
@@ -177,7 +138,7 @@ int Tfl_escape_ncname_ok(const char *in, size_t len)
     return 0;
   while (i < len) {
     size_t used;
-    long cp = escape_utf8(s + i, len - i, &used);
+    long cp = Tfl_utf8_decode(s + i, len - i, &used);
     if (cp < 0 || !(i == 0 ? escape_name_start(cp) : escape_name_char(cp)))
       return 0;
     i += used;

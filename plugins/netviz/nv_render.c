@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 
 #include "nv_axis.h"
+#include "tfl_utf8.h"
 
 #define PAGE_W 612.0
 #define PAGE_H 792.0
@@ -72,37 +73,6 @@ static void nv_font(cairo_t *cr, double size, int bold)
 }
 
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0. */
-static size_t nv_utf8_len(const unsigned char *s, size_t n)
-{
-  size_t need, i;
-  unsigned char lo = 0x80, hi = 0xbf;
-  if (s[0] < 0x80)
-    return 1;
-  if (s[0] >= 0xc2 && s[0] <= 0xdf)
-    need = 1;
-  else if (s[0] >= 0xe0 && s[0] <= 0xef)
-    need = 2;
-  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-    need = 3;
-  else
-    return 0;
-  if (s[0] == 0xe0)
-    lo = 0xa0;
-  else if (s[0] == 0xed)
-    hi = 0x9f;
-  else if (s[0] == 0xf0)
-    lo = 0x90;
-  else if (s[0] == 0xf4)
-    hi = 0x8f;
-  if (need >= n || s[1] < lo || s[1] > hi)
-    return 0;
-  for (i = 2; i <= need; i++)
-    if (s[i] < 0x80 || s[i] > 0xbf)
-      return 0;
-  return need + 1;
-}
-
 /* cairo refuses text that is not UTF-8 (and then fails the whole page):
  * file names from the command line may be anything, so bytes that are not
  * UTF-8, and control characters, become '?'. */
@@ -111,7 +81,7 @@ static void nv_clean(const char *s, char *out, size_t n)
   const unsigned char *p = (const unsigned char *)s;
   size_t len = strlen(s), i = 0, o = 0;
   while (i < len && o + 5 < n) {
-    size_t u = nv_utf8_len(p + i, len - i);
+    size_t u = Tfl_utf8_len(p + i, len - i);
     if (u == 0 || p[i] < 0x20 || p[i] == 0x7f) {
       out[o++] = '?';
       i += u ? u : 1;

@@ -19,6 +19,7 @@
 
 #include "tfl_dot11.h"
 #include "tfl_parse.h"
+#include "tfl_utf8.h"
 
 #define WIFI_SUMMARY_FILE "wifi-summary.txt"
 #define WIFI_SSID_MAX 32
@@ -185,38 +186,6 @@ static void wifi_tab_free(struct wifi_tab *t)
   free(t->index);
 }
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0. */
-static size_t wifi_utf8_len(const uint8_t *s, size_t n)
-{
-  size_t need, i;
-  uint8_t lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
-  if (s[0] >= 0xc2 && s[0] <= 0xdf)
-    need = 1;
-  else if (s[0] >= 0xe0 && s[0] <= 0xef)
-    need = 2;
-  else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-    need = 3;
-  else
-    return 0;
-  /* Reject overlong forms, surrogates and code points above U+10FFFF. */
-  if (s[0] == 0xe0)
-    lo = 0xa0;
-  else if (s[0] == 0xed)
-    hi = 0x9f;
-  else if (s[0] == 0xf0)
-    lo = 0x90;
-  else if (s[0] == 0xf4)
-    hi = 0x8f;
-  if (need >= n)
-    return 0;
-  if (s[1] < lo || s[1] > hi)
-    return 0;
-  for (i = 2; i <= need; i++)
-    if (s[i] < 0x80 || s[i] > 0xbf)
-      return 0;
-  return need + 1;
-}
-
 /* An SSID is any 0..32 bytes.  Printable ASCII and valid UTF-8 stay as they
  * are so names read naturally; anything else (and the backslash, to keep
  * the form unambiguous) becomes \xHH.  The same text goes to the XML, where
@@ -225,7 +194,7 @@ static void wifi_escape(const uint8_t *s, size_t n, char out[WIFI_SSID_TEXT])
 {
   size_t i = 0, o = 0;
   while (i < n) {
-    size_t u = s[i] >= 0x80 ? wifi_utf8_len(s + i, n - i) : 0;
+    size_t u = s[i] >= 0x80 ? Tfl_utf8_len(s + i, n - i) : 0;
     if (u) {
       memcpy(out + o, s + i, u);
       o += u;

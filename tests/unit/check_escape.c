@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tfl_escape.h"
+#include "tfl_utf8.h"
 #include "testutil.h"
 
 static void expect(const char *in, size_t len, const char *want)
@@ -89,6 +90,45 @@ START_TEST(decode_refuses_what_escaping_never_makes)
 }
 END_TEST
 
+/* The decoder the escaping, the wifi SSIDs and the picture's labels share
+ * (lib/tfl_utf8.c): each boundary of RFC 3629 on both sides. */
+START_TEST(utf8_boundaries)
+{
+  static const struct {
+    const char *s;
+    size_t len;
+    long cp;
+  } cases[] = {
+      {"A", 1, 'A'},
+      {"\x7f", 1, 0x7f},
+      {"\xc2\x80", 2, 0x80},             /* smallest two-byte */
+      {"\xc1\xbf", 0, -1},               /* overlong 0x7f */
+      {"\xdf\xbf", 2, 0x7ff},
+      {"\xe0\xa0\x80", 3, 0x800},
+      {"\xe0\x9f\xbf", 0, -1},          /* overlong 0x7ff */
+      {"\xed\x9f\xbf", 3, 0xd7ff},
+      {"\xed\xa0\x80", 0, -1},          /* surrogate */
+      {"\xef\xbf\xbf", 3, 0xffff},
+      {"\xf0\x90\x80\x80", 4, 0x10000},
+      {"\xf0\x8f\xbf\xbf", 0, -1},     /* overlong 0xffff */
+      {"\xf4\x8f\xbf\xbf", 4, 0x10ffff},
+      {"\xf4\x90\x80\x80", 0, -1},     /* above U+10FFFF */
+      {"\xf5\x80\x80\x80", 0, -1},
+      {"\x80", 0, -1},                    /* lone continuation */
+      {"\xe2\x82", 0, -1},               /* cut short */
+      {"\xe2\x28\xa1", 0, -1},          /* bad continuation */
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    const unsigned char *s = (const unsigned char *)cases[i].s;
+    size_t n = strlen(cases[i].s), used = 99;
+    ck_assert_int_eq(Tfl_utf8_decode(s, n, &used), cases[i].cp);
+    ck_assert_uint_eq(Tfl_utf8_len(s, n), cases[i].len);
+    if (cases[i].cp >= 0)
+      ck_assert_uint_eq(used, cases[i].len);
+  }
+}
+END_TEST
+
 START_TEST(names)
 {
   ck_assert_int_eq(Tfl_escape_ncname_ok("hashdigest", 10), 1);
@@ -116,6 +156,7 @@ static Suite *escape_suite(void)
   tcase_add_test(tc, every_byte_round_trips);
   tcase_add_test(tc, decode_refuses_what_escaping_never_makes);
   tcase_add_test(tc, names);
+  tcase_add_test(tc, utf8_boundaries);
   suite_add_tcase(s, tc);
   return s;
 }
