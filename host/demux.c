@@ -462,7 +462,7 @@ static void store(struct tf_flow *f, uint32_t seq, const uint8_t *data, size_t l
 
 /* ------------------------------------------------------------ per packet */
 
-static void make_key(const struct tf_packet *pkt, struct tf_flow_key *k)
+static void make_key(const struct tfl_packet *pkt, struct tf_flow_key *k)
 {
   memset(k, 0, sizeof(*k));
   k->family = (uint8_t)pkt->family;
@@ -473,7 +473,7 @@ static void make_key(const struct tf_packet *pkt, struct tf_flow_key *k)
   memcpy(k->dst, pkt->dst, 16);
 }
 
-static struct tf_flow *create_flow(const struct tf_flow_key *k, const struct tf_packet *pkt)
+static struct tf_flow *create_flow(const struct tf_flow_key *k, const struct tfl_packet *pkt)
 {
   struct tf_flow_key rev;
   struct tf_flow *r;
@@ -491,7 +491,7 @@ static struct tf_flow *create_flow(const struct tf_flow_key *k, const struct tf_
     f->peer_flow_id = r->flow_id;
     r->peer_flow_id = f->flow_id;
   }
-  f->isn = (pkt->flags & TF_TCP_SYN) ? pkt->seq : pkt->seq - 1;
+  f->isn = (pkt->flags & TFL_TCP_SYN) ? pkt->seq : pkt->seq - 1;
   f->nsn = f->isn + 1;
   f->first_ts = pkt->ts;
   f->first_nsec = pkt->nsec;
@@ -509,14 +509,14 @@ static struct tf_flow *create_flow(const struct tf_flow_key *k, const struct tf_
   return f;
 }
 
-void Tf_demux_packet(const struct tf_packet *pkt)
+void Tf_demux_packet(const struct tfl_packet *pkt)
 {
   struct tf_flow_key key;
   struct tf_flow *f;
   const uint8_t *data = pkt->payload;
   size_t len = pkt->payload_len;
   uint32_t seq = pkt->seq;
-  int syn = (pkt->flags & TF_TCP_SYN) != 0;
+  int syn = (pkt->flags & TFL_TCP_SYN) != 0;
   make_key(pkt, &key);
   demux_now = pkt->ts;
   f = Tf_flowtab_find(&key);
@@ -563,7 +563,7 @@ void Tf_demux_packet(const struct tf_packet *pkt)
   }
   if (syn) {
     f->syn_seen = 1;
-    f->role = (pkt->flags & TF_TCP_ACK) ? TF_ROLE_SERVER : TF_ROLE_CLIENT;
+    f->role = (pkt->flags & TFL_TCP_ACK) ? TF_ROLE_SERVER : TF_ROLE_CLIENT;
     /* Data on a SYN (TCP Fast Open) is stream data from ISN + 1. */
     if (len > 0) {
       f->violations++;
@@ -580,11 +580,11 @@ void Tf_demux_packet(const struct tf_packet *pkt)
       store(f, seq, data, len, &pkt->ts);
     }
   }
-  if (pkt->flags & TF_TCP_RST) {
+  if (pkt->flags & TFL_TCP_RST) {
     demux_close(f, TFS_END_RST);
     return;
   }
-  if ((pkt->flags & TF_TCP_FIN) && !f->fin_seen) {
+  if ((pkt->flags & TFL_TCP_FIN) && !f->fin_seen) {
     f->fin_seen = 1;
     f->fin_end = (uint64_t)((int64_t)f->pos + (int32_t)(seq + (uint32_t)len - f->nsn));
   }

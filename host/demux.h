@@ -12,14 +12,14 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "packet.h"
+#include "tfl_packet.h"
 #include "report.h"
 
 tf_err Tf_demux_init(void);
 /* -R: from now on only packets of flows already open are used. */
 void Tf_demux_set_continuation(int on);
 /* One TCP segment. */
-void Tf_demux_packet(const struct tf_packet *pkt);
+void Tf_demux_packet(const struct tfl_packet *pkt);
 /* Close every open flow in flow-id order (end of input, signal, error). */
 void Tf_demux_close_all(void);
 /* Close flows idle longer than the timeout at packet time now. */

@@ -30,7 +30,7 @@
 #include "options.h"
 #include "module.h"
 #include "output.h"
-#include "packet.h"
+#include "tfl_packet.h"
 #include "plugins.h"
 #include "report.h"
 #include "services.h"
@@ -321,7 +321,7 @@ static void update_active(void)
   stream_active = any_active(TFS_SCANNER_WANTS_DATA | TFS_SCANNER_STREAMS);
 }
 
-void Tf_dispatch_packet(const struct tf_packet *pkt)
+void Tf_dispatch_packet(const struct tfl_packet *pkt)
 {
   int nmodules;
   struct tfs_ctx *modules = Tf_plugins_table(&nmodules);

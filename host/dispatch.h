@@ -16,7 +16,7 @@
 #include "error.h"
 #include "flow.h"
 
-struct tf_packet;
+struct tfl_packet;
 struct tfs_ctx;
 
 /* init every enabled scanner; an error names the module and stops the run. */
@@ -34,7 +34,7 @@ void Tf_dispatch_load_failed(struct tfs_ctx *m);
  * or enabled but not loadable. */
 int Tf_dispatch_failures(void);
 
-void Tf_dispatch_packet(const struct tf_packet *pkt);
+void Tf_dispatch_packet(const struct tfl_packet *pkt);
 void Tf_dispatch_flow_open(struct tf_flow *f);
 /* Replay the flow's bytes to data scanners and let every scanner add to
  * the flow's <fileobject> (which the caller has opened). */

@@ -56,7 +56,7 @@ struct tf_flow {
 
   /* statistics for the report */
   struct timeval first_ts, last_ts;
-  uint32_t first_nsec, last_nsec; /* their fractions in ns (packet.h) */
+  uint32_t first_nsec, last_nsec; /* their fractions in ns (tfl_packet.h) */
   uint64_t packets, len, caplen;
   uint64_t out_of_order_count, violations;
   uint8_t mac_src[6], mac_dst[6];

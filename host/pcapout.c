@@ -88,7 +88,7 @@ static pcap_dumper_t *pco_open(int dlt, const char *path, int append, pcap_t **d
 }
 
 /* One record; 0 or -1 when the file has a write error (stdio keeps it). */
-static int pco_record(pcap_dumper_t *d, const struct tf_packet *pkt)
+static int pco_record(pcap_dumper_t *d, const struct tfl_packet *pkt)
 {
   struct pcap_pkthdr h;
   memset(&h, 0, sizeof(h));
@@ -128,7 +128,7 @@ tf_err Tf_pcapout_unprocessed_open(const char *path)
   return TF_OK;
 }
 
-void Tf_pcapout_unprocessed(const struct tf_packet *pkt)
+void Tf_pcapout_unprocessed(const struct tfl_packet *pkt)
 {
   if (!pco_unproc_path || pco_unproc_failed)
     return;
@@ -210,7 +210,7 @@ static tf_err pco_create(struct tf_flow *f)
   return TF_ERR_OUTPUT;
 }
 
-tf_err Tf_pcapout_flow(struct tf_flow *f, const struct tf_packet *pkt)
+tf_err Tf_pcapout_flow(struct tf_flow *f, const struct tfl_packet *pkt)
 {
   struct tf_kpcap *k = f->kpcap;
   tf_err e = TF_OK;

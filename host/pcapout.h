@@ -11,18 +11,18 @@
 
 #include "error.h"
 #include "flow.h"
-#include "packet.h"
+#include "tfl_packet.h"
 
 /* -w FILE: opened lazily with the link type of the first frame written. */
 tf_err Tf_pcapout_unprocessed_open(const char *path);
-void Tf_pcapout_unprocessed(const struct tf_packet *pkt);
+void Tf_pcapout_unprocessed(const struct tfl_packet *pkt);
 
 /* -K: append pkt's frame to "<flow file name>.pcap" of flow f.  The name
  * gets the connection counter like flow files (a reused 4-tuple never
  * overwrites an earlier connection).  Writers are cached (LRU) and files
  * reopened in append mode, so any number of flows works.  The path is kept
  * in f->path. */
-tf_err Tf_pcapout_flow(struct tf_flow *f, const struct tf_packet *pkt);
+tf_err Tf_pcapout_flow(struct tf_flow *f, const struct tfl_packet *pkt);
 /* The flow is finished: release its cached writer. */
 void Tf_pcapout_flow_close(struct tf_flow *f);
 

@@ -12,12 +12,12 @@
 
 #include "decompress.h"
 #include "demux.h"
-#include "ip.h"
-#include "link.h"
+#include "tfl_ip.h"
+#include "tfl_link.h"
 #include "fanout.h"
 #include "log.h"
 #include "options.h"
-#include "packet.h"
+#include "tfl_packet.h"
 #include "pcapfile.h"
 #include "pcapng.h"
 #include "pcapout.h"
@@ -30,7 +30,7 @@
 
 static volatile sig_atomic_t stop_requested;
 static pcap_t *volatile live_pcap; /* for pcap_breakloop from a signal */
-static struct tf_defrag *defrag;
+static struct tfl_defrag *defrag;
 static int want_packets;
 static uint64_t n_read, n_not_ip, n_malformed, n_not_tcp, n_unsupported;
 
@@ -48,7 +48,7 @@ int Tf_source_stop_requested(void)
 
 tf_err Tf_source_init(void)
 {
-  defrag = Tf_defrag_new();
+  defrag = Tfl_defrag_new();
   want_packets = Tf_dispatch_want_packets();
   return defrag ? TF_OK : TF_ERR_NOMEM;
 }
@@ -60,12 +60,12 @@ void Tf_source_stats(struct tf_run_stats *st)
   st->frames_malformed = n_malformed;
   st->frames_not_tcp = n_not_tcp;
   st->frames_unsupported_link = n_unsupported;
-  st->fragments_dropped = defrag ? Tf_defrag_dropped(defrag) : 0;
+  st->fragments_dropped = defrag ? Tfl_defrag_dropped(defrag) : 0;
 }
 
 void Tf_source_shutdown(void)
 {
-  Tf_defrag_free(defrag);
+  Tfl_defrag_free(defrag);
   defrag = NULL;
 }
 
@@ -102,7 +102,7 @@ static tf_err source_check_dlt(struct tf_source *s)
 {
   tf_err e;
   s->dlt = pcap_datalink(s->pcap);
-  if (!Tf_link_supported(s->dlt))
+  if (!Tfl_link_supported(s->dlt))
     source_warn_unsupported(s, s->dlt);
   e = source_filter(s);
   if (e != TF_OK)
@@ -267,7 +267,7 @@ tf_err Tf_source_open_live(struct tf_source *s, const char *iface)
 static void source_packet(const struct tf_source *s, int dlt, const struct pcap_pkthdr *h,
                           const u_char *bytes)
 {
-  struct tf_packet pkt;
+  struct tfl_packet pkt;
   long frac = (long)h->ts.tv_usec;
   pkt.dlt = dlt;
   pkt.ts.tv_sec = h->ts.tv_sec + tf_opt.tdelta;
@@ -287,13 +287,13 @@ static void source_packet(const struct tf_source *s, int dlt, const struct pcap_
     Tf_dispatch_packet(&pkt);
   n_read++;
   Tf_progress_packet();
-  switch (Tf_link_decode(dlt, bytes, h->caplen, &pkt.link)) {
-  case TF_LINK_OK:
+  switch (Tfl_link_decode(dlt, bytes, h->caplen, &pkt.link)) {
+  case TFL_LINK_OK:
     break;
-  case TF_LINK_UNSUPPORTED:
+  case TFL_LINK_UNSUPPORTED:
     n_unsupported++;
     return; /* warned once when the source was opened */
-  case TF_LINK_NOT_IP:
+  case TFL_LINK_NOT_IP:
     n_not_ip++;
     Tf_pcapout_unprocessed(&pkt);
     return;
@@ -302,13 +302,13 @@ static void source_packet(const struct tf_source *s, int dlt, const struct pcap_
     Tf_pcapout_unprocessed(&pkt);
     return;
   }
-  switch (Tf_ip_decode(defrag, &pkt)) {
-  case TF_IP_TCP:
+  switch (Tfl_ip_decode(defrag, &pkt)) {
+  case TFL_IP_TCP:
     Tf_demux_packet(&pkt);
     break;
-  case TF_IP_FRAGMENT_HELD:
+  case TFL_IP_FRAGMENT_HELD:
     break;
-  case TF_IP_NOT_TCP:
+  case TFL_IP_NOT_TCP:
     n_not_tcp++;
     Tf_pcapout_unprocessed(&pkt);
     break;
@@ -372,7 +372,7 @@ static struct tf_source_link *source_link(struct tf_source *s, int dlt)
   memset(l, 0, sizeof(*l));
   l->dlt = dlt;
   l->usable = 1;
-  if (!Tf_link_supported(dlt)) {
+  if (!Tfl_link_supported(dlt)) {
     source_warn_unsupported(s, dlt);
   } else if (s->have_prog) {
     dead = pcap_open_dead(dlt, 262144);

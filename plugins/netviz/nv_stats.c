@@ -11,11 +11,11 @@
 #include <string.h>
 
 #include "tfl_bytes.h"
-#include "defrag.h"
-#include "ip.h"
-#include "link.h"
+#include "tfl_defrag.h"
+#include "tfl_ip.h"
+#include "tfl_link.h"
 #include "nv_stats.h"
-#include "packet.h"
+#include "tfl_packet.h"
 
 /* One open flow direction, kept in the host's per-flow slot and in our
  * table of open flows (chained by 4-tuple hash). */
@@ -432,7 +432,7 @@ static int nv_is_arp(const struct tfs_packet *pkt)
   return type == 0x0806;
 }
 
-static enum nv_proto nv_ip_proto(const struct tf_link_result *l)
+static enum nv_proto nv_ip_proto(const struct tfl_link_result *l)
 {
   uint8_t proto = 0;
   size_t off = l->ethertype == 0x86dd ? 6 : 9;
@@ -449,7 +449,7 @@ static enum nv_proto nv_ip_proto(const struct tf_link_result *l)
 
 void Nv_stats_packet(struct nv_stats *st, const struct tfs_packet *pkt)
 {
-  struct tf_packet tp;
+  struct tfl_packet tp;
   enum nv_class cls = NV_NOT_TCP;
   int64_t sec = pkt->sec, t_us;
 
@@ -474,12 +474,12 @@ void Nv_stats_packet(struct nv_stats *st, const struct tfs_packet *pkt)
   tp.caplen = pkt->caplen;
   tp.wirelen = pkt->len;
   tp.frame = pkt->data;
-  switch (Tf_link_decode(pkt->dlt, pkt->data, pkt->caplen, &tp.link)) {
-  case TF_LINK_OK:
+  switch (Tfl_link_decode(pkt->dlt, pkt->data, pkt->caplen, &tp.link)) {
+  case TFL_LINK_OK:
     st->net_bytes[tp.link.ethertype == 0x86dd ? NV_NET_IPV6 : NV_NET_IPV4] += pkt->len;
     if (tp.link.vlan >= 0)
       st->vlan_bytes += pkt->len;
-    if (Tf_ip_decode(st->defrag, &tp) == TF_IP_TCP) {
+    if (Tfl_ip_decode(st->defrag, &tp) == TFL_IP_TCP) {
       struct nv_pending *p = &st->pending;
       st->proto_bytes[NV_PROTO_TCP] += pkt->len;
       cls = Nv_class_of_ports(tp.sport, tp.dport);
@@ -489,7 +489,7 @@ void Nv_stats_packet(struct nv_stats *st, const struct tfs_packet *pkt)
       memcpy(p->dst, tp.dst, 16);
       p->sport = tp.sport;
       p->dport = tp.dport;
-      p->syn = (tp.flags & TF_TCP_SYN) != 0;
+      p->syn = (tp.flags & TFL_TCP_SYN) != 0;
       p->has_payload = tp.payload_len > 0;
       p->wirelen = pkt->len;
     } else {
@@ -517,7 +517,7 @@ struct nv_stats *Nv_stats_new(size_t addr_max)
   st->dport = calloc(65536, sizeof(*st->dport));
   st->open_size = 256;
   st->open = calloc(st->open_size, sizeof(*st->open));
-  st->defrag = Tf_defrag_new();
+  st->defrag = Tfl_defrag_new();
   st->src.max = st->dst.max = addr_max;
   /* Zeroed pages cost memory only once entries are used. */
   st->src.ents = calloc(addr_max, sizeof(*st->src.ents));
@@ -551,6 +551,6 @@ void Nv_stats_free(struct nv_stats *st)
   free(st->dst.ents);
   free(st->dst.index);
   if (st->defrag)
-    Tf_defrag_free(st->defrag);
+    Tfl_defrag_free(st->defrag);
   free(st);
 }

@@ -6,8 +6,8 @@
  *
  * Two sources, so that every figure agrees with report.xml:
  *  - every frame (the packet callback) feeds the header and the bandwidth
- *    timeline, classified with the host's own decoders (host/link.c, ip.c,
- *    defrag.c), so frame counts equal report.xml's <frames> element;
+ *    timeline, classified with the host's own decoders (lib/tfl_link.c,
+ *    tfl_ip.c, tfl_defrag.c), so frame counts equal report.xml's <frames> element;
  *  - the four "top" charts count TCP flows as the host does: a flow adds its
  *    packets (flow_close's count, report.xml's packets attribute) and the
  *    wire bytes of exactly the frames the host put into it (report.xml's len
@@ -122,7 +122,7 @@ struct nv_stats {
   size_t open_size, open_n;
   struct nv_pending pending;
 
-  struct tf_defrag *defrag;
+  struct tfl_defrag *defrag;
 };
 
 /* A new accounting state counting at most addr_max addresses per table

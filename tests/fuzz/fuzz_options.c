@@ -25,17 +25,17 @@
 #include <libxml/tree.h>
 
 #include "console.h"
-#include "defrag.h"
+#include "tfl_defrag.h"
 #include "demux.h"
 #include "flowtab.h"
 #include "fuzz.h"
-#include "ip.h"
-#include "link.h"
+#include "tfl_ip.h"
+#include "tfl_link.h"
 #include "log.h"
 #include "naming.h"
 #include "options.h"
 #include "output.h"
-#include "packet.h"
+#include "tfl_packet.h"
 #include "pcapout.h"
 #include "report.h"
 
@@ -66,7 +66,7 @@ static const char *const templates[] = {
 
 static const char *dir;
 static char report_path[512];
-static struct tf_defrag *defrag;
+static struct tfl_defrag *defrag;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -76,7 +76,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   /* Console modes print the flows: keep them off the terminal. */
   if (!freopen("/dev/null", "w", stdout))
     abort();
-  defrag = Tf_defrag_new();
+  defrag = Tfl_defrag_new();
   if (!defrag)
     abort();
   return 0;
@@ -178,7 +178,7 @@ static void feed(int dlt, const uint8_t *p, size_t n)
   long t = 1000000;
   while (n >= 2) {
     size_t len = ((size_t)p[0] << 8) | p[1];
-    struct tf_packet pkt;
+    struct tfl_packet pkt;
     uint8_t *frame;
     p += 2;
     n -= 2;
@@ -194,8 +194,8 @@ static void feed(int dlt, const uint8_t *p, size_t n)
     pkt.ts.tv_sec = t++;
     pkt.caplen = pkt.wirelen = (uint32_t)len;
     pkt.frame = frame;
-    if (Tf_link_decode(pkt.dlt, frame, len, &pkt.link) == TF_LINK_OK &&
-        Tf_ip_decode(defrag, &pkt) == TF_IP_TCP)
+    if (Tfl_link_decode(pkt.dlt, frame, len, &pkt.link) == TFL_LINK_OK &&
+        Tfl_ip_decode(defrag, &pkt) == TFL_IP_TCP)
       Tf_demux_packet(&pkt);
     Tf_demux_expire(pkt.ts.tv_sec);
     free(frame);

@@ -2,7 +2,7 @@
 /* Copyright (C) 2026 The tcpflow developers */
 /*
  * One captured frame through the host's decoding pipeline:
- * Tf_link_decode -> Tf_ip_decode (a defragmenter that lives across inputs,
+ * Tfl_link_decode -> Tfl_ip_decode (a defragmenter that lives across inputs,
  * so fragments of different inputs meet) -> Tf_demux_packet, writing flow
  * files into a scratch directory.  Input: 2 bytes choosing the link type
  * from the table below, then the frame.  Flows also live across inputs
@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "defrag.h"
+#include "tfl_defrag.h"
 #include "demux.h"
 #include "fuzz.h"
 #include "hostenv.h"
-#include "ip.h"
-#include "link.h"
-#include "packet.h"
+#include "tfl_ip.h"
+#include "tfl_link.h"
+#include "tfl_packet.h"
 
 #define RECYCLE 256
 
@@ -28,13 +28,13 @@
 static const int dlts[] = {1, 113, 276, 12, 0, 108, 9, 51, 105, 127, 119, 163};
 #define NDLTS (sizeof(dlts) / sizeof(dlts[0]))
 
-static struct tf_defrag *defrag;
+static struct tfl_defrag *defrag;
 static unsigned long iterations;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
   He_setup("packet");
-  defrag = Tf_defrag_new();
+  defrag = Tfl_defrag_new();
   if (!defrag)
     abort();
   return 0;
@@ -42,7 +42,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  struct tf_packet pkt;
+  struct tfl_packet pkt;
   uint8_t *frame;
   size_t len;
   if (size < 2)
@@ -58,10 +58,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   pkt.ts.tv_sec = 1000000 + (long)(iterations / 4); /* slow packet time: some flows expire */
   pkt.caplen = pkt.wirelen = (uint32_t)len;
   pkt.frame = frame;
-  if (Tf_link_decode(pkt.dlt, frame, len, &pkt.link) == TF_LINK_OK) {
+  if (Tfl_link_decode(pkt.dlt, frame, len, &pkt.link) == TFL_LINK_OK) {
     if (pkt.link.l3 < frame || pkt.link.l3 + pkt.link.l3_len > frame + len)
       abort(); /* the link layer must point inside the frame */
-    if (Tf_ip_decode(defrag, &pkt) == TF_IP_TCP)
+    if (Tfl_ip_decode(defrag, &pkt) == TFL_IP_TCP)
       Tf_demux_packet(&pkt);
   }
   Tf_demux_expire(pkt.ts.tv_sec);

@@ -22,9 +22,9 @@
 static uint8_t frame[64];
 
 /* A 64-byte frame of link type dlt; its first byte and time tell it apart. */
-static struct tf_packet packet(int dlt, int tag)
+static struct tfl_packet packet(int dlt, int tag)
 {
-  struct tf_packet p;
+  struct tfl_packet p;
   memset(&p, 0, sizeof(p));
   memset(frame, 0xab, sizeof(frame));
   frame[0] = (uint8_t)tag;
@@ -110,7 +110,7 @@ START_TEST(per_flow_pcaps_survive_eviction)
    * and reopened in append mode at least once */
   for (int round = 0; round < ROUNDS; round++)
     for (int i = 0; i < FLOWS; i++) {
-      struct tf_packet p = packet(DLT_EN10MB, round);
+      struct tfl_packet p = packet(DLT_EN10MB, round);
       ck_assert_int_eq(Tf_pcapout_flow(flows[i], &p), TF_OK);
     }
   for (int i = 0; i < FLOWS; i++) {
@@ -131,7 +131,7 @@ START_TEST(two_flows_interleaved_keep_their_frames)
 {
   struct tf_flow *a = make_flow(1), *b = make_flow(2);
   int dlt, tags[4];
-  struct tf_packet p;
+  struct tfl_packet p;
   p = packet(DLT_RAW, 1);
   ck_assert_int_eq(Tf_pcapout_flow(a, &p), TF_OK);
   p = packet(DLT_RAW, 2);
@@ -155,7 +155,7 @@ END_TEST
 START_TEST(reused_tuple_gets_its_own_file)
 {
   struct tf_flow *f = make_flow(7);
-  struct tf_packet p = packet(DLT_EN10MB, 1);
+  struct tfl_packet p = packet(DLT_EN10MB, 1);
   int dlt;
   ck_assert_int_eq(Tf_pcapout_flow(f, &p), TF_OK);
   Tf_pcapout_flow_close(f);
@@ -175,7 +175,7 @@ END_TEST
 START_TEST(flow_link_type_mismatch_skipped)
 {
   struct tf_flow *f = make_flow(3);
-  struct tf_packet p;
+  struct tfl_packet p;
   int dlt, tags[4];
   /* link type 0 (BSD loopback) must still count as "file started" */
   p = packet(DLT_NULL, 1);
@@ -198,7 +198,7 @@ END_TEST
 START_TEST(unwritable_flow_file)
 {
   struct tf_flow *f = make_flow(4);
-  struct tf_packet p = packet(DLT_EN10MB, 1);
+  struct tfl_packet p = packet(DLT_EN10MB, 1);
   static char bad[600];
   snprintf(bad, sizeof(bad), "%s/file", tu_outdir());
   FILE *x = fopen(bad, "w");
@@ -216,13 +216,13 @@ START_TEST(unprocessed_keeps_first_link_type)
 {
   char path[512];
   int dlt, tags[4];
-  struct tf_packet raw1 = packet(DLT_RAW, 1);
+  struct tfl_packet raw1 = packet(DLT_RAW, 1);
   snprintf(path, sizeof(path), "%s/unprocessed.pcap", tu_outdir());
   ck_assert_int_eq(Tf_pcapout_unprocessed_open(path), TF_OK);
   Tf_pcapout_unprocessed(&raw1);
-  struct tf_packet eth = packet(DLT_EN10MB, 2);
+  struct tfl_packet eth = packet(DLT_EN10MB, 2);
   Tf_pcapout_unprocessed(&eth); /* another link type: skipped with a warning */
-  struct tf_packet raw3 = packet(DLT_RAW, 3);
+  struct tfl_packet raw3 = packet(DLT_RAW, 3);
   Tf_pcapout_unprocessed(&raw3);
   ck_assert_int_eq(Tf_pcapout_shutdown(), TF_OK);
   ck_assert_int_eq(read_pcap(path, &dlt, tags, 4), 2);

@@ -11,18 +11,18 @@
 
 #include "demux.h"
 #include "options.h"
-#include "packet.h"
+#include "tfl_packet.h"
 #include "testutil.h"
 
 #define C "10.0.0.1"
 #define S "10.0.0.2"
 #define CFILE "010.000.000.001.40000-010.000.000.002.00080"
 #define SFILE "010.000.000.002.00080-010.000.000.001.40000"
-#define SYN TF_TCP_SYN
-#define ACK TF_TCP_ACK
-#define FIN (TF_TCP_FIN | TF_TCP_ACK)
-#define RST TF_TCP_RST
-#define PA (TF_TCP_PSH | TF_TCP_ACK)
+#define SYN TFL_TCP_SYN
+#define ACK TFL_TCP_ACK
+#define FIN (TFL_TCP_FIN | TFL_TCP_ACK)
+#define RST TFL_TCP_RST
+#define PA (TFL_TCP_PSH | TFL_TCP_ACK)
 
 static void client(uint32_t seq, uint8_t flags, const char *data)
 {

@@ -77,7 +77,7 @@ static void parse_addr(const char *s, int *family, uint8_t *out)
 void tu_seg_vlan(int vlan, const char *src, uint16_t sport, const char *dst, uint16_t dport,
                  uint32_t seq, uint8_t flags, const void *data, size_t len, long ts_sec)
 {
-  struct tf_packet pkt;
+  struct tfl_packet pkt;
   memset(&pkt, 0, sizeof(pkt));
   pkt.dlt = 1;
   pkt.ts.tv_sec = ts_sec;

@@ -10,7 +10,7 @@
 
 #include <check.h>
 
-#include "packet.h"
+#include "tfl_packet.h"
 
 /* Fresh tf_opt defaults with outdir set to a new temporary directory. */
 void tu_setup(void);

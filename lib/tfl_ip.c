@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "tfl_bytes.h"
-#include "ip.h"
+#include "tfl_ip.h"
 
 #define IPPROTO_TCP_ 6
 #define IP6_HOPOPTS 0
@@ -18,35 +18,35 @@
 /* Extension headers we walk before giving up on a crafted chain. */
 #define IP6_MAX_EXT 16
 
-enum tf_ip_status Tf_tcp_decode(const uint8_t *p, size_t len, struct tf_packet *pkt)
+enum tfl_ip_status Tfl_ip_tcp_decode(const uint8_t *p, size_t len, struct tfl_packet *pkt)
 {
   uint8_t off_byte, flags;
   size_t hlen;
   if (!Tfl_get_be16(p, len, 0, &pkt->sport) || !Tfl_get_be16(p, len, 2, &pkt->dport) ||
       !Tfl_get_be32(p, len, 4, &pkt->seq) || !Tfl_get_be32(p, len, 8, &pkt->ack) ||
       !Tfl_get_u8(p, len, 12, &off_byte) || !Tfl_get_u8(p, len, 13, &flags))
-    return TF_IP_MALFORMED;
+    return TFL_IP_MALFORMED;
   hlen = (size_t)(off_byte >> 4) * 4;
   /* A data offset below 5 would make header bytes payload (1.6.1 does). */
   if (hlen < 20 || !Tfl_has(len, 0, hlen))
-    return TF_IP_MALFORMED;
+    return TFL_IP_MALFORMED;
   pkt->flags = flags;
   pkt->payload = p + hlen;
   pkt->payload_len = len - hlen;
-  return TF_IP_TCP;
+  return TFL_IP_TCP;
 }
 
 /* A transport payload (whole datagram or reassembled) is ready. */
-static enum tf_ip_status ip_transport(uint8_t proto, const uint8_t *p, size_t len,
-                                      struct tf_packet *pkt)
+static enum tfl_ip_status ip_transport(uint8_t proto, const uint8_t *p, size_t len,
+                                      struct tfl_packet *pkt)
 {
   if (proto != IPPROTO_TCP_)
-    return TF_IP_NOT_TCP;
-  return Tf_tcp_decode(p, len, pkt);
+    return TFL_IP_NOT_TCP;
+  return Tfl_ip_tcp_decode(p, len, pkt);
 }
 
-static enum tf_ip_status ip_fragment(struct tf_defrag *df, struct tf_frag *frag,
-                                     struct tf_packet *pkt)
+static enum tfl_ip_status ip_fragment(struct tfl_defrag *df, struct tfl_frag *frag,
+                                     struct tfl_packet *pkt)
 {
   const uint8_t *data;
   size_t len;
@@ -55,18 +55,18 @@ static enum tf_ip_status ip_fragment(struct tf_defrag *df, struct tf_frag *frag,
   frag->dst = pkt->dst;
   frag->family = pkt->family;
   frag->now = pkt->ts.tv_sec;
-  switch (Tf_defrag_add(df, frag, &data, &len, &proto)) {
+  switch (Tfl_defrag_add(df, frag, &data, &len, &proto)) {
   case 1:
     return ip_transport(proto, data, len, pkt);
   case 0:
-    return TF_IP_FRAGMENT_HELD;
+    return TFL_IP_FRAGMENT_HELD;
   default:
-    return TF_IP_MALFORMED;
+    return TFL_IP_MALFORMED;
   }
 }
 
-static enum tf_ip_status ip_v4(struct tf_defrag *df, const uint8_t *p, size_t len,
-                               struct tf_packet *pkt)
+static enum tfl_ip_status ip_v4(struct tfl_defrag *df, const uint8_t *p, size_t len,
+                               struct tfl_packet *pkt)
 {
   uint8_t vihl, proto;
   uint16_t total, id, frag;
@@ -74,14 +74,14 @@ static enum tf_ip_status ip_v4(struct tf_defrag *df, const uint8_t *p, size_t le
   if (!Tfl_get_u8(p, len, 0, &vihl) || !Tfl_get_be16(p, len, 2, &total) ||
       !Tfl_get_be16(p, len, 4, &id) || !Tfl_get_be16(p, len, 6, &frag) ||
       !Tfl_get_u8(p, len, 9, &proto) || !Tfl_has(len, 12, 8))
-    return TF_IP_MALFORMED;
+    return TFL_IP_MALFORMED;
   hlen = (size_t)(vihl & 0x0f) * 4;
   if ((vihl >> 4) != 4 || hlen < 20 || !Tfl_has(len, 0, hlen))
-    return TF_IP_MALFORMED;
+    return TFL_IP_MALFORMED;
   /* Total length 0 is what TSO/LSO captures carry: trust the capture. */
   if (total != 0) {
     if (total < hlen)
-      return TF_IP_MALFORMED;
+      return TFL_IP_MALFORMED;
     if (total < len)
       len = total; /* link-layer padding is not payload */
   }
@@ -91,24 +91,24 @@ static enum tf_ip_status ip_v4(struct tf_defrag *df, const uint8_t *p, size_t le
   memcpy(pkt->src, p + 12, 4);
   memcpy(pkt->dst, p + 16, 4);
   if ((frag & 0x3fff) != 0) { /* MF set or a non-zero offset */
-    struct tf_frag f = {.id = id, .proto = proto, .offset = (uint32_t)(frag & 0x1fff) * 8,
+    struct tfl_frag f = {.id = id, .proto = proto, .offset = (uint32_t)(frag & 0x1fff) * 8,
                         .more = (frag & 0x2000) != 0, .data = p + hlen, .len = len - hlen};
     return ip_fragment(df, &f, pkt);
   }
   return ip_transport(proto, p + hlen, len - hlen, pkt);
 }
 
-static enum tf_ip_status ip_v6(struct tf_defrag *df, const uint8_t *p, size_t len,
-                               struct tf_packet *pkt)
+static enum tfl_ip_status ip_v6(struct tfl_defrag *df, const uint8_t *p, size_t len,
+                               struct tfl_packet *pkt)
 {
   uint8_t vtc, next;
   uint16_t plen;
   size_t off = 40;
   if (!Tfl_get_u8(p, len, 0, &vtc) || !Tfl_get_be16(p, len, 4, &plen) ||
       !Tfl_get_u8(p, len, 6, &next) || !Tfl_has(len, 0, 40))
-    return TF_IP_MALFORMED;
+    return TFL_IP_MALFORMED;
   if ((vtc >> 4) != 6)
-    return TF_IP_MALFORMED;
+    return TFL_IP_MALFORMED;
   /* Payload length 0 means a jumbogram (or TSO): trust the capture.  Never
    * read past what was captured (1.6.1 does, and leaks heap memory). */
   if (plen != 0 && (size_t)plen + 40 < len)
@@ -124,13 +124,13 @@ static enum tf_ip_status ip_v6(struct tf_defrag *df, const uint8_t *p, size_t le
     case IP6_DSTOPTS:
     case IP6_MOBILITY:
       if (!Tfl_get_u8(p, len, off, &hdr_next) || !Tfl_get_u8(p, len, off + 1, &hdr_len))
-        return TF_IP_MALFORMED;
+        return TFL_IP_MALFORMED;
       next = hdr_next;
       off += ((size_t)hdr_len + 1) * 8;
       break;
     case IP6_AH:
       if (!Tfl_get_u8(p, len, off, &hdr_next) || !Tfl_get_u8(p, len, off + 1, &hdr_len))
-        return TF_IP_MALFORMED;
+        return TFL_IP_MALFORMED;
       next = hdr_next;
       off += ((size_t)hdr_len + 2) * 4;
       break;
@@ -139,24 +139,24 @@ static enum tf_ip_status ip_v6(struct tf_defrag *df, const uint8_t *p, size_t le
       uint32_t id;
       if (!Tfl_get_u8(p, len, off, &hdr_next) || !Tfl_get_be16(p, len, off + 2, &offm) ||
           !Tfl_get_be32(p, len, off + 4, &id))
-        return TF_IP_MALFORMED;
+        return TFL_IP_MALFORMED;
       off += 8;
       if ((offm & 0xfff9) == 0) /* atomic fragment: offset 0, no M bit */
         return ip_transport(hdr_next, p + off, len - off, pkt);
-      struct tf_frag f = {.id = id, .proto = hdr_next, .offset = (uint32_t)(offm & 0xfff8),
+      struct tfl_frag f = {.id = id, .proto = hdr_next, .offset = (uint32_t)(offm & 0xfff8),
                           .more = (offm & 1) != 0, .data = p + off, .len = len - off};
       return ip_fragment(df, &f, pkt);
     }
     default:
       if (!Tfl_has(len, off, 0))
-        return TF_IP_MALFORMED;
+        return TFL_IP_MALFORMED;
       return ip_transport(next, p + off, len - off, pkt);
     }
   }
-  return TF_IP_MALFORMED;
+  return TFL_IP_MALFORMED;
 }
 
-enum tf_ip_status Tf_ip_decode(struct tf_defrag *df, struct tf_packet *pkt)
+enum tfl_ip_status Tfl_ip_decode(struct tfl_defrag *df, struct tfl_packet *pkt)
 {
   const uint8_t *p = pkt->link.l3;
   size_t len = pkt->link.l3_len;

@@ -5,22 +5,22 @@
  * of the capture loop; every pointer borrows the capture buffer (or the
  * defragmenter's buffer) for the length of one packet's processing.
  */
-#ifndef TF_PACKET_H
-#define TF_PACKET_H
+#ifndef TFL_PACKET_H
+#define TFL_PACKET_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/time.h>
 
-#include "link.h"
+#include "tfl_link.h"
 
-#define TF_TCP_FIN 0x01
-#define TF_TCP_SYN 0x02
-#define TF_TCP_RST 0x04
-#define TF_TCP_PSH 0x08
-#define TF_TCP_ACK 0x10
+#define TFL_TCP_FIN 0x01
+#define TFL_TCP_SYN 0x02
+#define TFL_TCP_RST 0x04
+#define TFL_TCP_PSH 0x08
+#define TFL_TCP_ACK 0x10
 
-struct tf_packet {
+struct tfl_packet {
   /* capture */
   int dlt;
   struct timeval ts;     /* tdelta applied */
@@ -29,7 +29,7 @@ struct tf_packet {
   uint32_t caplen;
   uint32_t wirelen;
   const uint8_t *frame;
-  struct tf_link_result link;
+  struct tfl_link_result link;
   /* IP */
   int family;            /* 4 or 6 */
   uint8_t src[16];

@@ -8,15 +8,15 @@
  * senders).  The defragmenter owns its buffers; a completed datagram stays
  * valid until the next call.
  */
-#ifndef TF_DEFRAG_H
-#define TF_DEFRAG_H
+#ifndef TFL_DEFRAG_H
+#define TFL_DEFRAG_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-struct tf_defrag;
+struct tfl_defrag;
 
-struct tf_frag {
+struct tfl_frag {
   int family;            /* 4 or 6 */
   const uint8_t *src;    /* 4 or 16 bytes */
   const uint8_t *dst;
@@ -29,16 +29,16 @@ struct tf_frag {
   int64_t now;           /* packet time, seconds */
 };
 
-struct tf_defrag *Tf_defrag_new(void);
-void Tf_defrag_free(struct tf_defrag *df);
+struct tfl_defrag *Tfl_defrag_new(void);
+void Tfl_defrag_free(struct tfl_defrag *df);
 
 /* Returns 1 and sets *out, *out_len, *out_proto when this fragment completes
  * a datagram; 0 when it is held; -1 when it was dropped (malformed,
  * overlapping or too large). */
-int Tf_defrag_add(struct tf_defrag *df, const struct tf_frag *frag, const uint8_t **out,
+int Tfl_defrag_add(struct tfl_defrag *df, const struct tfl_frag *frag, const uint8_t **out,
                   size_t *out_len, uint8_t *out_proto);
 
 /* Datagrams dropped so far (timeouts, overlaps, evictions). */
-uint64_t Tf_defrag_dropped(const struct tf_defrag *df);
+uint64_t Tfl_defrag_dropped(const struct tfl_defrag *df);
 
 #endif

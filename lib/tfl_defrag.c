@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "defrag.h"
+#include "tfl_defrag.h"
 
 #define DEFRAG_SLOTS 256      /* datagrams in progress at once */
 #define DEFRAG_MAX_LEN 65535  /* largest datagram payload */
@@ -29,17 +29,17 @@ struct defrag_slot {
   uint8_t *buf;          /* allocated on first use, kept for reuse */
 };
 
-struct tf_defrag {
+struct tfl_defrag {
   struct defrag_slot slots[DEFRAG_SLOTS];
   uint64_t dropped;
 };
 
-struct tf_defrag *Tf_defrag_new(void)
+struct tfl_defrag *Tfl_defrag_new(void)
 {
-  return calloc(1, sizeof(struct tf_defrag));
+  return calloc(1, sizeof(struct tfl_defrag));
 }
 
-void Tf_defrag_free(struct tf_defrag *df)
+void Tfl_defrag_free(struct tfl_defrag *df)
 {
   if (!df)
     return;
@@ -48,19 +48,19 @@ void Tf_defrag_free(struct tf_defrag *df)
   free(df);
 }
 
-uint64_t Tf_defrag_dropped(const struct tf_defrag *df)
+uint64_t Tfl_defrag_dropped(const struct tfl_defrag *df)
 {
   return df->dropped;
 }
 
-static void defrag_release(struct tf_defrag *df, struct defrag_slot *s, int count_drop)
+static void defrag_release(struct tfl_defrag *df, struct defrag_slot *s, int count_drop)
 {
   s->in_use = 0;
   if (count_drop)
     df->dropped++;
 }
 
-static int defrag_matches(const struct defrag_slot *s, const struct tf_frag *f)
+static int defrag_matches(const struct defrag_slot *s, const struct tfl_frag *f)
 {
   size_t alen = f->family == 4 ? 4 : 16;
   return s->in_use && s->family == f->family && s->id == f->id && s->proto == f->proto &&
@@ -69,7 +69,7 @@ static int defrag_matches(const struct defrag_slot *s, const struct tf_frag *f)
 
 /* Find the datagram of f, expiring old ones on the way; start a new one
  * (evicting the oldest when all slots are busy) if there is none. */
-static struct defrag_slot *defrag_slot_for(struct tf_defrag *df, const struct tf_frag *f)
+static struct defrag_slot *defrag_slot_for(struct tfl_defrag *df, const struct tfl_frag *f)
 {
   struct defrag_slot *free_slot = NULL, *oldest = NULL;
   for (int i = 0; i < DEFRAG_SLOTS; i++) {
@@ -137,7 +137,7 @@ static int defrag_add_range(struct defrag_slot *s, uint32_t start, uint32_t end)
   return 1;
 }
 
-int Tf_defrag_add(struct tf_defrag *df, const struct tf_frag *f, const uint8_t **out,
+int Tfl_defrag_add(struct tfl_defrag *df, const struct tfl_frag *f, const uint8_t **out,
                   size_t *out_len, uint8_t *out_proto)
 {
   struct defrag_slot *s;
