@@ -5,9 +5,18 @@
  * <outdir>/.tcpflow-jobs-<pid>/ until merged (--merge skips such names).
  * A signal to the parent is passed on to the workers, which stop in order
  * and write their reports; the merge then still runs.
+ *
+ * Two ways to run.  Direct (files from capture files, names that tell
+ * connections apart, an empty output directory): workers create their
+ * flow files in the output directory itself -- names equal -j 1's, since
+ * every worker numbers every connection -- and write indexed reports
+ * (report.h) that the parent merges as a stream (Tf_merge_jobs).  Else
+ * (live capture, other templates, files there already): each worker has
+ * a directory of its own, merged as --merge does (Tf_merge_dirs).
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,12 +32,15 @@
 #include "merge.h"
 #include "options.h"
 #include "partition.h"
+#include "report.h"
 
 #define PATH_LEN 4096
 
 static pid_t workers[TF_PARTITION_MAX];
 static int nworkers;
+/* a worker's directory, or (direct) its report; (direct) its index */
 static char dir_names[TF_PARTITION_MAX][PATH_LEN + 32];
+static char idx_names[TF_PARTITION_MAX][PATH_LEN + 32];
 
 static void jobs_forward(int sig)
 {
@@ -83,13 +95,74 @@ static void jobs_remove(const char *dir)
   (void)nftw(dir, jobs_remove_one, 16, FTW_DEPTH | FTW_PHYS); /* each failure is said */
 }
 
+/* 1 when file names tell apart every two connections: the template ends
+ * with the default's "%A.%a-%B.%b%V%v%C%c" (fixed-width ports and IPv4
+ * fields, nothing after the VLAN but the counter), after nothing or a
+ * character no address begins with (the -F prefixes end in '/', 'T' or
+ * 'Z').  Then flows of different partitions never compete for a name, and
+ * workers may create their files side by side in the output directory. */
+static int jobs_names_separate(const char *t)
+{
+  static const char core[] = "%A.%a-%B.%b%V%v%C%c";
+  size_t n = strlen(t), k = sizeof(core) - 1;
+  if (n < k || strcmp(t + n - k, core) != 0)
+    return 0;
+  if (n == k)
+    return 1;
+  char before = t[n - k - 1];
+  return before == '/' || !strchr("0123456789abcdefABCDEF:.%", before);
+}
+
+/* 1 when dir has no entry: a fallback to -j 1 may then remove whatever the
+ * workers put there. */
+static int jobs_dir_empty(const char *dir)
+{
+  DIR *d = opendir(dir);
+  struct dirent *de;
+  int empty = 1;
+  if (!d)
+    return 0;
+  while (empty && (de = readdir(d)))
+    if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+      empty = 0;
+  closedir(d);
+  return empty;
+}
+
+/* Everything in outdir but the jobs directory (a direct run's output, the
+ * directory having been empty before it). */
+static void jobs_clear_outdir(const char *outdir, const char *keep)
+{
+  DIR *d = opendir(outdir);
+  struct dirent *de;
+  const char *base = strrchr(keep, '/');
+  base = base ? base + 1 : keep;
+  if (!d)
+    return;
+  while ((de = readdir(d))) {
+    char path[PATH_LEN + 256];
+    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+        strcmp(de->d_name, base) == 0)
+      continue;
+    snprintf(path, sizeof(path), "%s/%s", outdir, de->d_name);
+    jobs_remove(path);
+  }
+  closedir(d);
+}
+
 tf_err Tf_jobs_run(int n, const char *final_report, int *worker, int *fallback)
 {
   char dir[PATH_LEN];
   const char *dirs[TF_PARTITION_MAX];
+  const char *idxs[TF_PARTITION_MAX];
   tf_err e = TF_OK;
   pid_t parent = getpid();
   int group = (int)(parent % 65535) + 1;
+  /* Straight into outdir: what any run but a live one does, unless names
+   * could collide across partitions or a fallback could not tell the
+   * workers' files from what was there. */
+  int direct = !tf_opt.live && jobs_names_separate(tf_opt.template_str) &&
+               jobs_dir_empty(tf_opt.outdir);
   *worker = -1;
   *fallback = 0;
   snprintf(dir, sizeof(dir), "%s/.tcpflow-jobs-%ld", tf_opt.outdir, (long)parent);
@@ -97,11 +170,19 @@ tf_err Tf_jobs_run(int n, const char *final_report, int *worker, int *fallback)
     Tf_log_error("-j: cannot create %s: %s", dir, strerror(errno));
     return TF_ERR_OUTPUT;
   }
+  Tf_log_debug(2, "-j %d: workers write %s", n,
+               direct ? "into the output directory" : "directories of their own");
   fflush(NULL); /* nothing buffered is written twice */
   for (nworkers = 0; nworkers < n; nworkers++) {
     int k = nworkers;
-    snprintf(dir_names[k], sizeof(dir_names[k]), "%s/w%d", dir, k);
+    if (direct) {
+      snprintf(dir_names[k], sizeof(dir_names[k]), "%s/w%d.xml", dir, k);
+      snprintf(idx_names[k], sizeof(idx_names[k]), "%s/w%d.idx", dir, k);
+    } else {
+      snprintf(dir_names[k], sizeof(dir_names[k]), "%s/w%d", dir, k);
+    }
     dirs[k] = dir_names[k];
+    idxs[k] = idx_names[k];
     pid_t pid = fork();
     if (pid < 0) {
       Tf_log_error("-j: cannot start worker %d: %s", k, strerror(errno));
@@ -117,8 +198,13 @@ tf_err Tf_jobs_run(int n, const char *final_report, int *worker, int *fallback)
         tf_opt.fanout_group = group;
       if (tf_opt.live)
         tf_opt.part_count = 1; /* the kernel splits; every packet here is ours */
-      tf_opt.outdir = dir_names[k];
-      tf_opt.report_path = NULL;
+      if (direct) {
+        tf_opt.report_path = dir_names[k];
+        Tf_report_set_index(idx_names[k]);
+      } else {
+        tf_opt.outdir = dir_names[k];
+        tf_opt.report_path = NULL;
+      }
       tf_opt.enable_report = 1; /* the merge needs it */
       return TF_OK;
     }
@@ -139,16 +225,21 @@ tf_err Tf_jobs_run(int n, const char *final_report, int *worker, int *fallback)
       e = we;
     workers[i] = 0;
   }
-  jobs_handlers(SIG_DFL);
   if (nworkers < n || (e != TF_OK && e != TF_ERR_INPUT && e != TF_ERR_SCANNER)) {
+    jobs_handlers(SIG_DFL);
     Tf_log_error("-j: a worker failed; what the workers wrote is in %s", dir);
     return e;
   }
-  tf_err me = Tf_merge_dirs(dirs, n, tf_opt.outdir, final_report ? final_report : "", 1);
+  /* Signals now reach no worker and are ignored: the report is finished. */
+  tf_err me = direct ? Tf_merge_jobs(dirs, idxs, n, final_report ? final_report : "")
+                     : Tf_merge_dirs(dirs, n, tf_opt.outdir, final_report ? final_report : "", 1);
+  jobs_handlers(SIG_DFL);
   if (me == TF_ERR_MERGE_NUMBERING && !tf_opt.live) {
     /* Only a single process numbers these flows as -j 1 does. */
     Tf_log_warn("-j %d: the partitions cannot be put together as one run would number them; "
                 "running as -j 1", n);
+    if (direct)
+      jobs_clear_outdir(tf_opt.outdir, dir);
     jobs_remove(dir);
     *fallback = 1;
     return TF_OK;

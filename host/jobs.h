@@ -3,9 +3,10 @@
 /*
  * -j N: N worker processes, each running the whole pipeline on its
  * partition (partition.h) of the same captures -- or, on an interface, on
- * its share of a fanout group -- writing flow files straight into the one
- * output directory and a report of its own, which the parent merges
- * (merge.h).  Processes, not threads: the host keeps state per process.
+ * its share of a fanout group -- writing flow files (straight into the
+ * output directory when it can, see jobs.c) and a report of its own, which
+ * the parent merges (merge.h).  Processes, not threads: the host keeps
+ * state per process.
  */
 #ifndef TF_JOBS_H
 #define TF_JOBS_H
@@ -13,8 +14,9 @@
 #include "error.h"
 
 /* Forks n workers.  In a worker returns TF_OK with *worker set to its
- * index and tf_opt set up for it (partition or fanout group, its own
- * directory <outdir>/.tcpflow-jobs-<pid>/w<k> and report).  In the parent
+ * index and tf_opt set up for it (partition or fanout group; its report
+ * <outdir>/.tcpflow-jobs-<pid>/w<k>.xml, indexed, or its own directory
+ * .../w<k> and report there).  In the parent
  * returns, once every worker ended and their directories were merged into
  * outdir and final_report (NULL: no report), the first error, with
  * *worker = -1; *fallback = 1 when the merge could not equal -j 1 (see

@@ -4,7 +4,11 @@
  * Merging partitioned runs (merge.h).  Shard reports are read with
  * libxml2's tree API and the merged report is written with xmlTextWriter
  * in report.c's layout, element by element, so it reads like a single
- * run's.  What a merge cannot reproduce is the resources each process used:
+ * run's.  -j workers that wrote into the output directory leave indexed
+ * reports instead: only what surrounds their flows is read as a tree; the
+ * flows themselves are copied byte for byte, merged by close number from
+ * the N files read front to back (merge_stream_*), so neither time nor
+ * memory goes into parsing them.  What a merge cannot reproduce is the resources each process used:
  * open_fds_at_end and max_open_flows are the sums of the shards', rusage
  * the sums (maxrss and clocktime the largest); command_line is the merge's.
  *
@@ -58,8 +62,20 @@ struct merge_flow {
   uint64_t old_session;
 };
 
+/* -j direct (Tf_merge_jobs): a worker's indexed report, read front to back. */
+struct merge_stream {
+  FILE *report;
+  FILE *index;
+  const char *report_path;
+  uint64_t pos;             /* offset in report of the next byte read */
+  uint64_t entry[3];        /* close_seq, start, end of the next flow */
+  int has;                  /* entry holds a flow */
+};
+
 struct merge_state {
   struct merge_shard *shards;
+  struct merge_stream *streams; /* -j direct: flows come from these */
+  tf_err stream_err;
   int n;
   int fanout;
   struct merge_flow *flows;
@@ -126,7 +142,8 @@ static double merge_parse_time(const char *s)
 static tf_err merge_load(struct merge_shard *s)
 {
   xmlNodePtr root;
-  s->doc = xmlReadFile(s->report, NULL, XML_PARSE_NOBLANKS | XML_PARSE_NONET);
+  if (!s->doc)
+    s->doc = xmlReadFile(s->report, NULL, XML_PARSE_NOBLANKS | XML_PARSE_NONET);
   if (!s->doc) {
     Tf_log_error("--merge: %s: not a readable tcpflow report", s->report);
     return TF_ERR_INPUT;
@@ -373,6 +390,8 @@ static tf_err merge_renumber_sessions(struct merge_state *m)
 
 /* ------------------------------------------------------------ writing */
 
+static tf_err merge_stream_flows(struct merge_state *m);
+
 static void merge_qname(xmlNodePtr n, const xmlChar *name, xmlNsPtr ns, char *buf, size_t len)
 {
   if (ns && ns->prefix)
@@ -552,6 +571,8 @@ static void merge_write_root(struct merge_state *m)
       continue;
     if (c == flows) {
       xmlTextWriterStartElement(m->w, c->name);
+      if (m->streams)
+        m->stream_err = merge_stream_flows(m);
       for (size_t i = 0; i < m->nflows; i++)
         merge_write_element(m, m->flows[i].node, m->flows[i].shard, &m->flows[i]);
       xmlTextWriterEndElement(m->w);
@@ -658,6 +679,193 @@ static tf_err merge_prepare(struct merge_state *m)
       return TF_ERR_INPUT;
     }
   return TF_OK;
+}
+
+/* ------------------------------------------------------------ streams */
+
+/* The next index entry of a stream (has = 0 at its end). */
+static tf_err merge_stream_next(struct merge_stream *st)
+{
+  size_t got = fread(st->entry, 1, sizeof(st->entry), st->index);
+  st->has = got == sizeof(st->entry);
+  if (got != 0 && got != sizeof(st->entry)) {
+    Tf_log_error("-j: the index of %s is cut short", st->report_path);
+    return TF_ERR_INTERNAL;
+  }
+  if (st->has && (st->entry[1] < st->pos || st->entry[2] < st->entry[1] + 32)) {
+    Tf_log_error("-j: the index of %s is out of order", st->report_path);
+    return TF_ERR_INTERNAL;
+  }
+  return TF_OK;
+}
+
+/* Copies the stream's next <fileobject> (its bytes as the worker wrote
+ * them, which are -j 1's) into the merged report. */
+static tf_err merge_stream_copy(struct merge_state *m, struct merge_stream *st)
+{
+  static const char head[] = "    <fileobject>";
+  static const char tail[] = "</fileobject>\n";
+  static char buf[1 << 16];
+  uint64_t left = st->entry[2] - st->entry[1];
+  int first = 1;
+  if (st->entry[1] != st->pos && fseeko(st->report, (off_t)st->entry[1], SEEK_SET) != 0) {
+    Tf_log_error("-j: cannot read %s: %s", st->report_path, strerror(errno));
+    return TF_ERR_INTERNAL;
+  }
+  while (left > 0) {
+    size_t want = left < sizeof(buf) ? (size_t)left : sizeof(buf);
+    size_t got = fread(buf, 1, want, st->report);
+    if (got != want) {
+      Tf_log_error("-j: %s ends inside a flow", st->report_path);
+      return TF_ERR_INTERNAL;
+    }
+    if (first && memcmp(buf, head, sizeof(head) - 1) != 0) {
+      Tf_log_error("-j: %s: the index does not point at a flow", st->report_path);
+      return TF_ERR_INTERNAL;
+    }
+    left -= got;
+    if (left == 0 && (got < sizeof(tail) - 1 ||
+                      memcmp(buf + got - (sizeof(tail) - 1), tail, sizeof(tail) - 1) != 0)) {
+      Tf_log_error("-j: %s: the index does not end at a flow's end", st->report_path);
+      return TF_ERR_INTERNAL;
+    }
+    if (xmlTextWriterWriteRawLen(m->w, X(buf), (int)got) < 0)
+      return TF_ERR_OUTPUT;
+    first = 0;
+  }
+  st->pos = st->entry[2];
+  return merge_stream_next(st);
+}
+
+/* The flows of every worker in close order, inside the <configuration>
+ * the writer has just started.  Raw text leaves the writer's indentation
+ * alone, so this writes the line breaks and indentation around the flows
+ * that the writer would have written (report.c's layout). */
+static tf_err merge_stream_flows(struct merge_state *m)
+{
+  uint64_t last = 0;
+  int any = 0;
+  tf_err e = TF_OK;
+  for (;;) {
+    struct merge_stream *next = NULL;
+    for (int i = 0; i < m->n; i++)
+      if (m->streams[i].has && (!next || m->streams[i].entry[0] < next->entry[0]))
+        next = &m->streams[i];
+    if (!next)
+      break;
+    if (any && next->entry[0] <= last) {
+      Tf_log_error("-j: two workers report flow %llu: partitions overlap",
+                   (unsigned long long)next->entry[0]);
+      return TF_ERR_INTERNAL;
+    }
+    last = next->entry[0];
+    if (!any && xmlTextWriterWriteRaw(m->w, X("\n")) < 0)
+      return TF_ERR_OUTPUT;
+    any = 1;
+    if ((e = merge_stream_copy(m, next)) != TF_OK)
+      return e;
+  }
+  if (any && xmlTextWriterWriteRaw(m->w, X("  ")) < 0)
+    return TF_ERR_OUTPUT;
+  return TF_OK;
+}
+
+/* A worker's report without its flows -- what precedes the first and
+ * follows the last, a small well-formed document -- parsed for the run's
+ * description and totals; st is left at the first flow. */
+static tf_err merge_stream_open(struct merge_shard *s, struct merge_stream *st,
+                                const char *report, const char *index)
+{
+  struct stat rs, is;
+  uint64_t first[3], lastent[3];
+  char *frame = NULL;
+  size_t flen = 0;
+  tf_err e = TF_OK;
+  st->report_path = report;
+  snprintf(s->report, sizeof(s->report), "%s", report);
+  st->report = fopen(report, "rbe");
+  st->index = fopen(index, "rbe");
+  if (!st->report || !st->index || fstat(fileno(st->report), &rs) != 0 ||
+      fstat(fileno(st->index), &is) != 0) {
+    Tf_log_error("-j: cannot read the worker report %s: %s", st->report ? index : report,
+                 strerror(errno));
+    return TF_ERR_INTERNAL;
+  }
+  setvbuf(st->report, NULL, _IOFBF, 1 << 16);
+  if (is.st_size % (off_t)sizeof(first) != 0) {
+    Tf_log_error("-j: the index of %s is cut short", report);
+    return TF_ERR_INTERNAL;
+  }
+  if (is.st_size == 0) {
+    first[1] = lastent[2] = (uint64_t)rs.st_size;
+  } else if (fread(first, sizeof(first), 1, st->index) != 1 ||
+             fseeko(st->index, is.st_size - (off_t)sizeof(lastent), SEEK_SET) != 0 ||
+             fread(lastent, sizeof(lastent), 1, st->index) != 1 ||
+             fseeko(st->index, 0, SEEK_SET) != 0) {
+    Tf_log_error("-j: cannot read the index of %s", report);
+    return TF_ERR_INTERNAL;
+  }
+  if (first[1] > lastent[2] || lastent[2] > (uint64_t)rs.st_size) {
+    Tf_log_error("-j: the index of %s does not fit it", report);
+    return TF_ERR_INTERNAL;
+  }
+  flen = (size_t)(first[1] + ((uint64_t)rs.st_size - lastent[2]));
+  frame = malloc(flen ? flen : 1);
+  if (!frame)
+    return TF_ERR_NOMEM;
+  if (fread(frame, 1, (size_t)first[1], st->report) != first[1] ||
+      fseeko(st->report, (off_t)lastent[2], SEEK_SET) != 0 ||
+      fread(frame + first[1], 1, flen - (size_t)first[1], st->report) != flen - first[1] ||
+      fseeko(st->report, 0, SEEK_SET) != 0) {
+    Tf_log_error("-j: cannot read the worker report %s", report);
+    e = TF_ERR_INTERNAL;
+  } else {
+    s->doc = xmlReadMemory(frame, (int)flen, report, NULL, XML_PARSE_NOBLANKS | XML_PARSE_NONET);
+    st->pos = 0;
+    if (!s->doc) {
+      Tf_log_error("-j: %s is not a readable worker report", report);
+      e = TF_ERR_INTERNAL;
+    } else {
+      e = merge_stream_next(st);
+    }
+  }
+  free(frame);
+  return e;
+}
+
+tf_err Tf_merge_jobs(const char *const *reports, const char *const *indexes, int n,
+                     const char *out_report)
+{
+  struct merge_state m;
+  tf_err e = TF_OK;
+  memset(&m, 0, sizeof(m));
+  m.shards = calloc((size_t)n, sizeof(*m.shards));
+  m.streams = calloc((size_t)n, sizeof(*m.streams));
+  if (!m.shards || !m.streams) {
+    free(m.shards);
+    free(m.streams);
+    return TF_ERR_NOMEM;
+  }
+  m.n = n;
+  m.strict = 1;
+  for (int i = 0; i < n && e == TF_OK; i++)
+    e = merge_stream_open(&m.shards[i], &m.streams[i], reports[i], indexes[i]);
+  if (e == TF_OK)
+    e = merge_prepare(&m);
+  if (e == TF_OK && *out_report) {
+    e = merge_write(&m, out_report);
+    if (e == TF_OK)
+      e = m.stream_err;
+  }
+  for (int i = 0; m.streams && i < n; i++) {
+    if (m.streams[i].report)
+      fclose(m.streams[i].report);
+    if (m.streams[i].index)
+      fclose(m.streams[i].index);
+  }
+  free(m.streams);
+  merge_free(&m);
+  return e;
 }
 
 /* ------------------------------------------------------------ files */

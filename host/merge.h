@@ -25,4 +25,13 @@
 tf_err Tf_merge_dirs(const char *const *dirs, int n, const char *outdir,
                      const char *out_report, int strict);
 
+/* -j workers that wrote their files into the output directory: their
+ * indexed reports (report.h, Tf_report_set_index) merged into out_report
+ * ("": checked only) as a stream -- each flow's bytes copied as written, in
+ * close order, without a tree of the flows.  Memory does not grow with the
+ * number of flows.  TF_ERR_MERGE_NUMBERING as for strict Tf_merge_dirs
+ * (nothing written then); other errors are logged. */
+tf_err Tf_merge_jobs(const char *const *reports, const char *const *indexes, int n,
+                     const char *out_report);
+
 #endif

@@ -65,6 +65,15 @@ static int summary_written;
 static struct timeval start_tv;
 static void (*provenance)(void);
 
+/* -j workers (Tf_report_set_index): each flow's <fileobject> is known by
+ * its byte range in the report, written with its close number to the
+ * index for the parent's streaming merge (merge.h).  NULL/0 otherwise. */
+static const char *index_path;
+static FILE *index_fp;
+static uint64_t index_seq;     /* close number of the flow being written */
+static uint64_t index_start;   /* where its <fileobject> starts */
+static int index_flows;        /* flows written so far */
+
 int Tf_report_is_open(void)
 {
   return w != NULL || Tf_jsonl_is_open();
@@ -245,6 +254,11 @@ static void report_creator(void)
   end();
 }
 
+void Tf_report_set_index(const char *path)
+{
+  index_path = path;
+}
+
 tf_err Tf_report_open(const char *path, const char *jsonl_path)
 {
   gettimeofday(&start_tv, NULL);
@@ -258,6 +272,13 @@ tf_err Tf_report_open(const char *path, const char *jsonl_path)
     Tf_log_error("cannot create report %s: %s", path, strerror(errno));
     return TF_ERR_OUTPUT;
   }
+  if (index_path && !(index_fp = fopen(index_path, "wbe"))) {
+    Tf_log_error("cannot create %s: %s", index_path, strerror(errno));
+    (void)Tf_xmlout_close(w); /* nothing of it is kept */
+    w = NULL;
+    return TF_ERR_OUTPUT;
+  }
+  index_flows = 0;
   Tf_xmlout_declaration(w);
   start("dfxml");
   attr("xmloutputversion", "1.0");
@@ -310,6 +331,11 @@ void Tf_report_flow_begin(const struct tf_flow *f, uint64_t filesize)
   Tf_jsonl_flow_begin(f, filesize);
   if (!w)
     return;
+  if (index_fp) {
+    /* The first flow's start tag also closes <configuration>'s: ">\n". */
+    index_start = Tf_xmlout_tell(w) + (index_flows == 0 ? 2 : 0);
+    index_seq = UINT64_MAX;
+  }
   start("fileobject");
   if (f->path && !f->temp_storage)
     leaf("filename", f->path);
@@ -374,6 +400,10 @@ void Tf_report_flow_order(uint64_t close_seq, const struct timeval *when, uint64
   char buf[64];
   if (!w)
     return;
+  if (index_fp) { /* the index says it */
+    index_seq = close_seq;
+    return;
+  }
   start("tcpflow:order");
   attr_u64("close_seq", close_seq);
   if (when) {
@@ -390,6 +420,12 @@ void Tf_report_flow_end(void)
   if (!w)
     return;
   end(); /* fileobject */
+  if (index_fp) {
+    uint64_t entry[3] = {index_seq, index_start, Tf_xmlout_tell(w)};
+    /* A failed write shows at Tf_report_close (ferror). */
+    (void)fwrite(entry, sizeof(entry), 1, index_fp);
+    index_flows++;
+  }
 }
 
 static void open_attrs_clear(void)
@@ -652,6 +688,11 @@ tf_err Tf_report_close(const struct tf_run_stats *st)
     e = TF_ERR_OUTPUT;
   }
   w = NULL;
+  if (index_fp && fclose(index_fp) != 0 && e == TF_OK) {
+    Tf_log_error("cannot write %s: %s", index_path, strerror(errno));
+    e = TF_ERR_OUTPUT;
+  }
+  index_fp = NULL;
   depth = 0;
   open_attrs_clear();
   free(open_attrs);

@@ -81,6 +81,15 @@ void Tf_report_elem_end(void);
  * its flow number, so a merge can order and number flows as one run. */
 void Tf_report_flow_order(uint64_t close_seq, const struct timeval *when, uint64_t flow_id);
 
+/* -j workers (jobs.c): before Tf_report_open, makes the report indexed:
+ * for every flow the index file at path (borrowed; it must outlive the run)
+ * gets three native-endian uint64_t -- the close number given to
+ * Tf_report_flow_order (no <tcpflow:order> element is written then) and
+ * the byte range of the flow's <fileobject> in the report, from its
+ * indentation to its closing line's newline -- in the order the flows
+ * close.  merge.c reads them. */
+void Tf_report_set_index(const char *path);
+
 /* Writes the run summary, closes every open element and the file. */
 tf_err Tf_report_close(const struct tf_run_stats *st);
 

@@ -45,6 +45,7 @@ struct tf_xmlout {
   int failed;            /* a write failed: errno in saved_errno */
   int saved_errno;
   int doindent;
+  uint64_t flushed;      /* bytes handed to write(2) before buf */
   char *buf;             /* XMLOUT_BUF bytes; owned */
   size_t len;
   struct xmlout_level *levels; /* owned */
@@ -75,6 +76,7 @@ int Tf_xmlout_flush(struct tf_xmlout *x)
 {
   if (x->len > 0)
     xmlout_write_all(x, x->buf, x->len);
+  x->flushed += x->len;
   x->len = 0;
   if (x->failed) {
     errno = x->saved_errno;
@@ -133,6 +135,11 @@ static const char *const attr_refs[256] = {
   ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&apos;",
   ['\t'] = "&#9;", ['\n'] = "&#10;", ['\r'] = "&#13;",
 };
+
+uint64_t Tf_xmlout_tell(const struct tf_xmlout *x)
+{
+  return x->flushed + x->len;
+}
 
 size_t Tf_xmlout_u64(char *buf, uint64_t v)
 {

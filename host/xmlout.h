@@ -58,6 +58,10 @@ int Tf_xmlout_depth(const struct tf_xmlout *x);
 /* Writes what is buffered.  0, or -1 once anything failed. */
 int Tf_xmlout_flush(struct tf_xmlout *x);
 
+/* Bytes written so far, buffered ones included: the file's length once
+ * flushed.  An open start tag's ">" is not written until content comes. */
+uint64_t Tf_xmlout_tell(const struct tf_xmlout *x);
+
 /* Closes every open element, writes, closes the file and frees x.
  * 0, or -1 (errno set) when any write failed. */
 int Tf_xmlout_close(struct tf_xmlout *x);
