@@ -42,8 +42,11 @@ static int nworkers;
 static char dir_names[TF_PARTITION_MAX][PATH_LEN + 32];
 static char idx_names[TF_PARTITION_MAX][PATH_LEN + 32];
 
+static volatile sig_atomic_t jobs_signalled; /* the workers were told to stop */
+
 static void jobs_forward(int sig)
 {
+  jobs_signalled = 1;
   for (int i = 0; i < nworkers; i++)
     if (workers[i] > 0)
       kill(workers[i], sig);
@@ -155,6 +158,7 @@ tf_err Tf_jobs_run(int n, const char *final_report, int *worker, int *fallback)
   char dir[PATH_LEN];
   const char *dirs[TF_PARTITION_MAX];
   const char *idxs[TF_PARTITION_MAX];
+  int ok[TF_PARTITION_MAX];
   tf_err e = TF_OK;
   pid_t parent = getpid();
   int group = (int)(parent % 65535) + 1;
@@ -223,15 +227,25 @@ tf_err Tf_jobs_run(int n, const char *final_report, int *worker, int *fallback)
       Tf_log_error("-j: worker %d died of signal %d", i, WTERMSIG(status));
     if (we != TF_OK && e == TF_OK)
       e = we;
+    /* Input and scanner errors still end in a complete report. */
+    ok[i] = we == TF_OK || we == TF_ERR_INPUT || we == TF_ERR_SCANNER;
     workers[i] = 0;
   }
-  if (nworkers < n || (e != TF_OK && e != TF_ERR_INPUT && e != TF_ERR_SCANNER)) {
+  for (int i = nworkers; i < n; i++)
+    ok[i] = 0;
+  int all_ok = 1;
+  for (int i = 0; i < n; i++)
+    all_ok &= ok[i];
+  if (!all_ok && !direct) {
     jobs_handlers(SIG_DFL);
     Tf_log_error("-j: a worker failed; what the workers wrote is in %s", dir);
     return e;
   }
+  if (!all_ok)
+    Tf_log_error("-j: a worker failed; the report lists the flows it finished");
   /* Signals now reach no worker and are ignored: the report is finished. */
-  tf_err me = direct ? Tf_merge_jobs(dirs, idxs, n, final_report ? final_report : "")
+  tf_err me = direct ? Tf_merge_jobs(dirs, idxs, ok, n, jobs_signalled || !all_ok,
+                                     final_report ? final_report : "")
                      : Tf_merge_dirs(dirs, n, tf_opt.outdir, final_report ? final_report : "", 1);
   jobs_handlers(SIG_DFL);
   if (me == TF_ERR_MERGE_NUMBERING && !tf_opt.live) {

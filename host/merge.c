@@ -70,12 +70,16 @@ struct merge_stream {
   uint64_t pos;             /* offset in report of the next byte read */
   uint64_t entry[3];        /* close_seq, start, end of the next flow */
   int has;                  /* entry holds a flow */
+  int failed;               /* its worker failed: copy only what holds up */
+  uint64_t size;            /* of the report file */
 };
 
 struct merge_state {
   struct merge_shard *shards;
   struct merge_stream *streams; /* -j direct: flows come from these */
+  int nstreams;
   tf_err stream_err;
+  int lenient;              /* -j stopped early: prefixes of the input */
   int n;
   int fanout;
   struct merge_flow *flows;
@@ -477,7 +481,11 @@ static void merge_write_element(struct merge_state *m, xmlNodePtr n, int shard,
 static void merge_write_stat(struct merge_state *m, xmlNodePtr n, const char *parent)
 {
   const char *name = (const char *)n->name;
-  int largest = strcmp(name, "maxrss") == 0 || strcmp(name, "clocktime") == 0;
+  /* Workers stopped early each read a prefix of the input: the longest
+   * is what the run read. */
+  int largest = strcmp(name, "maxrss") == 0 || strcmp(name, "clocktime") == 0 ||
+                (m->lenient && !m->fanout && strcmp(name, "open_fds_at_end") != 0 &&
+                 strcmp(name, "max_open_flows") != 0 && !parent);
   int is_float = strcmp(name, "utime") == 0 || strcmp(name, "stime") == 0 ||
                  strcmp(name, "clocktime") == 0;
   double acc = 0;
@@ -505,7 +513,11 @@ static void merge_write_frames(struct merge_state *m, xmlNodePtr n)
     unsigned long long sum = 0;
     for (int i = 0; i < m->n; i++) {
       xmlNodePtr f = merge_child(xmlDocGetRootElement(m->shards[i].doc), NULL, "frames");
-      sum += strtoull(merge_attr(f, (const char *)a->name), NULL, 10);
+      unsigned long long v = strtoull(merge_attr(f, (const char *)a->name), NULL, 10);
+      if (m->fanout)
+        sum += v;
+      else if (v > sum) /* lenient: the longest prefix */
+        sum = v;
     }
     xmlTextWriterWriteFormatAttribute(m->w, a->name, "%llu", sum);
   }
@@ -578,10 +590,10 @@ static void merge_write_root(struct merge_state *m)
       xmlTextWriterEndElement(m->w);
     } else if (merge_is(c, NULL, "summary")) {
       merge_write_summary(m, c);
-    } else if (merge_is(c, NULL, "frames") && m->fanout) {
+    } else if (merge_is(c, NULL, "frames") && (m->fanout || m->lenient)) {
       merge_write_frames(m, c);
     } else if (merge_is_total(c) &&
-               (m->fanout || merge_is(c, NULL, "open_fds_at_end") ||
+               (m->fanout || m->lenient || merge_is(c, NULL, "open_fds_at_end") ||
                 merge_is(c, NULL, "max_open_flows"))) {
       merge_write_stat(m, c, NULL);
     } else if (merge_is(c, NULL, "rusage")) {
@@ -648,7 +660,7 @@ static tf_err merge_prepare(struct merge_state *m)
     mismatched += strtoull(merge_attr(pc, "stragglers_mismatched"), NULL, 10);
   }
   if (!m->fanout) {
-    if ((e = merge_check_complete(m)) != TF_OK)
+    if (!m->lenient && (e = merge_check_complete(m)) != TF_OK)
       return e;
     /* A late segment of a closed flow that differs from what the flow
      * saved starts a new flow; only its owner can see that, so the other
@@ -656,11 +668,11 @@ static tf_err merge_prepare(struct merge_state *m)
     if (mismatched) {
       if (m->strict)
         return TF_ERR_MERGE_NUMBERING;
-      Tf_log_warn("--merge: %llu late segment(s) of closed flows differed from what the flow "
+      Tf_log_warn("%s: %llu late segment(s) of closed flows differed from what the flow "
                   "saved; flow numbers, session ids and the order of the report may differ "
                   "from a single run's (the flows' bytes do not)",
-                  (unsigned long long)mismatched);
-    } else {
+                  m->streams ? "-j" : "--merge", (unsigned long long)mismatched);
+    } else if (!m->lenient) {
       for (int i = 1; i < m->n; i++)
         if ((e = merge_check_totals(m, i)) != TF_OK)
           return e;
@@ -686,17 +698,34 @@ static tf_err merge_prepare(struct merge_state *m)
 /* The next index entry of a stream (has = 0 at its end). */
 static tf_err merge_stream_next(struct merge_stream *st)
 {
-  size_t got = fread(st->entry, 1, sizeof(st->entry), st->index);
+  size_t got = st->index ? fread(st->entry, 1, sizeof(st->entry), st->index) : 0;
+  int bad;
   st->has = got == sizeof(st->entry);
-  if (got != 0 && got != sizeof(st->entry)) {
-    Tf_log_error("-j: the index of %s is cut short", st->report_path);
-    return TF_ERR_INTERNAL;
+  bad = (got != 0 && !st->has) ||
+        (st->has && (st->entry[1] < st->pos || st->entry[2] < st->entry[1] + 32 ||
+                     st->entry[2] > st->size));
+  if (bad && st->failed) {
+    /* What a killed worker had not written out yet. */
+    st->has = 0;
+    return TF_OK;
   }
-  if (st->has && (st->entry[1] < st->pos || st->entry[2] < st->entry[1] + 32)) {
-    Tf_log_error("-j: the index of %s is out of order", st->report_path);
+  if (bad) {
+    Tf_log_error("-j: the index of %s does not fit it", st->report_path);
     return TF_ERR_INTERNAL;
   }
   return TF_OK;
+}
+
+/* A failed worker's next flow has its first and last bytes. */
+static int merge_stream_whole(struct merge_stream *st, const char *head, size_t hlen,
+                              const char *tail, size_t tlen)
+{
+  char buf[32];
+  int fd = fileno(st->report);
+  return pread(fd, buf, hlen, (off_t)st->entry[1]) == (ssize_t)hlen &&
+         memcmp(buf, head, hlen) == 0 &&
+         pread(fd, buf, tlen, (off_t)(st->entry[2] - tlen)) == (ssize_t)tlen &&
+         memcmp(buf, tail, tlen) == 0;
 }
 
 /* Copies the stream's next <fileobject> (its bytes as the worker wrote
@@ -708,6 +737,11 @@ static tf_err merge_stream_copy(struct merge_state *m, struct merge_stream *st)
   static char buf[1 << 16];
   uint64_t left = st->entry[2] - st->entry[1];
   int first = 1;
+  if (st->failed &&
+      !merge_stream_whole(st, head, sizeof(head) - 1, tail, sizeof(tail) - 1)) {
+    st->has = 0;
+    return TF_OK;
+  }
   if (st->entry[1] != st->pos && fseeko(st->report, (off_t)st->entry[1], SEEK_SET) != 0) {
     Tf_log_error("-j: cannot read %s: %s", st->report_path, strerror(errno));
     return TF_ERR_INTERNAL;
@@ -748,7 +782,7 @@ static tf_err merge_stream_flows(struct merge_state *m)
   tf_err e = TF_OK;
   for (;;) {
     struct merge_stream *next = NULL;
-    for (int i = 0; i < m->n; i++)
+    for (int i = 0; i < m->nstreams; i++)
       if (m->streams[i].has && (!next || m->streams[i].entry[0] < next->entry[0]))
         next = &m->streams[i];
     if (!next)
@@ -782,16 +816,23 @@ static tf_err merge_stream_open(struct merge_shard *s, struct merge_stream *st,
   size_t flen = 0;
   tf_err e = TF_OK;
   st->report_path = report;
-  snprintf(s->report, sizeof(s->report), "%s", report);
   st->report = fopen(report, "rbe");
   st->index = fopen(index, "rbe");
   if (!st->report || !st->index || fstat(fileno(st->report), &rs) != 0 ||
       fstat(fileno(st->index), &is) != 0) {
+    if (st->failed) { /* nothing to copy */
+      st->has = 0;
+      return TF_OK;
+    }
     Tf_log_error("-j: cannot read the worker report %s: %s", st->report ? index : report,
                  strerror(errno));
     return TF_ERR_INTERNAL;
   }
   setvbuf(st->report, NULL, _IOFBF, 1 << 16);
+  st->size = (uint64_t)rs.st_size;
+  if (!s) /* a failed worker: its flows only */
+    return merge_stream_next(st);
+  snprintf(s->report, sizeof(s->report), "%s", report);
   if (is.st_size % (off_t)sizeof(first) != 0) {
     Tf_log_error("-j: the index of %s is cut short", report);
     return TF_ERR_INTERNAL;
@@ -833,8 +874,8 @@ static tf_err merge_stream_open(struct merge_shard *s, struct merge_stream *st,
   return e;
 }
 
-tf_err Tf_merge_jobs(const char *const *reports, const char *const *indexes, int n,
-                     const char *out_report)
+tf_err Tf_merge_jobs(const char *const *reports, const char *const *indexes, const int *ok,
+                     int n, int lenient, const char *out_report)
 {
   struct merge_state m;
   tf_err e = TF_OK;
@@ -846,10 +887,20 @@ tf_err Tf_merge_jobs(const char *const *reports, const char *const *indexes, int
     free(m.streams);
     return TF_ERR_NOMEM;
   }
-  m.n = n;
-  m.strict = 1;
-  for (int i = 0; i < n && e == TF_OK; i++)
-    e = merge_stream_open(&m.shards[i], &m.streams[i], reports[i], indexes[i]);
+  m.nstreams = n;
+  m.lenient = lenient;
+  m.strict = !lenient;
+  /* The shards are the workers that finished; the others add flows only. */
+  for (int i = 0; i < n && e == TF_OK; i++) {
+    m.streams[i].failed = !ok[i];
+    e = merge_stream_open(ok[i] ? &m.shards[m.n] : NULL, &m.streams[i], reports[i],
+                          indexes[i]);
+    m.n += ok[i] != 0;
+  }
+  if (e == TF_OK && m.n == 0) {
+    Tf_log_error("-j: no worker finished; no report");
+    e = TF_ERR_INTERNAL;
+  }
   if (e == TF_OK)
     e = merge_prepare(&m);
   if (e == TF_OK && *out_report) {
@@ -857,7 +908,7 @@ tf_err Tf_merge_jobs(const char *const *reports, const char *const *indexes, int
     if (e == TF_OK)
       e = m.stream_err;
   }
-  for (int i = 0; m.streams && i < n; i++) {
+  for (int i = 0; i < n; i++) {
     if (m.streams[i].report)
       fclose(m.streams[i].report);
     if (m.streams[i].index)

@@ -29,9 +29,14 @@ tf_err Tf_merge_dirs(const char *const *dirs, int n, const char *outdir,
  * indexed reports (report.h, Tf_report_set_index) merged into out_report
  * ("": checked only) as a stream -- each flow's bytes copied as written, in
  * close order, without a tree of the flows.  Memory does not grow with the
- * number of flows.  TF_ERR_MERGE_NUMBERING as for strict Tf_merge_dirs
- * (nothing written then); other errors are logged. */
-tf_err Tf_merge_jobs(const char *const *reports, const char *const *indexes, int n,
-                     const char *out_report);
+ * number of flows.  ok[i] is 0 for a worker that failed: its flows are
+ * copied as far as its files hold them (the rest of the report comes from
+ * the others).  lenient: the workers were stopped early (a signal, a
+ * failed worker), each after a packet of its own -- totals are the
+ * largest, nothing is refused for numbering.  TF_ERR_MERGE_NUMBERING as
+ * for strict Tf_merge_dirs (not lenient; nothing written then); other
+ * errors are logged. */
+tf_err Tf_merge_jobs(const char *const *reports, const char *const *indexes, const int *ok,
+                     int n, int lenient, const char *out_report);
 
 #endif

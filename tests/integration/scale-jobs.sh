@@ -1,0 +1,123 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright (C) 2026 The tcpflow developers
+#
+# -j N beyond scale.sh's equalities (tcpflow(1) PARTITIONING): workers that
+# write straight into the output directory give the bytes of -j 1's report,
+# not only its content; the other ways -j runs (files in the directory
+# already, a template that does not tell connections apart) still equal
+# -j 1; SIGINT to the parent mid-run ends with exit 0 and a report of every
+# flow written; a worker killed mid-run makes exit status 4, and the report
+# is still well-formed and lists what the others and it finished.
+. "$(dirname "$0")/lib.sh"
+NORM="$TESTS_SRCDIR/tools/report_norm.py"
+
+# The report's bytes apart from what differs between any two runs.
+report_bytes() {
+  sed -e '/<command_line>/d' -e '/<start_time>/d' -e '/<rusage>/,/<\/rusage>/d' \
+    -e '/<open_fds_at_end>/d' -e '/<max_open_flows>/d' "$1/report.xml" | sed "s#$1/##g"
+}
+same_bytes() { # same_bytes REF DIR
+  diff -r -x report.xml "$1" "$2" >/dev/null &&
+    report_bytes "$1" >"$WORK/b1" && report_bytes "$2" >"$WORK/b2" && cmp -s "$WORK/b1" "$WORK/b2" &&
+    grep -q '<fileobject' "$WORK/b1"
+}
+same_run() { # same files and the normalised report (where -j falls back or merges trees)
+  diff -r -x report.xml "$1" "$2" >/dev/null &&
+    python3 "$NORM" --strip-prefix "$1" "$1/report.xml" >"$WORK/r1" &&
+    python3 "$NORM" --strip-prefix "$2" "$2/report.xml" >"$WORK/r2" && cmp -s "$WORK/r1" "$WORK/r2"
+}
+
+# Straight into an empty directory: byte for byte, scanners' XML included.
+cap="$CAPTURES/gen_http-mixed.pcapng"
+set --
+have_plugin md5 && set -- "$@" -e md5
+have_plugin http && set -- "$@" -e http
+d="$WORK/direct"
+"$TCPFLOW" "$@" -o "$d/one" -r "$cap" -r "$CAPTURES/pp_four_ipv6_http_streams.pcap" 2>/dev/null
+for j in 2 3; do
+  "$TCPFLOW" "$@" -j $j -d 2 -o "$d/j$j" -r "$cap" -r "$CAPTURES/pp_four_ipv6_http_streams.pcap" \
+    2>"$d/err$j"
+  check "-j $j into an empty directory: the workers write there" \
+    grep -q "workers write into the output directory" "$d/err$j"
+  check "-j $j: the report's bytes are -j 1's" same_bytes "$d/one" "$d/j$j"
+done
+
+# Many flows in -Fk bins (directories made by both workers at once).
+d="$WORK/bins"
+mkdir -p "$d"
+python3 "$TESTS_SRCDIR/tools/gen_flows.py" "$d/w.pcap" --flows 2500 --segments 2 --interleave
+"$TCPFLOW" -Fk -o "$d/one" -r "$d/w.pcap" 2>/dev/null
+"$TCPFLOW" -Fk -j 2 -o "$d/j2" -r "$d/w.pcap" 2>/dev/null
+check "-Fk, 2500 connections: -j 2 bytes equal -j 1's" same_bytes "$d/one" "$d/j2"
+
+# Files there already (one with the name of a flow: -j 1 counts on to c1),
+# and a template that leaves out the VLAN and the ports: -j takes the
+# other way, and still equals -j 1.
+d="$WORK/other"
+for x in one j2; do
+  mkdir -p "$d/$x"
+  echo notes >"$d/$x/notes.txt"
+  echo old >"$d/$x/192.168.007.010.49152-203.000.113.080.00080"
+done
+"$TCPFLOW" -o "$d/one" -r "$cap" 2>/dev/null
+"$TCPFLOW" -j 2 -d 2 -o "$d/j2" -r "$cap" 2>"$d/err"
+check "-j 2 into a directory with files: workers use their own" \
+  grep -q "workers write directories of their own" "$d/err"
+check "-j 2 into a directory with files equals -j 1" same_run "$d/one" "$d/j2"
+check "... and leaves what was there" grep -qx old "$d/j2/192.168.007.010.49152-203.000.113.080.00080"
+"$TCPFLOW" -T '%T_%A-%B%C%c' -o "$d/t1" -r "$CAPTURES/tf_jpegs.cap" 2>/dev/null
+"$TCPFLOW" -T '%T_%A-%B%C%c' -j 2 -d 2 -o "$d/t2" -r "$CAPTURES/tf_jpegs.cap" 2>"$d/err"
+check "-j 2, names without ports: workers use their own directories" \
+  grep -q "workers write directories of their own" "$d/err"
+check "-j 2, names without ports, equals -j 1" same_run "$d/t1" "$d/t2"
+
+# Stopped mid-run.  Enough flows that the run lasts; it is signalled once
+# its first files exist (if it ended before, the checks hold all the same).
+d="$WORK/stop"
+mkdir -p "$d"
+python3 "$TESTS_SRCDIR/tools/gen_flows.py" "$d/w.pcap" --flows 8000 --segments 3 --interleave
+wait_files() { # wait_files DIR: until DIR has a few entries (at most ~10 s)
+  n=0
+  while [ "$(ls "$1" 2>/dev/null | head -20 | wc -l)" -lt 20 ] && [ $n -lt 200 ]; do
+    sleep 0.05
+    n=$((n + 1))
+  done
+}
+listed_and_present() { # every file listed exists, every flow file is listed
+  grep -o '<filename>[^<]*' "$1/report.xml" | sed 's/<filename>//' | LC_ALL=C sort >"$WORK/listed"
+  find "$1" -type f ! -name report.xml | LC_ALL=C sort >"$WORK/present"
+  [ -s "$WORK/listed" ] && comm -23 "$WORK/listed" "$WORK/present" | cmp -s - /dev/null &&
+    { [ "${2:-}" = some ] || cmp -s "$WORK/listed" "$WORK/present"; }
+}
+"$TCPFLOW" -j 2 -o "$d/int" -r "$d/w.pcap" 2>"$d/int.err" &
+p=$!
+wait_files "$d/int"
+kill -INT $p
+wait $p
+check "SIGINT to the -j parent: exit status 0" test $? -eq 0
+check "SIGINT: the report is well-formed" xml_ok "$d/int/report.xml"
+check "SIGINT: every flow file is in the report, every file it names exists" \
+  listed_and_present "$d/int"
+check "SIGINT: no worker directory is left" test -z "$(ls -A "$d/int" | grep '^\.tcpflow-jobs')"
+
+# A worker killed: the real binary, so that its children are the workers.
+if [ -r "/proc/$$/task/$$/children" ]; then
+  "$TCPFLOW_REAL" -j 2 -o "$d/kill" -r "$d/w.pcap" 2>"$d/kill.err" &
+  p=$!
+  wait_files "$d/kill"
+  w=$(cut -d' ' -f1 "/proc/$p/task/$p/children" 2>/dev/null)
+  [ -n "$w" ] && kill -KILL "$w"
+  wait $p
+  st=$?
+  if [ -n "$w" ]; then
+    check "a worker killed: exit status 4" test $st -eq 4
+    check "a worker killed: said" grep -q "died of signal 9" "$d/kill.err"
+  fi
+  check "a worker killed: the report is well-formed" xml_ok "$d/kill/report.xml"
+  check "a worker killed: every file the report names exists" listed_and_present "$d/kill" some
+else
+  echo "# /proc/PID/task/PID/children missing: the killed-worker case not run"
+fi
+
+finish
