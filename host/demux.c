@@ -4,13 +4,12 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "console.h"
 #include "demux.h"
 #include "dispatch.h"
@@ -23,12 +22,9 @@
 #include "partition.h"
 #include "pcapout.h"
 
-extern char **environ;
-
 #define SEEN_MAX_RANGES 4096   /* beyond this a flow is too holey to track */
 #define STRAGGLERS 100         /* recently closed flows remembered */
 #define STRAGGLERS_NO_PURGE 65536
-#define MAX_CHILDREN 10        /* tcp_cmd processes at once */
 
 struct straggler {
   struct tf_flow_key key;
@@ -43,7 +39,6 @@ static int continuation;
 static tf_err first_error = TF_OK;
 static struct straggler *stragglers;
 static size_t nstragglers_cap, straggler_next;
-static int children;
 /* Partitioned runs (-j, --shard, --fanout): every close is numbered, so the
  * merge can put the reports' flows in the order of a single run. */
 static uint64_t close_seq;
@@ -130,28 +125,6 @@ static int seen_complete(const struct tf_flow *f, uint64_t end)
 }
 
 /* ------------------------------------------------------------ close */
-
-static void run_tcp_cmd(const char *path)
-{
-  pid_t pid;
-  char *script;
-  size_t n = strlen(tf_opt.tcp_cmd) + 8;
-  while (children > 0 && waitpid(-1, NULL, WNOHANG) > 0)
-    children--;
-  while (children >= MAX_CHILDREN && waitpid(-1, NULL, 0) > 0)
-    children--;
-  script = malloc(n);
-  if (!script)
-    return;
-  /* The path is passed as $1, never pasted into the shell text. */
-  snprintf(script, n, "%s \"$1\"", tf_opt.tcp_cmd);
-  char *argv[] = {"/bin/sh", "-c", script, "tcp_cmd", (char *)path, NULL};
-  if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) == 0)
-    children++;
-  else
-    Tf_log_error("cannot run tcp_cmd for %s", path);
-  free(script);
-}
 
 static void remember_straggler(const struct tf_flow *f)
 {
@@ -241,10 +214,7 @@ static void demux_close(struct tf_flow *f, int reason)
   Tf_dispatch_flow_close(f);
   Tf_report_flow_end();
   if (f->has_file && !f->temp_storage) {
-    if (tf_opt.tcp_alert_fd >= 0)
-      dprintf(tf_opt.tcp_alert_fd, "close\t%s\n", f->path);
-    if (tf_opt.tcp_cmd && *tf_opt.tcp_cmd)
-      run_tcp_cmd(f->path);
+    Tf_alerts_close(f->path);
   }
   remember_straggler(f);
   Tf_output_release(f);
@@ -605,8 +575,7 @@ void Tf_demux_stats(struct tf_run_stats *st)
 
 void Tf_demux_shutdown(void)
 {
-  while (children > 0 && waitpid(-1, NULL, 0) > 0)
-    children--;
+  Tf_alerts_shutdown();
   for (size_t i = 0; stragglers && i < nstragglers_cap; i++)
     free(stragglers[i].path);
   free(stragglers);

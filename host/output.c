@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "log.h"
 #include "naming.h"
 #include "options.h"
@@ -285,8 +286,8 @@ static tf_err output_create(struct tf_flow *f)
   if (open_count > max_open)
     max_open = open_count;
   lru_push_front(f);
-  if (tf_opt.tcp_alert_fd >= 0 && !f->temp_storage)
-    dprintf(tf_opt.tcp_alert_fd, "open\t%s\n", f->path);
+  if (!f->temp_storage)
+    Tf_alerts_open(f->path);
   return TF_OK;
 }
 
