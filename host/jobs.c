@@ -24,6 +24,8 @@
 #include <string.h>
 #include <ftw.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,6 +43,13 @@ static int nworkers;
 /* a worker's directory, or (direct) its report; (direct) its index */
 static char dir_names[TF_PARTITION_MAX][PATH_LEN + 32];
 static char idx_names[TF_PARTITION_MAX][PATH_LEN + 32];
+static char jsonl_names[TF_PARTITION_MAX][PATH_LEN + 32]; /* (direct) its report.jsonl */
+static const char *worker_jsonl;                          /* in a worker: its own */
+
+const char *Tf_jobs_worker_jsonl(void)
+{
+  return worker_jsonl;
+}
 
 static volatile sig_atomic_t jobs_signalled; /* the workers were told to stop */
 
@@ -153,11 +162,13 @@ static void jobs_clear_outdir(const char *outdir, const char *keep)
   closedir(d);
 }
 
-tf_err Tf_jobs_run(int n, const char *final_report, int *worker, int *fallback)
+tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, int *worker,
+                   int *fallback)
 {
   char dir[PATH_LEN];
   const char *dirs[TF_PARTITION_MAX];
   const char *idxs[TF_PARTITION_MAX];
+  const char *jsonls[TF_PARTITION_MAX];
   int ok[TF_PARTITION_MAX];
   tf_err e = TF_OK;
   pid_t parent = getpid();
@@ -169,6 +180,12 @@ tf_err Tf_jobs_run(int n, const char *final_report, int *worker, int *fallback)
                jobs_dir_empty(tf_opt.outdir);
   *worker = -1;
   *fallback = 0;
+  if (final_jsonl && !direct) {
+    Tf_log_warn("-j %d: report.jsonl is merged only when the workers write into a new or empty "
+                "output directory with the default names; running as -j 1", n);
+    *fallback = 1;
+    return TF_OK;
+  }
   snprintf(dir, sizeof(dir), "%s/.tcpflow-jobs-%ld", tf_opt.outdir, (long)parent);
   if (mkdir(dir, 0700) != 0) {
     Tf_log_error("-j: cannot create %s: %s", dir, strerror(errno));
@@ -182,11 +199,13 @@ tf_err Tf_jobs_run(int n, const char *final_report, int *worker, int *fallback)
     if (direct) {
       snprintf(dir_names[k], sizeof(dir_names[k]), "%s/w%d.xml", dir, k);
       snprintf(idx_names[k], sizeof(idx_names[k]), "%s/w%d.idx", dir, k);
+      snprintf(jsonl_names[k], sizeof(jsonl_names[k]), "%s/w%d.jsonl", dir, k);
     } else {
       snprintf(dir_names[k], sizeof(dir_names[k]), "%s/w%d", dir, k);
     }
     dirs[k] = dir_names[k];
     idxs[k] = idx_names[k];
+    jsonls[k] = jsonl_names[k];
     pid_t pid = fork();
     if (pid < 0) {
       Tf_log_error("-j: cannot start worker %d: %s", k, strerror(errno));
@@ -205,6 +224,12 @@ tf_err Tf_jobs_run(int n, const char *final_report, int *worker, int *fallback)
       if (direct) {
         tf_opt.report_path = dir_names[k];
         Tf_report_set_index(idx_names[k]);
+        /* report.xml always: the merge reads the run's frame from it */
+        tf_opt.report_format = TF_REPORT_DFXML;
+        if (final_jsonl) {
+          tf_opt.report_format = TF_REPORT_BOTH;
+          worker_jsonl = jsonl_names[k];
+        }
       } else {
         tf_opt.outdir = dir_names[k];
         tf_opt.report_path = NULL;
@@ -220,8 +245,13 @@ tf_err Tf_jobs_run(int n, const char *final_report, int *worker, int *fallback)
   for (int i = 0; i < nworkers; i++) {
     int status;
     pid_t r;
-    while ((r = waitpid(workers[i], &status, 0)) < 0 && errno == EINTR)
+    struct rusage ru;
+    while ((r = wait4(workers[i], &status, 0, &ru)) < 0 && errno == EINTR)
       ;
+    if (r >= 0) /* what each worker cost: the run takes the longest */
+      Tf_log_debug(2, "-j: worker %d: %.3f s user, %.3f s system, %ld KiB resident at most", i,
+                   ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
+                   ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss);
     tf_err we = r < 0 ? TF_ERR_INTERNAL : jobs_status_err(status);
     if (r >= 0 && WIFSIGNALED(status))
       Tf_log_error("-j: worker %d died of signal %d", i, WTERMSIG(status));
@@ -244,10 +274,18 @@ tf_err Tf_jobs_run(int n, const char *final_report, int *worker, int *fallback)
   if (!all_ok)
     Tf_log_error("-j: a worker failed; the report lists the flows it finished");
   /* Signals now reach no worker and are ignored: the report is finished. */
-  tf_err me = direct ? Tf_merge_jobs(dirs, idxs, ok, n, jobs_signalled || !all_ok,
-                                     final_report ? final_report : "")
+  tf_err me = direct ? Tf_merge_jobs(dirs, idxs, final_jsonl ? jsonls : NULL, ok, n,
+                                     jobs_signalled || !all_ok,
+                                     final_report ? final_report : "", final_jsonl)
                      : Tf_merge_dirs(dirs, n, tf_opt.outdir, final_report ? final_report : "", 1);
   jobs_handlers(SIG_DFL);
+  if (tf_debug_level >= 2) {
+    struct rusage self;
+    getrusage(RUSAGE_SELF, &self);
+    Tf_log_debug(2, "-j: the parent (merge included): %.3f s user, %.3f s system",
+                 self.ru_utime.tv_sec + self.ru_utime.tv_usec / 1e6,
+                 self.ru_stime.tv_sec + self.ru_stime.tv_usec / 1e6);
+  }
   if (me == TF_ERR_MERGE_NUMBERING && !tf_opt.live) {
     /* Only a single process numbers these flows as -j 1 does. */
     Tf_log_warn("-j %d: the partitions cannot be put together as one run would number them; "

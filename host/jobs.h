@@ -16,11 +16,17 @@
 /* Forks n workers.  In a worker returns TF_OK with *worker set to its
  * index and tf_opt set up for it (partition or fanout group; its report
  * <outdir>/.tcpflow-jobs-<pid>/w<k>.xml, indexed, or its own directory
- * .../w<k> and report there).  In the parent
- * returns, once every worker ended and their directories were merged into
- * outdir and final_report (NULL: no report), the first error, with
- * *worker = -1; *fallback = 1 when the merge could not equal -j 1 (see
- * TF_ERR_MERGE_NUMBERING): nothing was kept, run as -j 1. */
-tf_err Tf_jobs_run(int n, const char *final_report, int *worker, int *fallback);
+ * .../w<k> and report there).  In the parent returns, once every worker
+ * ended and their reports were merged into final_report and final_jsonl
+ * (NULL: not written; report.jsonl only when workers write into outdir),
+ * the first error, with *worker = -1; *fallback = 1 when the run cannot
+ * equal -j 1 (see TF_ERR_MERGE_NUMBERING; or report.jsonl in the other
+ * way): nothing was kept, run as -j 1. */
+tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, int *worker,
+                   int *fallback);
+
+/* In a worker whose report.jsonl the parent merges: where it writes it
+ * (below the jobs directory); NULL otherwise. */
+const char *Tf_jobs_worker_jsonl(void);
 
 #endif

@@ -668,9 +668,6 @@ static const char *jobs_obstacle(void)
   for (int i = 0; i < ninputs; i++)
     if (strcmp(inputs[i].path, "-") == 0)
       return "standard input can be read once only";
-  /* The parent merges the workers' report.xml, not their flow logs. */
-  if (tf_opt.report_format & TF_REPORT_JSONL)
-    return "-S report_format=jsonl or both (the workers' report.jsonl are not merged)";
   return NULL;
 }
 
@@ -711,30 +708,45 @@ static tf_err scale_check(void)
   return TF_ERR_USAGE;
 }
 
+/* Where report.xml and report.jsonl go (NULL: not written); the buffers
+ * hold the default names. */
+static void report_paths(char *xml_buf, char *jsonl_buf, size_t n, const char **xml_path,
+                         const char **jsonl_path)
+{
+  int plain = strcmp(tf_opt.outdir, ".") == 0;
+  int xml = (tf_opt.report_format & TF_REPORT_DFXML) != 0;
+  int jsonl = (tf_opt.report_format & TF_REPORT_JSONL) != 0;
+  *xml_path = *jsonl_path = NULL;
+  if (xml) {
+    snprintf(xml_buf, n, "%s%sreport.xml", plain ? "" : tf_opt.outdir, plain ? "" : "/");
+    *xml_path = tf_opt.report_path ? tf_opt.report_path : xml_buf;
+  }
+  if (jsonl) {
+    /* -X names the one report there is; beside report.xml, report.jsonl
+     * goes to the output directory. */
+    snprintf(jsonl_buf, n, "%s%sreport.jsonl", plain ? "" : tf_opt.outdir, plain ? "" : "/");
+    *jsonl_path = tf_opt.report_path && !xml ? tf_opt.report_path : jsonl_buf;
+  }
+}
+
 /* -j N: the parent forks the workers and merges their reports; a worker
  * comes back with jobs_worker set and runs the pipeline. */
 static tf_err scale_fork(int *parent_done)
 {
   char report_buf[4096];
+  char jsonl_buf[4096];
   const char *final_report = NULL;
+  const char *final_jsonl = NULL;
   tf_err e;
   *parent_done = 0;
   if (tf_opt.jobs <= 1)
     return TF_OK;
   if ((e = prepare_outdir()) != TF_OK)
     return e;
-  if (tf_opt.enable_report) {
-    if (tf_opt.report_path) {
-      final_report = tf_opt.report_path;
-    } else {
-      int plain = strcmp(tf_opt.outdir, ".") == 0;
-      snprintf(report_buf, sizeof(report_buf), "%s%sreport.xml", plain ? "" : tf_opt.outdir,
-               plain ? "" : "/");
-      final_report = report_buf;
-    }
-  }
+  if (tf_opt.enable_report)
+    report_paths(report_buf, jsonl_buf, sizeof(report_buf), &final_report, &final_jsonl);
   int fallback;
-  e = Tf_jobs_run(tf_opt.jobs, final_report, &jobs_worker, &fallback);
+  e = Tf_jobs_run(tf_opt.jobs, final_report, final_jsonl, &jobs_worker, &fallback);
   if (fallback) {
     tf_opt.jobs = 1;
     install_signals();
@@ -752,6 +764,8 @@ static tf_err scale_fork(int *parent_done)
   *parent_done = 1;
   if (final_report)
     Tf_log_debug(1, "report file: %s", final_report);
+  if (final_jsonl)
+    Tf_log_debug(1, "flow log: %s", final_jsonl);
   return e;
 }
 
@@ -906,21 +920,9 @@ static tf_err run(int help_level)
   if (tf_opt.console != TF_CONSOLE_OFF && !tf_opt.report_path)
     tf_opt.enable_report = 0;
   if (tf_opt.enable_report) {
-    int plain = strcmp(tf_opt.outdir, ".") == 0;
-    int xml = (tf_opt.report_format & TF_REPORT_DFXML) != 0;
-    int jsonl = (tf_opt.report_format & TF_REPORT_JSONL) != 0;
-    if (xml) {
-      snprintf(report_buf, sizeof(report_buf), "%s%sreport.xml", plain ? "" : tf_opt.outdir,
-               plain ? "" : "/");
-      report_path = tf_opt.report_path ? tf_opt.report_path : report_buf;
-    }
-    if (jsonl) {
-      /* -X names the one report there is; beside report.xml, report.jsonl
-       * goes to the output directory. */
-      snprintf(jsonl_buf, sizeof(jsonl_buf), "%s%sreport.jsonl", plain ? "" : tf_opt.outdir,
-               plain ? "" : "/");
-      jsonl_path = tf_opt.report_path && !xml ? tf_opt.report_path : jsonl_buf;
-    }
+    report_paths(report_buf, jsonl_buf, sizeof(report_buf), &report_path, &jsonl_path);
+    if (jobs_worker >= 0 && Tf_jobs_worker_jsonl())
+      jsonl_path = Tf_jobs_worker_jsonl();
     if ((e = Tf_report_open(report_path, jsonl_path)) != TF_OK) {
       Tf_source_close(&src);
       return e;

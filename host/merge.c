@@ -41,6 +41,7 @@
 
 #define X(s) ((const xmlChar *)(s))
 #define PATH_LEN 4096
+#define MERGE_STREAM_BUF (32 * 1024) /* per -j worker report read */
 
 struct merge_shard {
   const char *dir;          /* --merge: the shard's directory; NULL for -j */
@@ -72,6 +73,8 @@ struct merge_stream {
   int has;                  /* entry holds a flow */
   int failed;               /* its worker failed: copy only what holds up */
   uint64_t size;            /* of the report file */
+  FILE *jsonl;              /* its report.jsonl: a line per index entry */
+  char *buf;                /* report's stdio buffer; owned */
 };
 
 struct merge_state {
@@ -80,6 +83,10 @@ struct merge_state {
   int nstreams;
   tf_err stream_err;
   int lenient;              /* -j stopped early: prefixes of the input */
+  FILE *jout;               /* -j: the merged report.jsonl, or NULL */
+  const char *jout_path;
+  char *line;               /* a report.jsonl line; getline's */
+  size_t line_cap;
   int n;
   int fanout;
   struct merge_flow *flows;
@@ -612,9 +619,18 @@ static void merge_write_root(struct merge_state *m)
 static tf_err merge_write(struct merge_state *m, const char *path)
 {
   tf_err e = TF_OK;
-  m->w = xmlNewTextWriterFilename(path, 0);
+  /* Through stdio with a large buffer: libxml2 alone writes 4 KB at a
+   * time, and a merged report of many flows is large. */
+  static char buf[1 << 20];
+  FILE *fp = fopen(path, "we");
+  xmlOutputBufferPtr out = fp ? xmlOutputBufferCreateFile(fp, NULL) : NULL;
+  if (fp)
+    setvbuf(fp, buf, _IOFBF, sizeof(buf)); /* glibc ignores the size without a buffer */
+  m->w = out ? xmlNewTextWriter(out) : NULL; /* owns out */
   if (!m->w) {
-    Tf_log_error("--merge: cannot create report %s", path);
+    Tf_log_error("--merge: cannot create report %s: %s", path, strerror(errno));
+    if (fp)
+      fclose(fp);
     return TF_ERR_OUTPUT;
   }
   xmlTextWriterSetIndent(m->w, 1);
@@ -626,8 +642,12 @@ static tf_err merge_write(struct merge_state *m, const char *path)
     Tf_log_error("--merge: cannot finish the report %s", path);
     e = TF_ERR_OUTPUT;
   }
-  xmlFreeTextWriter(m->w);
+  xmlFreeTextWriter(m->w); /* flushes into fp */
   m->w = NULL;
+  if (fclose(fp) != 0 && e == TF_OK) {
+    Tf_log_error("--merge: cannot write the report %s: %s", path, strerror(errno));
+    e = TF_ERR_OUTPUT;
+  }
   return e;
 }
 
@@ -693,6 +713,270 @@ static tf_err merge_prepare(struct merge_state *m)
   return TF_OK;
 }
 
+/* ------------------------------------------------------------ flow logs */
+
+/* -j with report.jsonl: each worker's flow lines come in the order of its
+ * index, so they are copied with the flows' XML; its last line is its
+ * summary, and the merged summary is shard 0's with the figures every
+ * worker counted for itself put together as in report.xml (merge_write_*).
+ * The lines are jsonl.c's: one object each, members in a fixed order, no
+ * spaces; the little reading done here (find a member, skip a value)
+ * relies on nothing else. */
+
+/* Past the JSON value at p (at a ',', '}' or ']' after a scalar); NULL
+ * when the line ends first. */
+static const char *jl_skip(const char *p)
+{
+  int depth = 0;
+  for (;;) {
+    char c = *p;
+    if (c == '\0' || c == '\n')
+      return NULL;
+    if ((c == '}' || c == ']' || c == ',') && depth == 0)
+      return p; /* the end of a scalar */
+    if (c == '"') {
+      for (p++; *p != '"'; p++) {
+        if (!*p)
+          return NULL;
+        if (*p == '\\' && p[1])
+          p++;
+      }
+    } else if (c == '{' || c == '[') {
+      depth++;
+    } else if (c == '}' || c == ']') {
+      depth--;
+    }
+    p++;
+    if (depth == 0 && (c == '"' || c == '}' || c == ']'))
+      return p;
+  }
+}
+
+/* The value of member key of the object at obj ('{'), or NULL. */
+static const char *jl_member(const char *obj, const char *key)
+{
+  size_t kl = strlen(key);
+  const char *p = obj && *obj == '{' ? obj + 1 : NULL;
+  while (p && *p == '"') {
+    const char *v = jl_skip(p);
+    if (!v || *v != ':')
+      return NULL;
+    if ((size_t)(v - p) == kl + 2 && memcmp(p + 1, key, kl) == 0)
+      return v + 1;
+    p = jl_skip(v + 1);
+    p = p && *p == ',' ? p + 1 : NULL;
+  }
+  return NULL;
+}
+
+/* The member key of the top-level object of line, or of its member
+ * object `in` when not NULL. */
+static const char *jl_find(const char *line, const char *in, const char *key)
+{
+  return jl_member(in ? jl_member(line, in) : line, key);
+}
+
+/* Replaces len bytes at `at` of the malloc'd *line with text. */
+static tf_err jl_splice(char **line, size_t at, size_t len, const char *text)
+{
+  size_t n = strlen(*line), tl = strlen(text);
+  char *r = malloc(n - len + tl + 1);
+  if (!r)
+    return TF_ERR_NOMEM;
+  memcpy(r, *line, at);
+  memcpy(r + at, text, tl);
+  memcpy(r + at + tl, *line + at + len, n - at - len + 1);
+  free(*line);
+  *line = r;
+  return TF_OK;
+}
+
+/* Sets the number at key (see jl_find) of *line to text. */
+static tf_err jl_set(char **line, const char *in, const char *key, const char *text)
+{
+  const char *v = jl_find(*line, in, key);
+  const char *end = v ? jl_skip(v) : NULL;
+  if (!end)
+    return TF_OK; /* not in this line: nothing to put together */
+  return jl_splice(line, (size_t)(v - *line), (size_t)(end - v), text);
+}
+
+/* The workers' summary lines (one per shard, owned). */
+struct jl_sums {
+  char **lines;
+  int n;
+};
+
+/* Sum (how 0), largest (1) or float sum (2) of a figure over the lines,
+ * written into *base. */
+static tf_err jl_combine(char **base, const struct jl_sums *s, const char *in, const char *key,
+                         int how)
+{
+  char text[64];
+  unsigned long long u = 0;
+  double d = 0;
+  for (int i = 0; i < s->n; i++) {
+    const char *v = jl_find(s->lines[i], in, key);
+    if (!v)
+      continue;
+    if (how == 2) {
+      d += strtod(v, NULL);
+    } else {
+      unsigned long long x = strtoull(v, NULL, 10);
+      u = how == 1 ? (x > u ? x : u) : u + x;
+    }
+  }
+  if (how == 2)
+    snprintf(text, sizeof(text), "%.6f", d);
+  else
+    snprintf(text, sizeof(text), "%llu", u);
+  return jl_set(base, in, key, text);
+}
+
+/* Every worker's scanner failures, each once, in the base line. */
+static tf_err jl_failures(char **base, const struct jl_sums *s)
+{
+  size_t len = 0, cap = 256;
+  char *arr = malloc(cap);
+  tf_err e = TF_OK;
+  int any = 0;
+  if (!arr)
+    return TF_ERR_NOMEM;
+  arr[len++] = '[';
+  for (int i = 0; i < s->n && e == TF_OK; i++) {
+    const char *p = jl_find(s->lines[i], NULL, "scanner_failures");
+    for (p = p && *p == '[' ? p + 1 : NULL; p && *p == '{';) {
+      const char *end = jl_skip(p);
+      size_t il;
+      if (!end)
+        break;
+      il = (size_t)(end - p);
+      arr[len] = '\0';
+      if (!memmem(arr, len, p, il)) { /* said once, as in report.xml */
+        if (len + il + 3 > cap) {
+          char *g = realloc(arr, (cap = 2 * (len + il + 3)));
+          if (!g) {
+            e = TF_ERR_NOMEM;
+            break;
+          }
+          arr = g;
+        }
+        if (any)
+          arr[len++] = ',';
+        memcpy(arr + len, p, il);
+        len += il;
+        any = 1;
+      }
+      p = *end == ',' ? end + 1 : NULL;
+    }
+  }
+  arr[len++] = ']';
+  arr[len] = '\0';
+  if (e == TF_OK && any) {
+    const char *v = jl_find(*base, NULL, "scanner_failures");
+    const char *frames = jl_find(*base, NULL, "frames");
+    const char *fend = frames ? jl_skip(frames) : NULL;
+    if (v) {
+      e = jl_splice(base, (size_t)(v - *base), (size_t)(jl_skip(v) - v), arr);
+    } else if (fend) { /* jsonl.c writes them after the frames */
+      char *member = malloc(len + 32);
+      if (!member) {
+        e = TF_ERR_NOMEM;
+      } else {
+        snprintf(member, len + 32, ",\"scanner_failures\":%s", arr);
+        e = jl_splice(base, (size_t)(fend - *base), 0, member);
+        free(member);
+      }
+    }
+  }
+  free(arr);
+  return e;
+}
+
+static int jl_is(const char *line, const char *type)
+{
+  char want[32];
+  snprintf(want, sizeof(want), "{\"type\":\"%s\"", type);
+  return strncmp(line, want, strlen(want)) == 0;
+}
+
+/* The stream's next flow line into the merged log. */
+static tf_err merge_jsonl_flow(struct merge_state *m, struct merge_stream *st)
+{
+  ssize_t n = st->jsonl ? getline(&m->line, &m->line_cap, st->jsonl) : -1;
+  if (n > 0 && m->line[n - 1] == '\n' && jl_is(m->line, "flow")) {
+    if (fwrite(m->line, 1, (size_t)n, m->jout) != (size_t)n) {
+      Tf_log_error("-j: cannot write %s: %s", m->jout_path, strerror(errno));
+      return TF_ERR_OUTPUT;
+    }
+    return TF_OK;
+  }
+  if (st->failed) {
+    st->has = 0;
+    return TF_OK;
+  }
+  Tf_log_error("-j: the flow log of %s has fewer flows than its report", st->report_path);
+  return TF_ERR_INTERNAL;
+}
+
+/* After the flows: the summary line. */
+static tf_err merge_jsonl_summary(struct merge_state *m)
+{
+  static const char *const frames[] = {"read", "not_ip", "not_tcp", "malformed",
+                                       "unsupported_link", "fragments_dropped"};
+  struct jl_sums s = {NULL, 0};
+  char *base = NULL;
+  tf_err e = TF_OK;
+  s.lines = calloc((size_t)m->nstreams, sizeof(*s.lines));
+  if (!s.lines)
+    return TF_ERR_NOMEM;
+  for (int i = 0; i < m->nstreams && e == TF_OK; i++) {
+    ssize_t n;
+    if (m->streams[i].failed)
+      continue;
+    n = getline(&m->line, &m->line_cap, m->streams[i].jsonl);
+    if (n <= 0 || m->line[n - 1] != '\n' || !jl_is(m->line, "summary")) {
+      Tf_log_error("-j: the flow log of %s does not end with its summary",
+                   m->streams[i].report_path);
+      e = TF_ERR_INTERNAL;
+    } else if (!(s.lines[s.n++] = strdup(m->line))) {
+      e = TF_ERR_NOMEM;
+    }
+  }
+  if (e == TF_OK && !(base = strdup(s.lines[0])))
+    e = TF_ERR_NOMEM;
+  if (e == TF_OK)
+    e = jl_combine(&base, &s, NULL, "open_fds_at_end", 0);
+  if (e == TF_OK)
+    e = jl_combine(&base, &s, NULL, "max_open_flows", 0);
+  if (e == TF_OK && m->lenient) {
+    e = jl_combine(&base, &s, NULL, "total_flows", 1);
+    if (e == TF_OK)
+      e = jl_combine(&base, &s, NULL, "flow_map_size", 1);
+    if (e == TF_OK)
+      e = jl_combine(&base, &s, NULL, "total_packets", 1);
+    for (size_t k = 0; k < sizeof(frames) / sizeof(frames[0]) && e == TF_OK; k++)
+      e = jl_combine(&base, &s, "frames", frames[k], 1);
+  }
+  if (e == TF_OK)
+    e = jl_failures(&base, &s);
+  if (e == TF_OK)
+    e = jl_combine(&base, &s, "rusage", "maxrss", 1);
+  if (e == TF_OK)
+    e = jl_combine(&base, &s, "rusage", "utime", 2);
+  if (e == TF_OK)
+    e = jl_combine(&base, &s, "rusage", "stime", 2);
+  if (e == TF_OK && fputs(base, m->jout) < 0) {
+    Tf_log_error("-j: cannot write %s: %s", m->jout_path, strerror(errno));
+    e = TF_ERR_OUTPUT;
+  }
+  for (int i = 0; i < s.n; i++)
+    free(s.lines[i]);
+  free(s.lines);
+  free(base);
+  return e;
+}
+
 /* ------------------------------------------------------------ streams */
 
 /* The next index entry of a stream (has = 0 at its end). */
@@ -735,14 +1019,19 @@ static tf_err merge_stream_copy(struct merge_state *m, struct merge_stream *st)
   static const char head[] = "    <fileobject>";
   static const char tail[] = "</fileobject>\n";
   static char buf[1 << 16];
-  uint64_t left = st->entry[2] - st->entry[1];
+  uint64_t left = m->w ? st->entry[2] - st->entry[1] : 0; /* report.jsonl only */
   int first = 1;
+  tf_err e;
   if (st->failed &&
       !merge_stream_whole(st, head, sizeof(head) - 1, tail, sizeof(tail) - 1)) {
     st->has = 0;
     return TF_OK;
   }
-  if (st->entry[1] != st->pos && fseeko(st->report, (off_t)st->entry[1], SEEK_SET) != 0) {
+  if (m->jout && (e = merge_jsonl_flow(m, st)) != TF_OK)
+    return e;
+  if (!st->has) /* a failed worker's flow log ends before its report */
+    return TF_OK;
+  if (left > 0 && st->entry[1] != st->pos && fseeko(st->report, (off_t)st->entry[1], SEEK_SET) != 0) {
     Tf_log_error("-j: cannot read %s: %s", st->report_path, strerror(errno));
     return TF_ERR_INTERNAL;
   }
@@ -793,13 +1082,13 @@ static tf_err merge_stream_flows(struct merge_state *m)
       return TF_ERR_INTERNAL;
     }
     last = next->entry[0];
-    if (!any && xmlTextWriterWriteRaw(m->w, X("\n")) < 0)
+    if (!any && m->w && xmlTextWriterWriteRaw(m->w, X("\n")) < 0)
       return TF_ERR_OUTPUT;
     any = 1;
     if ((e = merge_stream_copy(m, next)) != TF_OK)
       return e;
   }
-  if (any && xmlTextWriterWriteRaw(m->w, X("  ")) < 0)
+  if (any && m->w && xmlTextWriterWriteRaw(m->w, X("  ")) < 0)
     return TF_ERR_OUTPUT;
   return TF_OK;
 }
@@ -828,7 +1117,8 @@ static tf_err merge_stream_open(struct merge_shard *s, struct merge_stream *st,
                  strerror(errno));
     return TF_ERR_INTERNAL;
   }
-  setvbuf(st->report, NULL, _IOFBF, 1 << 16);
+  if ((st->buf = malloc(MERGE_STREAM_BUF)) != NULL)
+    setvbuf(st->report, st->buf, _IOFBF, MERGE_STREAM_BUF);
   st->size = (uint64_t)rs.st_size;
   if (!s) /* a failed worker: its flows only */
     return merge_stream_next(st);
@@ -874,8 +1164,9 @@ static tf_err merge_stream_open(struct merge_shard *s, struct merge_stream *st,
   return e;
 }
 
-tf_err Tf_merge_jobs(const char *const *reports, const char *const *indexes, const int *ok,
-                     int n, int lenient, const char *out_report)
+tf_err Tf_merge_jobs(const char *const *reports, const char *const *indexes,
+                     const char *const *jsonls, const int *ok, int n, int lenient,
+                     const char *out_report, const char *out_jsonl)
 {
   struct merge_state m;
   tf_err e = TF_OK;
@@ -896,6 +1187,10 @@ tf_err Tf_merge_jobs(const char *const *reports, const char *const *indexes, con
     e = merge_stream_open(ok[i] ? &m.shards[m.n] : NULL, &m.streams[i], reports[i],
                           indexes[i]);
     m.n += ok[i] != 0;
+    if (e == TF_OK && jsonls && !(m.streams[i].jsonl = fopen(jsonls[i], "rbe")) && ok[i]) {
+      Tf_log_error("-j: cannot read the worker flow log %s: %s", jsonls[i], strerror(errno));
+      e = TF_ERR_INTERNAL;
+    }
   }
   if (e == TF_OK && m.n == 0) {
     Tf_log_error("-j: no worker finished; no report");
@@ -903,16 +1198,35 @@ tf_err Tf_merge_jobs(const char *const *reports, const char *const *indexes, con
   }
   if (e == TF_OK)
     e = merge_prepare(&m);
+  if (e == TF_OK && out_jsonl) {
+    m.jout_path = out_jsonl;
+    if (!(m.jout = fopen(out_jsonl, "we"))) {
+      Tf_log_error("-j: cannot create report %s: %s", out_jsonl, strerror(errno));
+      e = TF_ERR_OUTPUT;
+    }
+  }
   if (e == TF_OK && *out_report) {
     e = merge_write(&m, out_report);
     if (e == TF_OK)
       e = m.stream_err;
+  } else if (e == TF_OK && m.jout) {
+    e = merge_stream_flows(&m); /* the flow log alone */
   }
+  if (e == TF_OK && m.jout)
+    e = merge_jsonl_summary(&m);
+  if (m.jout && fclose(m.jout) != 0 && e == TF_OK) {
+    Tf_log_error("-j: cannot write %s: %s", out_jsonl, strerror(errno));
+    e = TF_ERR_OUTPUT;
+  }
+  free(m.line);
   for (int i = 0; i < n; i++) {
     if (m.streams[i].report)
       fclose(m.streams[i].report);
     if (m.streams[i].index)
       fclose(m.streams[i].index);
+    if (m.streams[i].jsonl)
+      fclose(m.streams[i].jsonl);
+    free(m.streams[i].buf);
   }
   free(m.streams);
   merge_free(&m);

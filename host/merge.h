@@ -35,8 +35,11 @@ tf_err Tf_merge_dirs(const char *const *dirs, int n, const char *outdir,
  * failed worker), each after a packet of its own -- totals are the
  * largest, nothing is refused for numbering.  TF_ERR_MERGE_NUMBERING as
  * for strict Tf_merge_dirs (not lenient; nothing written then); other
- * errors are logged. */
-tf_err Tf_merge_jobs(const char *const *reports, const char *const *indexes, const int *ok,
-                     int n, int lenient, const char *out_report);
+ * errors are logged.  jsonls (NULL: none): the workers' report.jsonl, a
+ * flow line for each index entry, then a summary line; merged into
+ * out_jsonl (NULL: not written) the same way. */
+tf_err Tf_merge_jobs(const char *const *reports, const char *const *indexes,
+                     const char *const *jsonls, const int *ok, int n, int lenient,
+                     const char *out_report, const char *out_jsonl);
 
 #endif

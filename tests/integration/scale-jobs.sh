@@ -4,7 +4,7 @@
 #
 # -j N beyond scale.sh's equalities (tcpflow(1) PARTITIONING): workers that
 # write straight into the output directory give the bytes of -j 1's report,
-# not only its content; the other ways -j runs (files in the directory
+# not only its content, and its report.jsonl; the other ways -j runs (files in the directory
 # already, a template that does not tell connections apart) still equal
 # -j 1; SIGINT to the parent mid-run ends with exit 0 and a report of every
 # flow written; a worker killed mid-run makes exit status 4, and the report
@@ -18,7 +18,7 @@ report_bytes() {
     -e '/<open_fds_at_end>/d' -e '/<max_open_flows>/d' "$1/report.xml" | sed "s#$1/##g"
 }
 same_bytes() { # same_bytes REF DIR
-  diff -r -x report.xml "$1" "$2" >/dev/null &&
+  diff -r -x 'report.*' "$1" "$2" >/dev/null &&
     report_bytes "$1" >"$WORK/b1" && report_bytes "$2" >"$WORK/b2" && cmp -s "$WORK/b1" "$WORK/b2" &&
     grep -q '<fileobject' "$WORK/b1"
 }
@@ -42,6 +42,37 @@ for j in 2 3; do
     grep -q "workers write into the output directory" "$d/err$j"
   check "-j $j: the report's bytes are -j 1's" same_bytes "$d/one" "$d/j$j"
 done
+
+# report.jsonl (alone, and beside report.xml): the flow lines of -j 1 in
+# its order, the summary's counts (what differs between runs left out).
+jsonl_norm() { # jsonl_norm DIR [FILE]
+  sed -e "s#$1/##g" -e 's/"command_line":"[^"]*",//' -e 's/"start_time":"[^"]*",//' \
+    -e 's/"open_fds_at_end":[0-9]*,"max_open_flows":[0-9]*,//' -e 's/,"rusage":{[^}]*}//' \
+    "${2:-$1/report.jsonl}"
+}
+same_jsonl() { # same_jsonl REF DIR [FILE]
+  diff -r -x 'report.*' "$1" "$2" >/dev/null && jsonl_norm "$1" >"$WORK/j1" &&
+    jsonl_norm "$2" "${3:-}" >"$WORK/j2" && cmp -s "$WORK/j1" "$WORK/j2" &&
+    [ "$(grep -c '"type":"flow"' "$WORK/j1")" -gt 10 ]
+}
+d="$WORK/jsonl"
+for f in jsonl both; do
+  "$TCPFLOW" "$@" -S report_format=$f -o "$d/one$f" -r "$cap" -r "$CAPTURES/tf_jpegs.cap" 2>/dev/null
+  "$TCPFLOW" "$@" -S report_format=$f -j 2 -o "$d/j2$f" -r "$cap" -r "$CAPTURES/tf_jpegs.cap" \
+    2>"$d/err$f"
+  check "report_format=$f: -j 2 runs as -j 2" sh -c "! grep -q 'running as -j 1' '$d/err$f'"
+  check "report_format=$f: -j 2 report.jsonl equals -j 1's" same_jsonl "$d/one$f" "$d/j2$f"
+done
+check "report_format=jsonl: -j 2 writes no report.xml" test ! -e "$d/j2jsonl/report.xml"
+check "report_format=both: -j 2 report.xml bytes equal -j 1's" same_bytes "$d/oneboth" "$d/j2both"
+"$TCPFLOW" "$@" -S report_format=jsonl -X "$d/flows.log" -j 2 -o "$d/j2x" -r "$cap" \
+  -r "$CAPTURES/tf_jpegs.cap" 2>/dev/null
+check "report_format=jsonl -X FILE: -j 2 writes FILE" same_jsonl "$d/onejsonl" "$d/j2x" "$d/flows.log"
+mkdir -p "$d/full"
+echo x >"$d/full/notes.txt"
+"$TCPFLOW" -S report_format=jsonl -j 2 -o "$d/full" -r "$cap" 2>"$d/errfull"
+check "report_format=jsonl into a directory with files: runs as -j 1, saying so" \
+  grep -q "report.jsonl is merged only when" "$d/errfull"
 
 # Many flows in -Fk bins (directories made by both workers at once).
 d="$WORK/bins"
@@ -86,17 +117,20 @@ wait_files() { # wait_files DIR: until DIR has a few entries (at most ~10 s)
 }
 listed_and_present() { # every file listed exists, every flow file is listed
   grep -o '<filename>[^<]*' "$1/report.xml" | sed 's/<filename>//' | LC_ALL=C sort >"$WORK/listed"
-  find "$1" -type f ! -name report.xml | LC_ALL=C sort >"$WORK/present"
+  find "$1" -type f ! -name 'report.*' | LC_ALL=C sort >"$WORK/present"
   [ -s "$WORK/listed" ] && comm -23 "$WORK/listed" "$WORK/present" | cmp -s - /dev/null &&
     { [ "${2:-}" = some ] || cmp -s "$WORK/listed" "$WORK/present"; }
 }
-"$TCPFLOW" -j 2 -o "$d/int" -r "$d/w.pcap" 2>"$d/int.err" &
+"$TCPFLOW" -S report_format=both -j 2 -o "$d/int" -r "$d/w.pcap" 2>"$d/int.err" &
 p=$!
 wait_files "$d/int"
 kill -INT $p
 wait $p
 check "SIGINT to the -j parent: exit status 0" test $? -eq 0
 check "SIGINT: the report is well-formed" xml_ok "$d/int/report.xml"
+check "SIGINT: report.jsonl has a line for every flow of report.xml, then the summary" sh -c \
+  "[ \$(grep -c '<fileobject>' '$d/int/report.xml') -eq \$(grep -c '\"type\":\"flow\"' '$d/int/report.jsonl') ] &&
+   tail -n 1 '$d/int/report.jsonl' | grep -q '^{\"type\":\"summary\"'"
 check "SIGINT: every flow file is in the report, every file it names exists" \
   listed_and_present "$d/int"
 check "SIGINT: no worker directory is left" test -z "$(ls -A "$d/int" | grep '^\.tcpflow-jobs')"
