@@ -9,10 +9,31 @@
 
 #include "naming.h"
 
+/* v in exactly d decimal digits (zero-padded; v < 10^d) at p. */
+static char *naming_digits(char *p, unsigned long long v, int d)
+{
+  for (int i = d - 1; i >= 0; i--) {
+    p[i] = (char)('0' + v % 10);
+    v /= 10;
+  }
+  return p + d;
+}
+
 void Tf_naming_addr(int family, const uint8_t *a, char *buf, size_t n)
 {
   if (family == 4) {
-    snprintf(buf, n, "%03u.%03u.%03u.%03u", a[0], a[1], a[2], a[3]);
+    /* Every name has two of these: no printf ("%03u.%03u.%03u.%03u"). */
+    char digits[16];
+    char *p = digits;
+    for (int i = 0; i < 4; i++) {
+      p = naming_digits(p, a[i], 3);
+      *p++ = i < 3 ? '.' : '\0';
+    }
+    if (n > 0) {
+      size_t len = n - 1 < sizeof(digits) - 1 ? n - 1 : sizeof(digits) - 1;
+      memcpy(buf, digits, len);
+      buf[len] = '\0';
+    }
     return;
   }
   if (!inet_ntop(AF_INET6, a, buf, (socklen_t)n))
@@ -119,8 +140,9 @@ int Tf_naming_expand(const char *tmpl, const struct tf_flow *f, uint32_t counter
   int show_counter = counter > 0 || counter_always;
   for (const char *p = tmpl; *p; p++) {
     if (*p != '%') {
-      char c[2] = {*p, '\0'};
-      at = naming_put(buf, buflen, at, c);
+      if (at + 1 < buflen)
+        buf[at] = *p;
+      at++;
       continue;
     }
     p++;
@@ -132,11 +154,11 @@ int Tf_naming_expand(const char *tmpl, const struct tf_flow *f, uint32_t counter
     case 'B':
       Tf_naming_addr(f->key.family, f->key.dst, tmp, sizeof(tmp));
       break;
-    case 'a':
-      snprintf(tmp, sizeof(tmp), "%05u", f->key.sport);
+    case 'a': /* "%05u" */
+      *naming_digits(tmp, f->key.sport, 5) = '\0';
       break;
     case 'b':
-      snprintf(tmp, sizeof(tmp), "%05u", f->key.dport);
+      *naming_digits(tmp, f->key.dport, 5) = '\0';
       break;
     case 'E':
       naming_mac(f, f->mac_src, tmp, sizeof(tmp));
@@ -176,8 +198,8 @@ int Tf_naming_expand(const char *tmpl, const struct tf_flow *f, uint32_t counter
     case 'N':
       snprintf(tmp, sizeof(tmp), "%03llu", (unsigned long long)(f->flow_id % 1000));
       break;
-    case 'K':
-      snprintf(tmp, sizeof(tmp), "%03llu", (unsigned long long)(f->flow_id / 1000 % 1000));
+    case 'K': /* "%03llu" */
+      *naming_digits(tmp, f->flow_id / 1000 % 1000, 3) = '\0';
       break;
     case 'M':
       snprintf(tmp, sizeof(tmp), "%03llu", (unsigned long long)(f->flow_id / 1000000 % 1000));

@@ -46,6 +46,11 @@ static long fd_budget;
 static long open_count, max_open;
 static uint64_t files_created;
 static struct tf_flow *lru_head, *lru_tail; /* flows with an open fd */
+/* The output directory, open: names are opened relative to it, so the
+ * kernel does not walk the directory's own path again for every file.
+ * outdir_fd_for is the tf_opt.outdir it was opened for (owned). */
+static int outdir_fd = -1;
+static char *outdir_fd_for;
 static char error_text[PATH_MAX_LEN + 256];
 
 const char *Tf_output_error(void)
@@ -99,6 +104,11 @@ tf_err Tf_output_init(long max_fds)
 
 void Tf_output_shutdown(void)
 {
+  if (outdir_fd >= 0)
+    close(outdir_fd);
+  outdir_fd = -1;
+  free(outdir_fd_for);
+  outdir_fd_for = NULL;
   for (unsigned i = 0; wbufs && i < WBUF_COUNT; i++)
     free(wbufs[i].data);
   free(wbufs);
@@ -201,15 +211,59 @@ tf_err Tf_output_mkdirs(const char *path)
   return TF_OK;
 }
 
+static size_t output_prefix(char *buf, size_t n)
+{
+  const char *d = tf_opt.outdir;
+  size_t len;
+  if (!d || !*d || strcmp(d, ".") == 0)
+    return 0;
+  len = strlen(d);
+  if (len + 2 > n)
+    return (size_t)snprintf(buf, n, "%s/", d);
+  memcpy(buf, d, len);
+  buf[len] = '/';
+  buf[len + 1] = '\0';
+  return len + 1;
+}
+
+/* The directory descriptor to open path relative to, and in *rel the name
+ * below it; AT_FDCWD and path itself when path is not below the output
+ * directory or the directory cannot be opened. */
+static int output_dirfd(const char *path, const char **rel)
+{
+  const char *d = tf_opt.outdir;
+  size_t len;
+  *rel = path;
+  if (!d || !*d || strcmp(d, ".") == 0)
+    return AT_FDCWD;
+  len = strlen(d);
+  if (strncmp(path, d, len) != 0 || path[len] != '/' || path[len + 1] == '\0')
+    return AT_FDCWD;
+  if (outdir_fd < 0 || strcmp(outdir_fd_for, d) != 0) {
+    if (outdir_fd >= 0)
+      close(outdir_fd);
+    free(outdir_fd_for);
+    outdir_fd_for = strdup(d);
+    outdir_fd = outdir_fd_for ? open(d, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (outdir_fd < 0)
+      return AT_FDCWD; /* tried again next time; open(2) of the whole path meanwhile */
+  }
+  *rel = path + len + 1;
+  return outdir_fd;
+}
+
 /* open(2) that makes room in the descriptor cache when the budget or the
  * kernel says so, and creates missing parent directories. */
 static int output_open_path(const char *path, int flags)
 {
   for (int attempt = 0; attempt < 64; attempt++) {
     int fd;
+    const char *rel;
+    int dfd;
     if (open_count >= fd_budget && output_evict_one() != TF_OK)
       return -1;
-    fd = open(path, flags | O_CLOEXEC, 0666);
+    dfd = output_dirfd(path, &rel);
+    fd = openat(dfd, rel, flags | O_CLOEXEC, 0666);
     if (fd >= 0)
       return fd;
     if ((errno == EMFILE || errno == ENFILE) && lru_tail) {
@@ -226,14 +280,6 @@ static int output_open_path(const char *path, int flags)
   }
   errno = EMFILE;
   return -1;
-}
-
-static size_t output_prefix(char *buf, size_t n)
-{
-  const char *d = tf_opt.outdir;
-  if (!d || !*d || strcmp(d, ".") == 0)
-    return 0;
-  return (size_t)snprintf(buf, n, "%s/", d);
 }
 
 int Tf_output_name(const struct tf_flow *f, uint32_t counter, char *buf, size_t n)

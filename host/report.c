@@ -324,6 +324,21 @@ static int mac_zero(const uint8_t *m)
   return memcmp(m, zero, 6) == 0;
 }
 
+/* inet_ntop's text; IPv4 without its sprintf (two per flow). */
+static void report_addr(int family, const uint8_t *a, char *buf, size_t n)
+{
+  if (family == 4 && n >= 16) {
+    char *p = buf;
+    for (int i = 0; i < 4; i++) {
+      p += Tf_xmlout_u64(p, a[i]);
+      *p++ = '.';
+    }
+    p[-1] = '\0';
+    return;
+  }
+  inet_ntop(family == 4 ? AF_INET : AF_INET6, a, buf, (socklen_t)n);
+}
+
 void Tf_report_flow_begin(const struct tf_flow *f, uint64_t filesize)
 {
   char buf[INET6_ADDRSTRLEN + 32];
@@ -352,9 +367,9 @@ void Tf_report_flow_begin(const struct tf_flow *f, uint64_t filesize)
     attr_mac("mac_saddr", f->mac_src);
   }
   attr("family", f->key.family == 4 ? "2" : "10");
-  inet_ntop(f->key.family == 4 ? AF_INET : AF_INET6, f->key.src, buf, sizeof(buf));
+  report_addr(f->key.family, f->key.src, buf, sizeof(buf));
   attr("src_ipn", buf);
-  inet_ntop(f->key.family == 4 ? AF_INET : AF_INET6, f->key.dst, buf, sizeof(buf));
+  report_addr(f->key.family, f->key.dst, buf, sizeof(buf));
   attr("dst_ipn", buf);
   attr_u64("srcport", f->key.sport);
   attr_u64("dstport", f->key.dport);
