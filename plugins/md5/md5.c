@@ -10,12 +10,18 @@
  *
  * Hashing runs at about 700 MB/s, slower than the host places bytes, so a
  * worker thread does it (md5_thread=1, the default) for flows larger than
- * MD5_INLINE: flow_data copies the bytes into a ring and returns;
- * flow_close waits only for that flow's bytes, then writes the digests.  The worker blocks every signal, so the
- * host's handlers (and its crash guard) stay on the thread that calls us.
+ * MD5_INLINE: flow_data copies the bytes into a ring and returns.
+ * flow_close never waits for other flows' bytes queued before its own: it
+ * hashes what the worker has not reached of its flow itself (waiting only
+ * for a piece of it the worker is hashing that moment), then writes the
+ * digests.  The worker blocks every signal, so the host's handlers (and
+ * its crash guard) stay on the thread that calls us.  Digest types are
+ * fetched once and finished flows' contexts reused: OpenSSL 3 would
+ * otherwise look the digest up and allocate a context for every flow.
  */
 #include <ctype.h>
 #include <openssl/evp.h>
+#include <openssl/opensslv.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -29,6 +35,7 @@
 #define MD5_MAX_JOB (256u << 10) /* larger chunks are queued in pieces */
 #define MD5_WAKE (256u << 10)   /* bytes queued before an idle worker is woken */
 #define MD5_INLINE (64u << 10)  /* a flow's first bytes are hashed inline */
+#define MD5_SPARE 64            /* finished flows kept for reuse (contexts and all) */
 
 struct md5_flow;
 
@@ -62,9 +69,15 @@ struct md5_state {
   const struct tfs_host *host;
   tfs_ctx *ctx;
   int ndigests;
-  const EVP_MD *md[MD5_MAX_DIGESTS];
+  /* Fetched once: an EVP_MD from EVP_get_digestbyname is fetched again by
+   * OpenSSL 3 at every EVP_DigestInit_ex, i.e. for every flow.  Owned. */
+  EVP_MD *md[MD5_MAX_DIGESTS];
   const char *label[MD5_MAX_DIGESTS]; /* the type attribute */
   struct md5_worker *worker;    /* NULL: hash on the calling thread */
+  /* Finished flows, their contexts kept: a million flows need not
+   * allocate a million contexts.  Owned; next through `spare_next`. */
+  struct md5_flow *spare;
+  int nspare;
 };
 
 /* One flow's digests in progress, kept in the flow's scanner slot: the
@@ -76,6 +89,7 @@ struct md5_flow {
   int failed;                   /* a digest update failed in the worker */
   uint64_t inline_bytes;        /* hashed on the calling thread */
   int offloaded;                /* later bytes go to the worker, in order */
+  struct md5_flow *spare_next;  /* on md5_state's spare list */
 };
 
 static const struct tfs_setting md5_settings[] = {
@@ -122,14 +136,16 @@ static void *md5_worker_main(void *arg)
     j = w->jobs[w->tail];
     w->busy = 1;
     pthread_mutex_unlock(&w->lock);
-    rc = j.zeros ? md5_hash_zeros(j.mf, j.len) : md5_hash(j.mf, w->ring + j.at, j.len);
+    /* mf NULL: taken over by the flow's close (md5_take_over). */
+    rc = !j.mf ? 0 : j.zeros ? md5_hash_zeros(j.mf, j.len) : md5_hash(j.mf, w->ring + j.at, j.len);
     pthread_mutex_lock(&w->lock);
     /* A job grows only while it waits, never once busy: j is current. */
     if (!j.zeros)
       w->ring_used -= j.skip + j.len;
-    if (rc != 0)
+    if (j.mf && rc != 0)
       j.mf->failed = 1;
-    j.mf->pending--;
+    if (j.mf)
+      j.mf->pending--;
     w->tail = (w->tail + 1) % MD5_JOBS;
     w->njobs--;
     w->busy = 0;
@@ -275,10 +291,50 @@ static void md5_wait(struct md5_worker *w, struct md5_flow *mf)
   pthread_mutex_unlock(&w->lock);
 }
 
+/* At close: mf's queued bytes are hashed here rather than waited for.
+ * The worker hashes in queue order, so waiting would mean waiting for
+ * every other flow's bytes queued before mf's last ones too; instead only
+ * a job of mf the worker is hashing right now is waited for, and the
+ * rest of mf's jobs are taken out of its hands (their ring bytes stay put
+ * until the worker passes them: nothing else writes the ring meanwhile,
+ * this thread being the only one that queues). */
+static void md5_take_over(struct md5_worker *w, struct md5_flow *mf)
+{
+  static struct md5_job taken[MD5_JOBS]; /* the calling thread's only */
+  unsigned n = 0;
+  if (!w)
+    return;
+  pthread_mutex_lock(&w->lock);
+  while (w->busy && w->njobs > 0 && w->jobs[w->tail].mf == mf) {
+    md5_kick(w, 1);
+    pthread_cond_wait(&w->done, &w->lock);
+  }
+  for (unsigned k = 0; k < w->njobs && mf->pending > 0; k++) {
+    struct md5_job *j = &w->jobs[(w->tail + k) % MD5_JOBS];
+    if (j->mf != mf || (k == 0 && w->busy))
+      continue;
+    taken[n++] = *j;
+    j->mf = NULL;
+    mf->pending--;
+  }
+  pthread_mutex_unlock(&w->lock);
+  for (unsigned k = 0; k < n; k++) {
+    int rc = taken[k].zeros ? md5_hash_zeros(mf, taken[k].len)
+                            : md5_hash(mf, w->ring + taken[k].at, taken[k].len);
+    if (rc != 0)
+      mf->failed = 1;
+  }
+  md5_wait(w, mf); /* nothing left, unless a job was busy: then it is done */
+}
+
 static int md5_add_digest(struct md5_state *st, const char *name, const char *label)
 {
-  const EVP_MD *md = EVP_get_digestbyname(name);
-  if (!md || st->ndigests == MD5_MAX_DIGESTS) {
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+  EVP_MD *md = st->ndigests < MD5_MAX_DIGESTS ? EVP_MD_fetch(NULL, name, NULL) : NULL;
+#else
+  EVP_MD *md = st->ndigests < MD5_MAX_DIGESTS ? (EVP_MD *)EVP_get_digestbyname(name) : NULL;
+#endif
+  if (!md) {
     st->host->log(st->ctx, TFS_LOG_ERROR, "unknown or too many digests: '%s' (known: sha1, sha256)",
                   name);
     return TFS_ERROR;
@@ -289,11 +345,28 @@ static int md5_add_digest(struct md5_state *st, const char *name, const char *la
   return TFS_OK;
 }
 
+static void md5_flow_destroy(struct md5_flow *mf)
+{
+  for (int i = 0; i < MD5_MAX_DIGESTS; i++)
+    EVP_MD_CTX_free(mf->mdctx[i]);
+  free(mf);
+}
+
 static void md5_fini(void *state)
 {
   struct md5_state *st = state;
-  if (st)
-    md5_worker_stop(st->worker);
+  if (!st)
+    return;
+  md5_worker_stop(st->worker);
+  while (st->spare) {
+    struct md5_flow *next = st->spare->spare_next;
+    md5_flow_destroy(st->spare);
+    st->spare = next;
+  }
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+  for (int i = 0; i < st->ndigests; i++)
+    EVP_MD_free(st->md[i]);
+#endif
   free(state);
 }
 
@@ -332,19 +405,32 @@ static int md5_init(const struct tfs_host *host, tfs_ctx *ctx, void **state)
   return TFS_OK;
 }
 
+/* mf is done with: kept for the next flow, or freed. */
 static void md5_flow_free(struct md5_state *st, struct md5_flow *mf)
 {
-  if (mf)
-    md5_wait(st->worker, mf);
-  for (int i = 0; mf && i < st->ndigests; i++)
-    EVP_MD_CTX_free(mf->mdctx[i]);
-  free(mf);
+  if (!mf)
+    return;
+  md5_wait(st->worker, mf);
+  if (st->nspare >= MD5_SPARE || mf->failed) {
+    md5_flow_destroy(mf);
+    return;
+  }
+  mf->spare_next = st->spare;
+  st->spare = mf;
+  st->nspare++;
 }
 
 /* A fresh digest for the flow (also when the host replays from offset 0). */
 static struct md5_flow *md5_begin(struct md5_state *st, const struct tfs_flow_info *flow)
 {
   struct md5_flow *mf = *flow->scanner_state;
+  if (!mf && st->spare) {
+    mf = st->spare;
+    st->spare = mf->spare_next;
+    st->nspare--;
+    mf->pending = 0;
+    *flow->scanner_state = mf;
+  }
   if (!mf) {
     mf = calloc(1, sizeof(*mf));
     if (!mf)
@@ -398,7 +484,7 @@ static int md5_flow_close(void *state, const struct tfs_flow_info *flow)
    * empty file gets the digest of nothing. */
   if (!mf && (!flow->path || !(mf = md5_begin(st, flow))))
     return flow->path ? TFS_ERROR : TFS_OK;
-  md5_wait(st->worker, mf);
+  md5_take_over(st->worker, mf);
   if (mf->failed)
     rc = TFS_ERROR;
   for (int i = 0; i < st->ndigests && rc == TFS_OK; i++) {
