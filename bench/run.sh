@@ -29,7 +29,8 @@
 # missing.  Scaling captures are generated into PCAPDIR/scale-N.pcap and kept.
 #
 # Environment:
-#   MODE          side | scale | all (default side)
+#   MODE          side | scale | all (default side); jobs: -j 1/2/4 on the
+#                 workloads through bench/scale.sh, into RESULTS/jobs.tsv
 #   BUILD_DIR     build tree of our tcpflow (default: the repository root, or
 #                 <repo>/_build when that holds host/tcpflow)
 #   TCPFLOW       our binary (default: $BUILD_DIR/host/tcpflow); TCPFLOW_PLUGIN_PATH
@@ -78,7 +79,7 @@ RESULTS=$(realpath -m "${RESULTS:-$PCAPDIR/results-$(date +%Y%m%d-%H%M%S)}")
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-case $MODE in side | scale | all) ;; *) die "MODE must be side, scale or all" ;; esac
+case $MODE in side | scale | all | jobs) ;; *) die "MODE must be side, scale, jobs or all" ;; esac
 [ -x /usr/bin/time ] || die "GNU time is needed for peak RSS: apt-get install -y time"
 [ -x "$TCPFLOW" ] || die "our tcpflow not found at $TCPFLOW (build it, or set TCPFLOW / BUILD_DIR)"
 if [ "$REF_TCPFLOW" != none ] && ! [ -x "$REF_TCPFLOW" ]; then
@@ -94,6 +95,11 @@ export TCPFLOW_PLUGIN_PATH
 mkdir -p "$OUT" "$RESULTS" "$PCAPDIR"
 [ "$(stat -f -c %T "$OUT")" = tmpfs ] ||
   log "warning: $OUT is not on tmpfs; file-system effects will swamp the comparison"
+if [ "$MODE" = jobs ]; then # issue 14's -j table (bench/README.md, Scale-out)
+  TCPFLOW=$TCPFLOW OUT=$OUT/jobs RUNS=$RUNS W4_RUNS=$W4_RUNS WORKLOADS=$WORKLOADS \
+    "$here/scale.sh" "$PCAPDIR" | tee "$RESULTS/jobs.tsv"
+  exit "${PIPESTATUS[0]}"
+fi
 printf 'workload\tcase\ttool\tround\twall_s\tuser_s\tsys_s\tpeak_kib\n' >"$RESULTS/runs.tsv"
 : >"$RESULTS/files.tsv"
 

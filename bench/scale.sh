@@ -5,9 +5,13 @@
 #
 # A benchmark, not a test.  For every workload and -j value it runs tcpflow RUNS times
 # (W4_RUNS for W4), output on tmpfs, and reports the median wall-clock time, the median
-# user and system CPU seconds, the ratio to -j 1, and the 1-minute load average seen
-# before the runs (the machine may be shared).  It also checks, once per workload and
-# -j value, that the output equals that of -j 1 (files, bytes, normalised report).
+# user and system CPU seconds (all processes), the ratio to -j 1, and the 1-minute load
+# average seen before the runs (the machine may be shared).  crit_s is the critical path
+# in CPU seconds -- the busiest worker plus the parent's merge, from tcpflow -d 2 (-j 1:
+# user + sys) -- and crit_ratio its ratio to -j 1's: what the wall-clock ratio comes to
+# with a free core per worker, readable even on a loaded machine.  It also checks, once
+# per workload and -j value, that the output equals that of -j 1 (files, bytes,
+# normalised report).
 #
 # Environment: TCPFLOW (default <repo>/host/tcpflow or _build/host/tcpflow), RUNS (3),
 # W4_RUNS (1), JOBS ("1 2 4"), OUT (/dev/shm/tfscale), WORKLOADS
@@ -30,26 +34,41 @@ NORM=$repo/tests/tools/report_norm.py
 
 median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
-printf 'workload\tj\truns\twall_s\tuser_s\tsys_s\tratio\tload1\tsame_as_j1\n'
+# The critical path of one run from its -d 2 lines (see above); $1: the run's stderr,
+# $2: its user + sys seconds (for -j 1).
+crit() {
+  awk -v total="$2" '
+    / worker [0-9]+: / { c = $5 + $8; if (c > w) w = c }
+    / the parent \(merge included\): / { p = $7 + $10 }
+    END { if (w == "") printf "%.3f\n", total; else printf "%.3f\n", w + p }' "$1"
+}
+
+printf 'workload\tj\truns\twall_s\tuser_s\tsys_s\tratio\tcrit_s\tcrit_ratio\tload1\tsame_as_j1\n'
 for w in $WORKLOADS; do
   pcap=$PCAPDIR/$w.pcap
   [[ -f $pcap ]] || { echo "# $pcap missing" >&2; continue; }
   runs=$RUNS
   [[ $w == w4-* ]] && runs=$W4_RUNS
   base=
+  cbase=
   for j in $JOBS; do
     load=$(cut -d' ' -f1 /proc/loadavg)
     : >"$OUT.times"
+    : >"$OUT.crit"
     for ((r = 0; r < runs; r++)); do
       rm -rf "$OUT.j$j"
       # shellcheck disable=SC2086
-      /usr/bin/time -f '%e %U %S' -a -o "$OUT.times" "$TCPFLOW" -q $EXTRA -j "$j" \
-        -o "$OUT.j$j" -r "$pcap" 2>/dev/null
+      /usr/bin/time -f '%e %U %S' -o "$OUT.time1" "$TCPFLOW" -d 2 $EXTRA -j "$j" \
+        -o "$OUT.j$j" -r "$pcap" 2>"$OUT.err"
+      cat "$OUT.time1" >>"$OUT.times"
+      crit "$OUT.err" "$(awk '{print $2 + $3}' "$OUT.time1")" >>"$OUT.crit"
     done
     wall=$(cut -d' ' -f1 "$OUT.times" | median)
     user=$(cut -d' ' -f2 "$OUT.times" | median)
     sys=$(cut -d' ' -f3 "$OUT.times" | median)
+    cpath=$(median <"$OUT.crit")
     [[ -z $base ]] && base=$wall
+    [[ -z $cbase ]] && cbase=$cpath
     same=-
     if [[ $j != 1 && -d $OUT.j1 ]]; then
       if diff -r -q -x report.xml "$OUT.j1" "$OUT.j$j" >/dev/null &&
@@ -61,9 +80,10 @@ for w in $WORKLOADS; do
       fi
       rm -rf "$OUT.j$j"
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\n' "$w" "$j" "$runs" "$wall" "$user" "$sys" \
-      "$(echo "$wall / $base" | bc -l)" "$load" "$same"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\t%.2f\t%s\t%s\n' "$w" "$j" "$runs" "$wall" \
+      "$user" "$sys" "$(echo "$wall / $base" | bc -l)" "$cpath" "$(echo "$cpath / $cbase" | bc -l)" \
+      "$load" "$same"
   done
   rm -rf "$OUT.j1"
 done
-rm -f "$OUT.times"
+rm -f "$OUT.times" "$OUT.time1" "$OUT.crit" "$OUT.err"
