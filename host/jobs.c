@@ -170,6 +170,7 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, int
   const char *idxs[TF_PARTITION_MAX];
   const char *jsonls[TF_PARTITION_MAX];
   int ok[TF_PARTITION_MAX];
+  int stopped = 0;
   tf_err e = TF_OK;
   pid_t parent = getpid();
   int group = (int)(parent % 65535) + 1;
@@ -257,8 +258,12 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, int
       Tf_log_error("-j: worker %d died of signal %d", i, WTERMSIG(status));
     if (we != TF_OK && e == TF_OK)
       e = we;
-    /* Input and scanner errors still end in a complete report. */
-    ok[i] = we == TF_OK || we == TF_ERR_INPUT || we == TF_ERR_SCANNER;
+    /* A worker that exited closed its report, whatever its error: the
+     * merge reads it (and, if it is not whole after all, only its flows). */
+    ok[i] = r >= 0 && WIFEXITED(status) && we != TF_ERR_INTERNAL;
+    /* An output error stops a worker where it happens; input errors are
+     * the same in every worker (one capture), scanner errors stop nothing. */
+    stopped |= we != TF_OK && we != TF_ERR_SCANNER && we != TF_ERR_INPUT;
     workers[i] = 0;
   }
   for (int i = nworkers; i < n; i++)
@@ -266,7 +271,7 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, int
   int all_ok = 1;
   for (int i = 0; i < n; i++)
     all_ok &= ok[i];
-  if (!all_ok && !direct) {
+  if ((!all_ok || stopped) && !direct) {
     jobs_handlers(SIG_DFL);
     Tf_log_error("-j: a worker failed; what the workers wrote is in %s", dir);
     return e;
@@ -275,7 +280,7 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, int
     Tf_log_error("-j: a worker failed; the report lists the flows it finished");
   /* Signals now reach no worker and are ignored: the report is finished. */
   tf_err me = direct ? Tf_merge_jobs(dirs, idxs, final_jsonl ? jsonls : NULL, ok, n,
-                                     jobs_signalled || !all_ok,
+                                     jobs_signalled || !all_ok || stopped,
                                      final_report ? final_report : "", final_jsonl)
                      : Tf_merge_dirs(dirs, n, tf_opt.outdir, final_report ? final_report : "", 1);
   jobs_handlers(SIG_DFL);

@@ -1183,10 +1183,28 @@ tf_err Tf_merge_jobs(const char *const *reports, const char *const *indexes,
   m.strict = !lenient;
   /* The shards are the workers that finished; the others add flows only. */
   for (int i = 0; i < n && e == TF_OK; i++) {
-    m.streams[i].failed = !ok[i];
-    e = merge_stream_open(ok[i] ? &m.shards[m.n] : NULL, &m.streams[i], reports[i],
-                          indexes[i]);
-    m.n += ok[i] != 0;
+    struct merge_stream *st = &m.streams[i];
+    st->failed = !ok[i];
+    e = merge_stream_open(ok[i] ? &m.shards[m.n] : NULL, st, reports[i], indexes[i]);
+    if (e != TF_OK && e != TF_ERR_NOMEM && ok[i]) {
+      /* A worker that exited but could not finish its report (a full
+       * disk): its flows only, as far as they hold. */
+      Tf_log_warn("-j: the report of worker %d is not whole: only its flows are used", i);
+      if (m.shards[m.n].doc)
+        xmlFreeDoc(m.shards[m.n].doc);
+      memset(&m.shards[m.n], 0, sizeof(m.shards[m.n]));
+      if (st->report)
+        fclose(st->report);
+      if (st->index)
+        fclose(st->index);
+      free(st->buf);
+      memset(st, 0, sizeof(*st));
+      st->failed = 1;
+      m.lenient = 1;
+      m.strict = 0;
+      e = merge_stream_open(NULL, st, reports[i], indexes[i]);
+    }
+    m.n += !st->failed;
     if (e == TF_OK && jsonls && !(m.streams[i].jsonl = fopen(jsonls[i], "rbe")) && ok[i]) {
       Tf_log_error("-j: cannot read the worker flow log %s: %s", jsonls[i], strerror(errno));
       e = TF_ERR_INTERNAL;

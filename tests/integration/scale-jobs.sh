@@ -7,8 +7,9 @@
 # not only its content, and its report.jsonl; the other ways -j runs (files in the directory
 # already, a template that does not tell connections apart) still equal
 # -j 1; SIGINT to the parent mid-run ends with exit 0 and a report of every
-# flow written; a worker killed mid-run makes exit status 4, and the report
-# is still well-formed and lists what the others and it finished.
+# flow written; a full file system ends in exit status 3 and a report; a
+# worker killed mid-run makes exit status 4, and the report is still
+# well-formed and lists what the others and it finished.
 . "$(dirname "$0")/lib.sh"
 NORM="$TESTS_SRCDIR/tools/report_norm.py"
 
@@ -134,6 +135,27 @@ check "SIGINT: report.jsonl has a line for every flow of report.xml, then the su
 check "SIGINT: every flow file is in the report, every file it names exists" \
   listed_and_present "$d/int"
 check "SIGINT: no worker directory is left" test -z "$(ls -A "$d/int" | grep '^\.tcpflow-jobs')"
+
+# A full file system (no inode left, in a mount namespace of our own): the
+# workers stop with an output error where each runs out; exit status 3, as
+# -j 1, and the report (-X elsewhere) still lists every flow.
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+  mkdir -p "$d/small"
+  echo nomount >"$d/full.rc"
+  unshare -m sh -c "mount -t tmpfs -o size=20m,nr_inodes=300 none '$d/small' || exit
+    '$TCPFLOW' -j 2 -o '$d/small/out' -X '$d/full.xml' -r '$d/w.pcap' 2>'$d/full.err'
+    echo \$? >'$d/full.rc'; umount '$d/small'" 2>/dev/null
+  if [ "$(cat "$d/full.rc")" = nomount ]; then
+    echo "# cannot mount a tmpfs: the full file system case not run"
+  else
+    check "no space left: exit status 3" test "$(cat "$d/full.rc")" = 3
+    check "no space left: said" grep -q "No space left on device" "$d/full.err"
+    check "no space left: the report is well-formed, with the flows" sh -c \
+      "xmllint --noout '$d/full.xml' && [ \$(grep -c '<fileobject>' '$d/full.xml') -gt 100 ]"
+  fi
+else
+  echo "# not root or no mount namespaces: the full file system case not run"
+fi
 
 # A worker killed: the real binary, so that its children are the workers.
 if [ -r "/proc/$$/task/$$/children" ]; then
