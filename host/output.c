@@ -51,6 +51,8 @@ static struct tf_flow *lru_head, *lru_tail; /* flows with an open fd */
  * outdir_fd_for is the tf_opt.outdir it was opened for (owned). */
 static int outdir_fd = -1;
 static char *outdir_fd_for;
+
+static void hints_free(void);
 static char error_text[PATH_MAX_LEN + 256];
 
 const char *Tf_output_error(void)
@@ -104,6 +106,7 @@ tf_err Tf_output_init(long max_fds)
 
 void Tf_output_shutdown(void)
 {
+  hints_free();
   if (outdir_fd >= 0)
     close(outdir_fd);
   outdir_fd = -1;
@@ -293,6 +296,75 @@ int Tf_output_name(const struct tf_flow *f, uint32_t counter, char *buf, size_t 
   return len < 0 ? -1 : (int)plen + len;
 }
 
+/* ------------------------------------------------------------ counter hints */
+
+/* A reused 4-tuple finds its name taken and tries c1, c2, ...: one failed
+ * open(2) per earlier connection (41,000 of them on W2).  When the name is
+ * a function of the flow key alone -- the template uses no time, flow or
+ * session number, MAC address -- the counter this run last created for a
+ * key says that every lower one is taken too (each was, when that file was
+ * created, and flow files are never removed), so the search starts above
+ * it.  A cache, direct-mapped by key: a slot overwritten, or no slot at
+ * all, only means starting at 0 as before.  Allocated at the first name
+ * found taken, so runs without reused 4-tuples (W4) do not pay for it. */
+#define HINT_SLOTS (1u << 16)
+
+struct output_hint {
+  struct tf_flow_key key;
+  uint32_t counter;
+  uint32_t used;
+};
+
+static struct output_hint *hints;  /* HINT_SLOTS; owned */
+static char *hints_outdir, *hints_template; /* what hints were made for; owned */
+
+static void hints_free(void)
+{
+  free(hints);
+  free(hints_outdir);
+  free(hints_template);
+  hints = NULL;
+  hints_outdir = hints_template = NULL;
+}
+
+/* The template names a flow by its key only (and the counter). */
+static int hints_key_only(const char *tmpl)
+{
+  for (const char *p = tmpl; *p; p++)
+    if (*p == '%' && (!*++p || !strchr("AaBbVvCc%", *p)))
+      return 0;
+  return 1;
+}
+
+/* f's slot, or NULL when hints do not apply (or are not allocated and
+ * `create` is 0). */
+static struct output_hint *hints_slot(const struct tf_flow *f, int create)
+{
+  const char *outdir = tf_opt.outdir ? tf_opt.outdir : "";
+  uint64_t words[5];
+  uint64_t h = 0;
+  if (hints && (strcmp(hints_outdir, outdir) != 0 || strcmp(hints_template, tf_opt.template_str) != 0))
+    hints_free(); /* another run in this process (unit tests) */
+  if (!hints) {
+    if (!create || !hints_key_only(tf_opt.template_str))
+      return NULL;
+    hints = calloc(HINT_SLOTS, sizeof(*hints));
+    hints_outdir = strdup(outdir);
+    hints_template = strdup(tf_opt.template_str);
+    if (!hints || !hints_outdir || !hints_template) {
+      hints_free();
+      return NULL;
+    }
+  }
+  memcpy(words, &f->key, sizeof(words));
+  for (int i = 0; i < 5; i++) {
+    h ^= words[i];
+    h *= 0x9e3779b97f4a7c15ULL;
+    h ^= h >> 29;
+  }
+  return &hints[(h >> 16) & (HINT_SLOTS - 1)];
+}
+
 /* Create f's file: try counter 0, 1, 2... until an exclusive create works,
  * so that earlier runs and reused 4-tuples never overwrite each other. */
 static tf_err output_create(struct tf_flow *f)
@@ -308,7 +380,11 @@ static tf_err output_create(struct tf_flow *f)
       return output_fail("cannot create temporary flow storage", path, errno);
     f->temp_storage = 1;
   } else {
-    for (uint32_t counter = 0;; counter++) {
+    struct output_hint *hint = hints_slot(f, 0);
+    uint32_t counter = 0;
+    if (hint && hint->used && memcmp(&hint->key, &f->key, sizeof(f->key)) == 0)
+      counter = hint->counter + 1;
+    for (;; counter++) {
       if (counter >= MAX_COUNTER || Tf_output_name(f, counter, path, sizeof(path)) < 0)
         return output_fail("cannot build a safe file name for flow", tf_opt.template_str,
                            ENAMETOOLONG);
@@ -319,6 +395,13 @@ static tf_err output_create(struct tf_flow *f)
       }
       if (errno != EEXIST)
         return output_fail("cannot create", path, errno);
+      if (!hint)
+        hint = hints_slot(f, 1);
+    }
+    if (hint) {
+      hint->key = f->key;
+      hint->counter = counter;
+      hint->used = 1;
     }
   }
   f->path = strdup(path);
