@@ -295,16 +295,18 @@ scale() {
   awk -F'\t' -v conc="$SCALE_CONC" '
     NR == 1 { next }
     { k = $1; if (!(k in seen)) { seen[k] = 1; order[++n] = k; mb[k] = $3 / 1e6 }
-      w[k, $2] = $4; m[k, $2] = $7 }
+      w[k, $2] = $4; cpu[k, $2] = $5 + $6; m[k, $2] = $7 }
     function cell(k, c) {
-      if (!((k, c) in w)) return "- | - | -"
-      if (w[k, c] == "skipped") return "skipped | - | -"
-      return sprintf("%.2f | %.1f | %.1f", w[k, c], w[k, c] * 1e6 / k, m[k, c] / 1024)
+      if (!((k, c) in w)) return "- | - | - | -"
+      if (w[k, c] == "skipped") return "skipped | - | - | -"
+      return sprintf("%.2f | %.2f | %.1f | %.1f", w[k, c], cpu[k, c], cpu[k, c] * 1e6 / k,
+                     m[k, c] / 1024)
     }
     END {
-      printf "Synthetic W4-like captures, %d connections open at once (8 packets each).\n\n", conc
-      print "| connections | capture MB | -FX s | -FX us/conn | -FX MiB | -Fk s | -Fk us/conn | -Fk MiB |"
-      print "|---:|---:|---:|---:|---:|---:|---:|---:|"
+      printf "Synthetic W4-like captures, %d connections open at once (8 packets each);\n", conc
+      print "CPU s = user + sys, us/conn from CPU time (steadier than wall on a shared machine).\n"
+      print "| connections | capture MB | -FX s | -FX CPU s | -FX us/conn | -FX MiB | -Fk s | -Fk CPU s | -Fk us/conn | -Fk MiB |"
+      print "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
       for (i = 1; i <= n; i++) printf "| %d | %.0f | %s | %s |\n", order[i], mb[order[i]], cell(order[i], "fx"), cell(order[i], "fk")
     }' "$RESULTS/scale.tsv" >"$RESULTS/scale.md"
   cat "$RESULTS/scale.md"
