@@ -184,6 +184,39 @@ START_TEST(four_tuple_reuse)
 }
 END_TEST
 
+/* Names taken before the run (an earlier run's c1, another program's c3)
+ * are skipped, also once the search starts above the counter last used
+ * for the 4-tuple (output.c's counter hints). */
+START_TEST(four_tuple_reuse_around_existing_files)
+{
+  char path[4096];
+  FILE *fp;
+  tu_setup();
+  for (int i = 0; i < 2; i++) {
+    snprintf(path, sizeof(path), "%s/%s%s", tu_outdir(), CFILE, i ? "c3" : "c1");
+    fp = fopen(path, "w");
+    ck_assert_ptr_nonnull(fp);
+    fputs("earlier\n", fp);
+    fclose(fp);
+  }
+  for (int i = 0; i < 4; i++) {
+    uint32_t isn = 1000u * (uint32_t)(i + 1);
+    char msg[16];
+    snprintf(msg, sizeof(msg), "conn-%d\n", i);
+    client(isn, SYN, NULL);
+    client(isn + 1, PA, msg);
+    client(isn + 1 + (uint32_t)strlen(msg), FIN, NULL);
+  }
+  assert_str(CFILE, "conn-0\n");
+  assert_str(CFILE "c1", "earlier\n");
+  assert_str(CFILE "c2", "conn-1\n");
+  assert_str(CFILE "c3", "earlier\n");
+  assert_str(CFILE "c4", "conn-2\n");
+  assert_str(CFILE "c5", "conn-3\n");
+  tu_teardown();
+}
+END_TEST
+
 START_TEST(sequence_wraparound)
 {
   tu_setup();
@@ -381,6 +414,7 @@ static Suite *reasm_suite(void)
   tcase_add_test(tc, no_syn_earlier_data_is_prepended);
   tcase_add_test(tc, rst_closes_and_new_data_starts_c1);
   tcase_add_test(tc, four_tuple_reuse);
+  tcase_add_test(tc, four_tuple_reuse_around_existing_files);
   tcase_add_test(tc, sequence_wraparound);
   tcase_add_test(tc, max_seek_splits_flow);
   tcase_add_test(tc, small_jump_is_a_hole);
