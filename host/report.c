@@ -356,21 +356,23 @@ void Tf_report_flow_begin(const struct tf_flow *f, uint64_t filesize)
     leaf("filename", f->path);
   leaf_u64("filesize", filesize);
   start("tcpflow");
+  /* Times, family and addresses are ASCII digits, letters, '.', ':' and
+   * '-' that we formatted: nothing to escape. */
   Tf_report_format_time(&f->first_ts, buf, sizeof(buf));
-  attr("startime", buf);
+  Tf_xmlout_attr(w, "startime", buf);
   Tf_report_format_time(&f->last_ts, buf, sizeof(buf));
-  attr("endtime", buf);
+  Tf_xmlout_attr(w, "endtime", buf);
   /* Only links that have MAC addresses report them (1.6.1 printed the
    * first bytes of any frame). */
   if (f->have_macs && !(mac_zero(f->mac_dst) && mac_zero(f->mac_src))) {
     attr_mac("mac_daddr", f->mac_dst);
     attr_mac("mac_saddr", f->mac_src);
   }
-  attr("family", f->key.family == 4 ? "2" : "10");
+  Tf_xmlout_attr(w, "family", f->key.family == 4 ? "2" : "10");
   report_addr(f->key.family, f->key.src, buf, sizeof(buf));
-  attr("src_ipn", buf);
+  Tf_xmlout_attr(w, "src_ipn", buf);
   report_addr(f->key.family, f->key.dst, buf, sizeof(buf));
-  attr("dst_ipn", buf);
+  Tf_xmlout_attr(w, "dst_ipn", buf);
   attr_u64("srcport", f->key.sport);
   attr_u64("dstport", f->key.dport);
   attr_u64("packets", f->packets);
