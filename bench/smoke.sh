@@ -50,7 +50,7 @@ row w4-synth fk | grep -Eq '\| 4001 \|$' || fail "w4-synth fk did not write 4001
 row w2-many md5 | awk -F'|' '{ exit !($10 + 0 > 0 && $12 + 0 > 0) }' || fail "no md5 / default or CPU ratio"
 grep -q 'W4 -Fk peak RSS' "$r/goals.md" || fail "goals.md lacks the W4 memory goal"
 for n in 1000 2000; do
-  grep -Eq "^\| $n \| $num \| $num \| $num \| $num \| $num \| $num \| $num \|$" "$r/scale.md" ||
+  grep -Eq "^\| $n( \| $num){9} \|$" "$r/scale.md" ||
     fail "scale.md has no complete row for $n connections"
 done
 [ "$(awk -F'\t' 'NR > 1 && $5 !~ /^[0-9.]+$/' "$r/runs.tsv" | wc -l)" = 0 ] || fail "runs.tsv has runs without a time"
