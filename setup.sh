@@ -40,6 +40,16 @@ install_deps() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
 }
 
+# The failing tests' own logs, for a CI log that has only what was printed
+# (a make distcheck tree is deleted by the next make dist).
+show_failures() { # show_failures DIR
+  find "$1" -name 'test-suite.log' -exec grep -l '^FAIL' {} + 2>/dev/null |
+    while read -r log; do
+      echo "==== $log"
+      grep -v '^ok - ' "$log" | head -n 200
+    done
+}
+
 build() { # build DIR [configure options]
   dir=$1
   shift
@@ -61,7 +71,7 @@ demo)
   ;;
 check)
   status=0
-  (cd _build && make -s -j"$jobs" check) || status=1
+  (cd _build && make -s -j"$jobs" check) || { status=1; show_failures _build; }
   # make lint ran inside make check (and gates it).  The static analyzer
   # is separate and, for now, advisory: its reports are printed and kept in
   # _build/analyze/report, not turned into a failed run.
@@ -69,7 +79,7 @@ check)
   # Release checks on the tarball: made from this used tree, it builds
   # out of tree and passes the whole suite (distcheck); two builds are
   # bit-identical; the Debian packages are built, linted and exercised.
-  (cd _build && make -s -j"$jobs" distcheck) || status=1
+  (cd _build && make -s -j"$jobs" distcheck) || { status=1; show_failures _build/tcpflow-*/_build; }
   (cd _build && make -s check-reproducible) || status=1
   (cd _build && make -s deb-check) || status=1
   # The benchmark still runs (seconds, tiny captures; no timing asserted).
@@ -81,7 +91,7 @@ check)
   export LSAN_OPTIONS=suppressions=$top/tests/lsan.supp:print_suppressions=0
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   build _build-asan --enable-sanitizers
-  (cd _build-asan && make -s -j"$jobs" check TESTS_SANITIZED=1) || status=1
+  (cd _build-asan && make -s -j"$jobs" check TESTS_SANITIZED=1) || { status=1; show_failures _build-asan; }
   unset ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS
   # Short, time-bounded fuzzing runs of every harness.
   if command -v clang >/dev/null 2>&1; then

@@ -70,13 +70,14 @@ start() { # start NAME options...: a capture in the client namespace
     2>"$WORK/$name.err" &
   eval "pid_$name=\$!"
 }
-listening() { for _ in $(seq 100); do grep -q "listening on" "$1" && return; sleep 0.1; done; }
+# 60 s: on a loaded machine starting four captures can take a while.
+listening() { for _ in $(seq 600); do grep -q "listening on" "$1" && return; sleep 0.1; done; }
 start fo0 --fanout $group
 start fo1 --fanout $group
 start single
 start j2 -j 2
 for n in fo0 fo1 single; do listening "$WORK/$n.err"; done
-for _ in $(seq 100); do [ "$(grep -c 'listening on' "$WORK/j2.err")" -ge 2 ] && break; sleep 0.1; done
+for _ in $(seq 600); do [ "$(grep -c 'listening on' "$WORK/j2.err")" -ge 2 ] && break; sleep 0.1; done
 
 # 300 connections: 30 curl runs of 10 URLs, each URL on its own connection,
 # paced so that six capturing sockets on a busy machine drop nothing.
