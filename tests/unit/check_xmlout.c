@@ -292,6 +292,9 @@ static Suite *xmlout_suite(void)
   Suite *s = suite_create("xmlout");
   TCase *tc = tcase_create("core");
   tcase_add_checked_fixture(tc, setup, teardown);
+  /* Hundreds of random documents through two writers: seconds under the
+   * sanitizers on a loaded machine, past check's default of 4. */
+  tcase_set_timeout(tc, 60);
   tcase_add_test(tc, same_bytes_as_libxml2);
   tcase_add_test(tc, long_text_crosses_the_buffer);
   tcase_add_test(tc, write_error_is_reported);
