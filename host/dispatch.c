@@ -122,6 +122,18 @@ static int plugins_invoke(struct tfs_ctx *m, const struct call *c)
   return TFS_ERROR;
 }
 
+/* Remembers that m failed, for the report's <scanner_failure> and for the
+ * exit status. */
+static void failure_record(struct tfs_ctx *m, const char *event, const char *reason,
+                           const char *flow)
+{
+  m->failed = 1;
+  nfailures++;
+  m->fail_event = event;
+  snprintf(m->fail_reason, sizeof(m->fail_reason), "%s", reason);
+  snprintf(m->fail_flow, sizeof(m->fail_flow), "%s", flow);
+}
+
 /* Says why m stops ("scanner 'x' failed", "... crashed with ...") and in
  * which callback and flow, and remembers it for the report's
  * <scanner_failure> and for the exit status. */
@@ -131,21 +143,13 @@ static void plugins_disable(struct tfs_ctx *m, enum call_kind kind, const struct
   const char *flow = f && f->path ? f->path : "";
   Tf_log_error("%s in %s%s%s%s", what, call_names[kind], *flow ? " for " : "", flow,
                kind == CALL_INIT ? "" : "; it is disabled for the rest of the run");
-  m->failed = 1;
-  nfailures++;
-  m->fail_event = call_names[kind];
-  snprintf(m->fail_reason, sizeof(m->fail_reason), "%s", reason);
-  snprintf(m->fail_flow, sizeof(m->fail_flow), "%s", flow);
+  failure_record(m, call_names[kind], reason, flow);
   update_active();
 }
 
 void Tf_dispatch_load_failed(struct tfs_ctx *m)
 {
-  m->failed = 1;
-  nfailures++;
-  m->fail_event = "load";
-  snprintf(m->fail_reason, sizeof(m->fail_reason), "%s", m->load_error);
-  m->fail_flow[0] = '\0';
+  failure_record(m, "load", m->load_error, "");
 }
 
 static void report_failures(void)
