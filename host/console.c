@@ -22,63 +22,69 @@
 #include <fcntl.h>
 #include <semaphore.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "console.h"
 #include "log.h"
 #include "options.h"
+#include "run.h"
 
 #define CON_HEX_PER_LINE 32
 #define CON_COLOUR_RESET "\033[0m"
 
-static sem_t *con_sem;   /* -L: held around each packet's bytes */
-static int con_failed;   /* stdout went bad: stop writing, report at the end */
-static int con_errno;    /* why, when known */
+/* The console stage; one per run, owned by the run (Tf_console_init and
+ * Tf_console_shutdown). */
+struct tf_console {
+  const struct tf_options *opt;
+  sem_t *sem;          /* -L: held around each packet's bytes */
+  int failed;          /* stdout went bad: stop writing, report at the end */
+  int saved_errno;     /* why, when known */
+  /* Output goes through a small buffer so a packet costs a few fwrite
+   * calls rather than one stdio call per byte. */
+  size_t used;
+  char buf[8192];
+};
 
-/* Output goes through a small buffer so a packet costs a few fwrite calls
- * rather than one stdio call per byte. */
-static char con_buf[8192];
-static size_t con_used;
-
-static void con_fail(void)
+static void con_fail(struct tf_console *con)
 {
-  if (!con_failed)
-    con_errno = errno;
-  con_failed = 1;
+  if (!con->failed)
+    con->saved_errno = errno;
+  con->failed = 1;
 }
 
-static void con_flush(void)
+static void con_flush(struct tf_console *con)
 {
-  if (con_used > 0 && fwrite(con_buf, 1, con_used, stdout) != con_used)
-    con_fail();
-  con_used = 0;
+  if (con->used > 0 && fwrite(con->buf, 1, con->used, stdout) != con->used)
+    con_fail(con);
+  con->used = 0;
 }
 
-static void con_put(const char *s, size_t n)
+static void con_put(struct tf_console *con, const char *s, size_t n)
 {
   while (n > 0) {
-    size_t room = sizeof(con_buf) - con_used;
+    size_t room = sizeof(con->buf) - con->used;
     size_t take = n < room ? n : room;
-    memcpy(con_buf + con_used, s, take);
-    con_used += take;
+    memcpy(con->buf + con->used, s, take);
+    con->used += take;
     s += take;
     n -= take;
-    if (con_used == sizeof(con_buf))
-      con_flush();
+    if (con->used == sizeof(con->buf))
+      con_flush(con);
   }
 }
 
-static void con_puts(const char *s)
+static void con_puts(struct tf_console *con, const char *s)
 {
-  con_put(s, strlen(s));
+  con_put(con, s, strlen(s));
 }
 
-static void con_putc(char c)
+static void con_putc(struct tf_console *con, char c)
 {
-  if (con_used == sizeof(con_buf))
-    con_flush();
-  con_buf[con_used++] = c;
+  if (con->used == sizeof(con->buf))
+    con_flush(con);
+  con->buf[con->used++] = c;
 }
 
 /* isprint() of the C locale, whatever locale the process runs in: 1.6.1
@@ -88,50 +94,59 @@ static int con_printable(uint8_t c)
   return c >= 0x20 && c <= 0x7e;
 }
 
-tf_err Tf_console_init(void)
+tf_err Tf_console_init(struct tf_run *run)
 {
-  con_failed = 0;
-  con_errno = 0;
-  con_used = 0;
-  if (!tf_opt.semlock)
+  struct tf_console *con = calloc(1, sizeof(*con));
+  if (!con)
+    return TF_ERR_NOMEM;
+  con->opt = run->opt;
+  run->console = con;
+  if (!con->opt->semlock)
     return TF_OK;
-  con_sem = sem_open(tf_opt.semlock, O_CREAT, 0644, 1);
-  if (con_sem == SEM_FAILED) {
-    con_sem = NULL;
-    Tf_log_error("-L %s: cannot open the semaphore: %s", tf_opt.semlock, strerror(errno));
+  con->sem = sem_open(con->opt->semlock, O_CREAT, 0644, 1);
+  if (con->sem == SEM_FAILED) {
+    con->sem = NULL;
+    Tf_log_error("-L %s: cannot open the semaphore: %s", con->opt->semlock, strerror(errno));
     return TF_ERR_USAGE;
   }
   return TF_OK;
 }
 
-tf_err Tf_console_shutdown(void)
+tf_err Tf_console_shutdown(struct tf_run *run)
 {
-  if (con_sem)
-    (void)sem_close(con_sem); /* never unlinked: other tcpflows may share it */
-  con_sem = NULL;
-  if (tf_opt.console == TF_CONSOLE_OFF)
+  struct tf_console *con = run->console;
+  tf_err e = TF_OK;
+  if (!con)
     return TF_OK;
-  if (fflush(stdout) != 0 || ferror(stdout))
-    con_fail();
-  if (!con_failed)
-    return TF_OK;
-  Tf_log_error("cannot write the console output to standard output: %s",
-               con_errno ? strerror(con_errno) : "write error");
-  /* A reader that went away (tcpflow -c | head) is not a failed write. */
-  return con_errno == EPIPE ? TF_OK : TF_ERR_OUTPUT;
+  run->console = NULL;
+  if (con->sem)
+    (void)sem_close(con->sem); /* never unlinked: other tcpflows may share it */
+  con->sem = NULL;
+  if (con->opt->console != TF_CONSOLE_OFF) {
+    if (fflush(stdout) != 0 || ferror(stdout))
+      con_fail(con);
+    if (con->failed) {
+      Tf_log_error("cannot write the console output to standard output: %s",
+                   con->saved_errno ? strerror(con->saved_errno) : "write error");
+      /* A reader that went away (tcpflow -c | head) is not a failed write. */
+      e = con->saved_errno == EPIPE ? TF_OK : TF_ERR_OUTPUT;
+    }
+  }
+  free(con);
+  return e;
 }
 
 /* Text: non-printable bytes other than \n and \r become '.' (1.6.1 kept
  * those two so line structure survives), unless -B without -s. */
-static void con_text(const uint8_t *p, size_t len)
+static void con_text(struct tf_console *con, const uint8_t *p, size_t len)
 {
-  if (tf_opt.console_binary && !tf_opt.strip_nonprint) {
-    con_put((const char *)p, len);
+  if (con->opt->console_binary && !con->opt->strip_nonprint) {
+    con_put(con, (const char *)p, len);
     return;
   }
   for (size_t i = 0; i < len; i++) {
     uint8_t c = p[i];
-    con_putc(con_printable(c) || c == '\n' || c == '\r' ? (char)c : '.');
+    con_putc(con, con_printable(c) || c == '\n' || c == '\r' ? (char)c : '.');
   }
 }
 
@@ -139,7 +154,7 @@ static void con_text(const uint8_t *p, size_t len)
  * spaces up to the width of the widest line of this packet, one space, the
  * characters ('.' for non-printables).  1.6.1's offset is at least four hex
  * digits and grows beyond 0xffff. */
-static void con_hex(const uint8_t *p, size_t len)
+static void con_hex(struct tf_console *con, const uint8_t *p, size_t len)
 {
   static const char digits[] = "0123456789abcdef";
   size_t first = len < CON_HEX_PER_LINE ? len : CON_HEX_PER_LINE;
@@ -150,29 +165,30 @@ static void con_hex(const uint8_t *p, size_t len)
     char out[32];
     size_t w = 0;
     int k = snprintf(out, sizeof(out), "%04zx: ", line);
-    con_put(out, (size_t)k);
+    con_put(con, out, (size_t)k);
     for (size_t i = 0; i < n; i++) {
-      con_putc(digits[p[line + i] >> 4]);
-      con_putc(digits[p[line + i] & 15]);
+      con_putc(con, digits[p[line + i] >> 4]);
+      con_putc(con, digits[p[line + i] & 15]);
       w += 2;
       if (i & 1) {
-        con_putc(' ');
+        con_putc(con, ' ');
         w++;
       }
     }
     for (; w < widest; w++)
-      con_putc(' ');
-    con_putc(' ');
+      con_putc(con, ' ');
+    con_putc(con, ' ');
     for (size_t i = 0; i < n; i++)
-      con_putc(con_printable(p[line + i]) ? (char)p[line + i] : '.');
-    con_putc('\n');
+      con_putc(con, con_printable(p[line + i]) ? (char)p[line + i] : '.');
+    con_putc(con, '\n');
   }
 }
 
 /* {"src_host":"10.0.0.1","src_port":40000,"dst_host":"10.0.0.2",
  * "dst_port":80,"payload": [72,105]} with 1.6.1's spacing; no newline of
  * its own (the packet newline ends the line, and -0 drops it). */
-static void con_json(const struct tf_flow *f, const uint8_t *p, size_t len)
+static void con_json(struct tf_console *con, const struct tf_flow *f, const uint8_t *p,
+                     size_t len)
 {
   char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], out[INET6_ADDRSTRLEN * 2 + 96];
   int af = f->key.family == 4 ? AF_INET : AF_INET6;
@@ -185,12 +201,12 @@ static void con_json(const struct tf_flow *f, const uint8_t *p, size_t len)
                "{\"src_host\":\"%s\",\"src_port\":%u,\"dst_host\":\"%s\",\"dst_port\":%u,"
                "\"payload\": [",
                src, (unsigned)f->key.sport, dst, (unsigned)f->key.dport);
-  con_put(out, n > 0 && (size_t)n < sizeof(out) ? (size_t)n : 0);
+  con_put(con, out, n > 0 && (size_t)n < sizeof(out) ? (size_t)n : 0);
   for (size_t i = 0; i < len; i++) {
     n = snprintf(out, sizeof(out), i ? ",%u" : "%u", (unsigned)p[i]);
-    con_put(out, (size_t)n);
+    con_put(con, out, (size_t)n);
   }
-  con_puts("]}");
+  con_puts(con, "]}");
 }
 
 static const char *con_colour(const struct tf_flow *f)
@@ -206,59 +222,62 @@ static const char *con_colour(const struct tf_flow *f)
 }
 
 /* Returns whether the -L semaphore is now held. */
-static int con_lock(void)
+static int con_lock(struct tf_console *con)
 {
-  if (!con_sem)
+  if (!con->sem)
     return 0;
-  while (sem_wait(con_sem) != 0) {
+  while (sem_wait(con->sem) != 0) {
     if (errno != EINTR) {
       /* printing unlocked beats losing the output */
-      Tf_log_warn("-L %s: cannot take the semaphore: %s", tf_opt.semlock, strerror(errno));
+      Tf_log_warn("-L %s: cannot take the semaphore: %s", con->opt->semlock, strerror(errno));
       return 0;
     }
   }
   return 1;
 }
 
-void Tf_console_print(struct tf_flow *f, const char *name, const uint8_t *data, size_t len)
+void Tf_console_print(struct tf_run *run, struct tf_flow *f, const char *name,
+                      const uint8_t *data, size_t len)
 {
+  struct tf_console *con = run->console;
   /* -b counts printed bytes per flow: print only what is below the limit */
-  uint64_t room = f->console_bytes < tf_opt.max_bytes ? tf_opt.max_bytes - f->console_bytes : 0;
+  uint64_t max = con->opt->max_bytes;
+  uint64_t room = f->console_bytes < max ? max - f->console_bytes : 0;
   if ((uint64_t)len > room)
     len = (size_t)room;
   if (len == 0)
     return;
   f->console_bytes += len;
-  if (!con_failed && ferror(stdout)) {
+  if (!con->failed && ferror(stdout)) {
     errno = 0; /* the failed write was earlier: its errno is lost */
-    con_fail();
+    con_fail(con);
   }
-  if (con_failed)
+  if (con->failed)
     return; /* stdout is gone (EPIPE...): said once at shutdown */
 
   /* The lock covers the whole packet: taken before the first byte can
    * reach stdout, released once the bytes are out of stdio's buffer. */
-  int locked = con_lock();
-  if (tf_opt.console_color)
-    con_puts(con_colour(f));
-  if (tf_opt.console == TF_CONSOLE_WITH_HEADER && !tf_opt.console_json) {
-    con_puts(name ? name : "");
-    con_puts(tf_opt.console_hex ? ": \n" : ": ");
+  int locked = con_lock(con);
+  if (con->opt->console_color)
+    con_puts(con, con_colour(f));
+  if (con->opt->console == TF_CONSOLE_WITH_HEADER && !con->opt->console_json) {
+    con_puts(con, name ? name : "");
+    con_puts(con, con->opt->console_hex ? ": \n" : ": ");
   }
-  if (tf_opt.console_hex)
-    con_hex(data, len);
-  else if (tf_opt.console_json)
-    con_json(f, data, len);
+  if (con->opt->console_hex)
+    con_hex(con, data, len);
+  else if (con->opt->console_json)
+    con_json(con, f, data, len);
   else
-    con_text(data, len);
-  if (tf_opt.console_color)
-    con_puts(CON_COLOUR_RESET);
-  if (!tf_opt.console_no_newline)
-    con_putc('\n');
-  con_flush();
+    con_text(con, data, len);
+  if (con->opt->console_color)
+    con_puts(con, CON_COLOUR_RESET);
+  if (!con->opt->console_no_newline)
+    con_putc(con, '\n');
+  con_flush(con);
   if (locked) {
     if (fflush(stdout) != 0)
-      con_fail();
-    (void)sem_post(con_sem);
+      con_fail(con);
+    (void)sem_post(con->sem);
   }
 }

@@ -14,13 +14,18 @@
 #include "error.h"
 #include "flow.h"
 
-/* Opens the -L semaphore if asked; call once before the first packet. */
-tf_err Tf_console_init(void);
+struct tf_run;
+
+/* Creates run->console and opens the -L semaphore if asked; call once
+ * before the first packet. */
+tf_err Tf_console_init(struct tf_run *run);
 /* Print len payload bytes of flow f (counted in f->console_bytes, cut at
  * -b).  name is the flow's name as 1.6.1 prints it (outdir prefix included). */
-void Tf_console_print(struct tf_flow *f, const char *name, const uint8_t *data, size_t len);
-/* Flushes; TF_ERR_OUTPUT if standard output could not be written (a
- * closed pipe excepted), said once. */
-tf_err Tf_console_shutdown(void);
+void Tf_console_print(struct tf_run *run, struct tf_flow *f, const char *name,
+                      const uint8_t *data, size_t len);
+/* Flushes and frees run->console (nothing when there is none);
+ * TF_ERR_OUTPUT if standard output could not be written (a closed pipe
+ * excepted), said once. */
+tf_err Tf_console_shutdown(struct tf_run *run);
 
 #endif

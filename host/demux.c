@@ -21,6 +21,7 @@
 #include "output.h"
 #include "partition.h"
 #include "pcapout.h"
+#include "run.h"
 
 #define SEEN_MAX_RANGES 4096   /* beyond this a flow is too holey to track */
 #define STRAGGLERS 100         /* recently closed flows remembered */
@@ -34,39 +35,63 @@ struct straggler {
   int foreign;                 /* another partition's: the file is not here */
 };
 
-static uint64_t next_flow_id, next_session_id, total_packets;
-static int continuation;
-static tf_err first_error = TF_OK;
-static struct straggler *stragglers;
-static size_t nstragglers_cap, straggler_next;
-/* Partitioned runs (-j, --shard, --fanout): every close is numbered, so the
- * merge can put the reports' flows in the order of a single run. */
-static uint64_t close_seq;
-static struct timeval demux_now; /* packet time of the close, for --fanout */
-static int demux_at_end;
-static uint64_t stragglers_assumed, stragglers_mismatched;
+/* The reassembly stage; one per run, owned by the run (Tf_demux_init and
+ * Tf_demux_shutdown). */
+struct tf_demux {
+  uint64_t next_flow_id, next_session_id, total_packets;
+  int continuation;
+  tf_err first_error;
+  struct straggler *stragglers; /* ring of recently closed flows */
+  size_t nstragglers_cap, straggler_next;
+  /* Partitioned runs (-j, --shard, --fanout): every close is numbered, so
+   * the merge can put the reports' flows in the order of a single run. */
+  uint64_t close_seq;
+  struct timeval now;           /* packet time of the close, for --fanout */
+  int at_end;
+  uint64_t stragglers_assumed, stragglers_mismatched;
+  /* -s: the copy is as long as the segment, whatever its size: a fixed
+   * buffer here once let a large segment be written from past its end.
+   * It grows to the largest segment seen and is reused (no allocation per
+   * packet).  Owned. */
+  uint8_t *strip_buf;
+  size_t strip_cap;
+  /* Stored bytes read back: streaming checks and straggler compares. */
+  uint8_t scratch[64 * 1024];
+};
 
-tf_err Tf_demux_init(void)
+tf_err Tf_demux_init(struct tf_run *run)
 {
-  nstragglers_cap = tf_opt.no_purge ? STRAGGLERS_NO_PURGE : STRAGGLERS;
-  stragglers = calloc(nstragglers_cap, sizeof(*stragglers));
-  return stragglers ? TF_OK : TF_ERR_NOMEM;
+  struct tf_demux *dm = calloc(1, sizeof(*dm));
+  if (!dm)
+    return TF_ERR_NOMEM;
+  dm->first_error = TF_OK;
+  dm->nstragglers_cap = run->opt->no_purge ? STRAGGLERS_NO_PURGE : STRAGGLERS;
+  dm->stragglers = calloc(dm->nstragglers_cap, sizeof(*dm->stragglers));
+  if (!dm->stragglers) {
+    free(dm);
+    return TF_ERR_NOMEM;
+  }
+  run->demux = dm;
+  return TF_OK;
 }
 
-void Tf_demux_set_continuation(int on)
+void Tf_demux_set_continuation(struct tf_run *run, int on)
 {
-  continuation = on;
+  struct tf_demux *dm = run->demux;
+  dm->continuation = on;
 }
 
-tf_err Tf_demux_error(void)
+tf_err Tf_demux_error(const struct tf_run *run)
 {
-  return first_error;
+  const struct tf_demux *dm = run->demux;
+  return dm->first_error;
 }
 
-static void note_error(tf_err e)
+static void note_error(struct tf_run *run, tf_err e)
 {
-  if (e != TF_OK && first_error == TF_OK)
-    first_error = e;
+  struct tf_demux *dm = run->demux;
+  if (e != TF_OK && dm->first_error == TF_OK)
+    dm->first_error = e;
 }
 
 /* ------------------------------------------------------------ seen ranges */
@@ -126,10 +151,11 @@ static int seen_complete(const struct tf_flow *f, uint64_t end)
 
 /* ------------------------------------------------------------ close */
 
-static void remember_straggler(const struct tf_flow *f)
+static void remember_straggler(struct tf_run *run, const struct tf_flow *f)
 {
-  struct straggler *s = &stragglers[straggler_next];
-  straggler_next = (straggler_next + 1) % nstragglers_cap;
+  struct tf_demux *dm = run->demux;
+  struct straggler *s = &dm->stragglers[dm->straggler_next];
+  dm->straggler_next = (dm->straggler_next + 1) % dm->nstragglers_cap;
   free(s->path);
   s->key = f->key;
   s->isn = f->isn;
@@ -143,40 +169,42 @@ static void remember_straggler(const struct tf_flow *f)
 
 /* A packet of a closed flow whose bytes equal what was saved (a late
  * retransmission) is ignored rather than starting a new flow. */
-static int is_straggler(const struct tf_flow_key *key, uint32_t seq, const uint8_t *data,
-                        size_t len)
+static int is_straggler(struct tf_run *run, const struct tf_flow_key *key, uint32_t seq,
+                        const uint8_t *data, size_t len)
 {
-  static uint8_t buf[65536];
-  for (size_t k = 0; k < nstragglers_cap; k++) {
-    const struct straggler *s = &stragglers[(straggler_next + nstragglers_cap - 1 - k) % nstragglers_cap];
+  struct tf_demux *dm = run->demux;
+  uint8_t *buf = dm->scratch;
+  for (size_t k = 0; k < dm->nstragglers_cap; k++) {
+    size_t at = (dm->straggler_next + dm->nstragglers_cap - 1 - k) % dm->nstragglers_cap;
+    const struct straggler *s = &dm->stragglers[at];
     uint64_t off;
     if (!s->path || memcmp(&s->key, key, sizeof(*key)) != 0)
       continue;
     off = (uint32_t)(seq - s->isn - 1);
-    if (len > sizeof(buf) || off + len > s->size)
+    if (len > sizeof(dm->scratch) || off + len > s->size)
       return 0;
     /* Another partition's flow: its owner compares the bytes; we assume
      * they match (a retransmission).  The owner counts the cases where
      * they did not, which is when numbering could differ (see --merge). */
     if (s->foreign) {
-      stragglers_assumed++;
+      dm->stragglers_assumed++;
       return 1;
     }
     if (Tf_output_read(s->path, off, buf, len) == (long)len && memcmp(buf, data, len) == 0)
       return 1;
-    stragglers_mismatched++;
+    dm->stragglers_mismatched++;
     return 0;
   }
   return 0;
 }
 
-static uint64_t reported_size(const struct tf_flow *f)
+static uint64_t reported_size(struct tf_run *run, const struct tf_flow *f)
 {
-  if (tf_opt.console != TF_CONSOLE_OFF)
+  if (run->opt->console != TF_CONSOLE_OFF)
     return f->console_bytes;
-  if (tf_opt.store_output)
+  if (run->opt->store_output)
     return f->file_size;
-  return f->length < tf_opt.max_bytes ? f->length : tf_opt.max_bytes;
+  return f->length < run->opt->max_bytes ? f->length : run->opt->max_bytes;
 }
 
 /* The seen ranges, unless they are the one inside the flow. */
@@ -187,68 +215,72 @@ static void seen_free(struct tf_flow *f)
   f->seen = NULL;
 }
 
-static void demux_close_foreign(struct tf_flow *f)
+static void demux_close_foreign(struct tf_run *run, struct tf_flow *f)
 {
-  close_seq++;
-  remember_straggler(f);
+  struct tf_demux *dm = run->demux;
+  dm->close_seq++;
+  remember_straggler(run, f);
   seen_free(f);
   Tf_flowtab_remove(f);
 }
 
 /* reason: TFS_END_* of the SDK, handed to the scanners. */
-static void demux_close(struct tf_flow *f, int reason)
+static void demux_close(struct tf_run *run, struct tf_flow *f, int reason)
 {
+  struct tf_demux *dm = run->demux;
   uint64_t seq;
   f->end_reason = reason;
   if (f->foreign) {
-    demux_close_foreign(f);
+    demux_close_foreign(run, f);
     return;
   }
-  seq = close_seq++;
-  note_error(Tf_output_close(f));
-  if (tf_opt.per_flow_pcap)
-    Tf_pcapout_flow_close(f);
-  Tf_report_flow_begin(f, reported_size(f));
-  if (tf_opt.part_count > 1 || tf_opt.fanout_group)
-    Tf_report_flow_order(seq, demux_at_end ? NULL : &demux_now, f->flow_id);
+  seq = dm->close_seq++;
+  note_error(run, Tf_output_close(f));
+  if (run->opt->per_flow_pcap)
+    Tf_pcapout_flow_close(run, f);
+  Tf_report_flow_begin(f, reported_size(run, f));
+  if (run->opt->part_count > 1 || run->opt->fanout_group)
+    Tf_report_flow_order(seq, dm->at_end ? NULL : &dm->now, f->flow_id);
   Tf_dispatch_flow_close(f);
   Tf_report_flow_end();
   if (f->has_file && !f->temp_storage) {
     Tf_alerts_close(f->path);
   }
-  remember_straggler(f);
+  remember_straggler(run, f);
   Tf_output_release(f);
   seen_free(f);
   Tf_flowtab_remove(f);
 }
 
-void Tf_demux_close_all(void)
+void Tf_demux_close_all(struct tf_run *run)
 {
+  struct tf_demux *dm = run->demux;
   size_t n;
   struct tf_flow **v = Tf_flowtab_sorted(&n);
-  demux_at_end = 1;
+  dm->at_end = 1;
   for (size_t i = 0; i < n; i++)
-    demux_close(v[i], TFS_END_INPUT);
+    demux_close(run, v[i], TFS_END_INPUT);
   free(v);
 }
 
-static int64_t effective_timeout(void)
+static int64_t effective_timeout(struct tf_run *run)
 {
-  if (tf_opt.tcp_timeout > 0)
-    return tf_opt.tcp_timeout;
-  return tf_opt.live ? tf_opt.idle_timeout : 0;
+  if (run->opt->tcp_timeout > 0)
+    return run->opt->tcp_timeout;
+  return run->opt->live ? run->opt->idle_timeout : 0;
 }
 
-void Tf_demux_expire(int64_t now)
+void Tf_demux_expire(struct tf_run *run, int64_t now)
 {
-  int64_t timeout = effective_timeout();
+  struct tf_demux *dm = run->demux;
+  int64_t timeout = effective_timeout(run);
   struct tf_flow *f;
   if (timeout <= 0)
     return;
-  demux_now.tv_sec = now;
-  demux_now.tv_usec = 0;
+  dm->now.tv_sec = now;
+  dm->now.tv_usec = 0;
   while ((f = Tf_flowtab_oldest()) && now - f->last_ts.tv_sec > timeout)
-    demux_close(f, TFS_END_TIMEOUT);
+    demux_close(run, f, TFS_END_TIMEOUT);
 }
 
 /* ------------------------------------------------------------ placing bytes */
@@ -261,45 +293,38 @@ static void console_name(const struct tf_flow *f, char *buf, size_t n)
 }
 
 /* -s: the manual says files get non-printables as '.', like the console
- * (1.6.1 only did it on the console).  The copy is as long as the segment,
- * whatever its size: a fixed buffer here once let a large segment be
- * written from past its end.  The buffer grows to the largest segment
- * seen and is reused (no allocation per packet); Tf_demux_shutdown frees
- * it.  NULL when out of memory. */
-static uint8_t *strip_buf;
-static size_t strip_cap;
-
-static const uint8_t *strip_copy(const uint8_t *data, size_t len)
+ * (1.6.1 only did it on the console).  NULL when out of memory. */
+static const uint8_t *strip_copy(struct tf_run *run, const uint8_t *data, size_t len)
 {
-  if (len > strip_cap) {
-    uint8_t *p = realloc(strip_buf, len);
+  struct tf_demux *dm = run->demux;
+  if (len > dm->strip_cap) {
+    uint8_t *p = realloc(dm->strip_buf, len);
     if (!p)
       return NULL;
-    strip_buf = p;
-    strip_cap = len;
+    dm->strip_buf = p;
+    dm->strip_cap = len;
   }
   for (size_t i = 0; i < len; i++)
-    strip_buf[i] = (isprint(data[i]) || data[i] == '\n' || data[i] == '\r') ? data[i] : '.';
-  return strip_buf;
+    dm->strip_buf[i] = (isprint(data[i]) || data[i] == '\n' || data[i] == '\r') ? data[i] : '.';
+  return dm->strip_buf;
 }
 
 /* ------------------------------------------------------------ streaming */
 
-static uint8_t stream_buf[64 * 1024];
-
 /* Bytes already streamed being overwritten with other bytes (last write
  * wins) make the streamed view wrong: the scanners hear the flow again. */
-static void stream_check_overwrite(struct tf_flow *f, uint64_t offset, const uint8_t *data,
-                                   size_t len)
+static void stream_check_overwrite(struct tf_run *run, struct tf_flow *f, uint64_t offset,
+                                   const uint8_t *data, size_t len)
 {
+  struct tf_demux *dm = run->demux;
   if (f->stream_diverged || offset >= f->streamed)
     return;
   if (offset + len > f->streamed)
     len = (size_t)(f->streamed - offset);
   while (len > 0) {
-    size_t n = len < sizeof(stream_buf) ? len : sizeof(stream_buf);
-    if (Tf_output_readback(f, offset, stream_buf, n) != TF_OK ||
-        memcmp(stream_buf, data, n) != 0) {
+    size_t n = len < sizeof(dm->scratch) ? len : sizeof(dm->scratch);
+    if (Tf_output_readback(f, offset, dm->scratch, n) != TF_OK ||
+        memcmp(dm->scratch, data, n) != 0) {
       f->stream_diverged = 1;
       return;
     }
@@ -311,8 +336,10 @@ static void stream_check_overwrite(struct tf_flow *f, uint64_t offset, const uin
 
 /* Hand streaming scanners every byte now contiguous from the start: this
  * segment's new bytes, then what out-of-order segments stored beyond it. */
-static void stream_advance(struct tf_flow *f, uint64_t offset, const uint8_t *data, size_t len)
+static void stream_advance(struct tf_run *run, struct tf_flow *f, uint64_t offset,
+                           const uint8_t *data, size_t len)
 {
+  struct tf_demux *dm = run->demux;
   uint64_t end = offset + len, avail;
   if (f->stream_diverged)
     return;
@@ -322,33 +349,33 @@ static void stream_advance(struct tf_flow *f, uint64_t offset, const uint8_t *da
   }
   if (f->nseen == 0 || f->seen[0].start != 0 || f->seen_overflow)
     return;
-  avail = f->seen[0].end < tf_opt.max_bytes ? f->seen[0].end : tf_opt.max_bytes;
+  avail = f->seen[0].end < run->opt->max_bytes ? f->seen[0].end : run->opt->max_bytes;
   while (f->streamed < avail) {
-    size_t n = avail - f->streamed < sizeof(stream_buf) ? (size_t)(avail - f->streamed)
-                                                         : sizeof(stream_buf);
-    if (Tf_output_readback(f, f->streamed, stream_buf, n) != TF_OK) {
+    size_t n = avail - f->streamed < sizeof(dm->scratch) ? (size_t)(avail - f->streamed)
+                                                         : sizeof(dm->scratch);
+    if (Tf_output_readback(f, f->streamed, dm->scratch, n) != TF_OK) {
       f->stream_diverged = 1; /* the close-time replay will say what failed */
       return;
     }
-    Tf_dispatch_stream(f, f->streamed, stream_buf, n);
+    Tf_dispatch_stream(f, f->streamed, dm->scratch, n);
     f->streamed += n;
   }
 }
 
 /* A foreign flow: what Tf_output_write would make of its file, without the
  * bytes (the straggler check needs whether a file exists and its size). */
-static void shadow_write(struct tf_flow *f, uint64_t offset, uint64_t wlen)
+static void shadow_write(struct tf_run *run, struct tf_flow *f, uint64_t offset, uint64_t wlen)
 {
-  if (!tf_opt.store_output && !Tf_dispatch_want_data())
+  if (!run->opt->store_output && !Tf_dispatch_want_data())
     return;
   f->has_file = 1;
-  f->temp_storage = !tf_opt.store_output;
+  f->temp_storage = !run->opt->store_output;
   if (wlen > 0 && offset + wlen > f->file_size)
     f->file_size = offset + wlen;
 }
 
-static void store(struct tf_flow *f, uint32_t seq, const uint8_t *data, size_t len,
-                  const struct timeval *ts)
+static void store(struct tf_run *run, struct tf_flow *f, uint32_t seq, const uint8_t *data,
+                  size_t len, const struct timeval *ts)
 {
   int streaming = Tf_dispatch_want_stream();
   int32_t delta = (int32_t)(seq - f->nsn);
@@ -375,7 +402,7 @@ static void store(struct tf_flow *f, uint32_t seq, const uint8_t *data, size_t l
       /* No SYN: the stream started earlier than we thought.  Shift what
        * is stored so far up, and the start of the stream back. */
       if (!f->foreign)
-        note_error(Tf_output_prepend(f, before));
+        note_error(run, Tf_output_prepend(f, before));
       else if (f->has_file && f->file_size > 0)
         f->file_size += before; /* what Tf_output_prepend makes of the file */
       if (f->streamed > 0)
@@ -395,35 +422,35 @@ static void store(struct tf_flow *f, uint32_t seq, const uint8_t *data, size_t l
   } else if (delta < 0) {
     f->out_of_order_count++;
   }
-  wlen = (uint64_t)offset >= tf_opt.max_bytes ? 0
-         : (uint64_t)offset + len > tf_opt.max_bytes ? tf_opt.max_bytes - (uint64_t)offset
+  wlen = (uint64_t)offset >= run->opt->max_bytes ? 0
+         : (uint64_t)offset + len > run->opt->max_bytes ? run->opt->max_bytes - (uint64_t)offset
                                                      : len;
   if (f->foreign) {
-    shadow_write(f, (uint64_t)offset, wlen);
+    shadow_write(run, f, (uint64_t)offset, wlen);
     streaming = 0;
   } else {
-    if (tf_opt.strip_nonprint && wlen > 0) {
-      const uint8_t *stripped = strip_copy(data, (size_t)wlen);
+    if (run->opt->strip_nonprint && wlen > 0) {
+      const uint8_t *stripped = strip_copy(run, data, (size_t)wlen);
       if (stripped) {
         data = stripped;
       } else {
         /* Never the unstripped bytes: the flow keeps a hole instead. */
         Tf_log_error("out of memory stripping a segment of %llu bytes (-s)",
                      (unsigned long long)wlen);
-        note_error(TF_ERR_NOMEM);
+        note_error(run, TF_ERR_NOMEM);
         wlen = 0;
       }
     }
     if (streaming && wlen > 0)
-      stream_check_overwrite(f, (uint64_t)offset, data, (size_t)wlen);
-    if (tf_opt.store_output || Tf_dispatch_want_data())
-      note_error(Tf_output_write(f, (uint64_t)offset, data, (size_t)wlen));
-    if (tf_opt.findx && wlen > 0 && tf_opt.store_output)
+      stream_check_overwrite(run, f, (uint64_t)offset, data, (size_t)wlen);
+    if (run->opt->store_output || Tf_dispatch_want_data())
+      note_error(run, Tf_output_write(f, (uint64_t)offset, data, (size_t)wlen));
+    if (run->opt->findx && wlen > 0 && run->opt->store_output)
       Tf_output_findx_add(f, (uint64_t)offset, ts, wlen);
   }
   seen_add(f, (uint64_t)offset, (uint64_t)offset + len);
   if (streaming)
-    stream_advance(f, (uint64_t)offset, data, (size_t)wlen);
+    stream_advance(run, f, (uint64_t)offset, data, (size_t)wlen);
   if ((uint64_t)offset + len > f->length)
     f->length = (uint64_t)offset + len;
   f->pos = (uint64_t)offset + len;
@@ -443,19 +470,21 @@ static void make_key(const struct tfl_packet *pkt, struct tf_flow_key *k)
   memcpy(k->dst, pkt->dst, 16);
 }
 
-static struct tf_flow *create_flow(const struct tf_flow_key *k, const struct tfl_packet *pkt)
+static struct tf_flow *create_flow(struct tf_run *run, const struct tf_flow_key *k,
+                                   const struct tfl_packet *pkt)
 {
+  struct tf_demux *dm = run->demux;
   struct tf_flow_key rev;
   struct tf_flow *r;
   struct tf_flow *f = Tf_flowtab_insert(k);
   if (!f) {
-    note_error(TF_ERR_NOMEM);
+    note_error(run, TF_ERR_NOMEM);
     return NULL;
   }
   Tf_flowtab_reverse_key(k, &rev);
   r = Tf_flowtab_find(&rev);
-  f->session_id = r ? r->session_id : next_session_id++;
-  f->flow_id = next_flow_id++;
+  f->session_id = r ? r->session_id : dm->next_session_id++;
+  f->flow_id = dm->next_flow_id++;
   f->peer_flow_id = UINT64_MAX;
   if (r) {
     f->peer_flow_id = r->flow_id;
@@ -472,15 +501,16 @@ static struct tf_flow *create_flow(const struct tf_flow_key *k, const struct tfl
     memcpy(f->mac_dst, pkt->link.mac_dst, 6);
   }
   Tf_log_debug(10, "new flow %llu, next seq %u", (unsigned long long)f->flow_id, f->nsn);
-  if (tf_opt.part_count > 1 && Tf_partition_of(k, tf_opt.part_count) != tf_opt.part_index)
+  if (run->opt->part_count > 1 && Tf_partition_of(k, run->opt->part_count) != run->opt->part_index)
     f->foreign = 1;
   else
     Tf_dispatch_flow_open(f);
   return f;
 }
 
-void Tf_demux_packet(const struct tfl_packet *pkt)
+void Tf_demux_packet(struct tf_run *run, const struct tfl_packet *pkt)
 {
+  struct tf_demux *dm = run->demux;
   struct tf_flow_key key;
   struct tf_flow *f;
   const uint8_t *data = pkt->payload;
@@ -488,35 +518,35 @@ void Tf_demux_packet(const struct tfl_packet *pkt)
   uint32_t seq = pkt->seq;
   int syn = (pkt->flags & TFL_TCP_SYN) != 0;
   make_key(pkt, &key);
-  demux_now = pkt->ts;
+  dm->now = pkt->ts;
   f = Tf_flowtab_find(&key);
-  if (!f && continuation)
+  if (!f && dm->continuation)
     return;
   if (f && syn && f->syn_seen && f->length > 0) {
     /* A new connection on a live 4-tuple without FIN: its data will be
      * far away and start a new flow through the max_seek rule. */
     Tf_log_debug(1, "SYN TO IGNORE! a second SYN on flow %llu", (unsigned long long)f->flow_id);
     if (!f->foreign)
-      Tf_pcapout_unprocessed(pkt);
+      Tf_pcapout_unprocessed(run, pkt);
     return;
   }
   if (!f) {
     if (!syn && len == 0)
       return;
-    if (!syn && is_straggler(&key, seq, data, len))
+    if (!syn && is_straggler(run, &key, seq, data, len))
       return;
   } else {
     /* SYNs too: a second SYN/ACK with a new ISN starts a new flow, as in
      * 1.6.1 (names carry the time of the packet that created the flow). */
     int32_t delta = (int32_t)(seq - f->nsn);
-    if ((int64_t)delta > tf_opt.max_seek || -(int64_t)delta > tf_opt.max_seek) {
-      demux_close(f, TFS_END_REUSED);
+    if ((int64_t)delta > run->opt->max_seek || -(int64_t)delta > run->opt->max_seek) {
+      demux_close(run, f, TFS_END_REUSED);
       f = NULL;
       if (len == 0 && !syn)
         return; /* only a SYN or data starts a flow */
     }
   }
-  if (!f && !(f = create_flow(&key, pkt)))
+  if (!f && !(f = create_flow(run, &key, pkt)))
     return;
   Tf_flowtab_touch(f);
   f->last_ts = pkt->ts;
@@ -524,11 +554,11 @@ void Tf_demux_packet(const struct tfl_packet *pkt)
   f->packets++;
   f->len += pkt->wirelen;
   f->caplen += pkt->caplen;
-  total_packets++;
-  if (tf_opt.per_flow_pcap && f->foreign)
+  dm->total_packets++;
+  if (run->opt->per_flow_pcap && f->foreign)
     return;
-  if (tf_opt.per_flow_pcap) {
-    note_error(Tf_pcapout_flow(f, pkt));
+  if (run->opt->per_flow_pcap) {
+    note_error(run, Tf_pcapout_flow(run, f, pkt));
     return;
   }
   if (syn) {
@@ -542,45 +572,48 @@ void Tf_demux_packet(const struct tfl_packet *pkt)
     seq++;
   }
   if (len > 0) {
-    if (tf_opt.console != TF_CONSOLE_OFF) {
+    if (run->opt->console != TF_CONSOLE_OFF) {
       char name[4096];
       console_name(f, name, sizeof(name));
-      Tf_console_print(f, name, data, len);
+      Tf_console_print(run, f, name, data, len);
     } else {
-      store(f, seq, data, len, &pkt->ts);
+      store(run, f, seq, data, len, &pkt->ts);
     }
   }
   if (pkt->flags & TFL_TCP_RST) {
-    demux_close(f, TFS_END_RST);
+    demux_close(run, f, TFS_END_RST);
     return;
   }
   if ((pkt->flags & TFL_TCP_FIN) && !f->fin_seen) {
     f->fin_seen = 1;
     f->fin_end = (uint64_t)((int64_t)f->pos + (int32_t)(seq + (uint32_t)len - f->nsn));
   }
-  if (f->fin_seen && tf_opt.console == TF_CONSOLE_OFF && seen_complete(f, f->fin_end))
-    demux_close(f, TFS_END_FIN);
+  if (f->fin_seen && run->opt->console == TF_CONSOLE_OFF && seen_complete(f, f->fin_end))
+    demux_close(run, f, TFS_END_FIN);
 }
 
-void Tf_demux_stats(struct tf_run_stats *st)
+void Tf_demux_stats(const struct tf_run *run, struct tf_run_stats *st)
 {
+  const struct tf_demux *dm = run->demux;
   st->open_fds_at_end = Tf_output_open_count();
   st->max_open_flows = Tf_output_max_open();
-  st->total_flows = next_flow_id;
+  st->total_flows = dm->next_flow_id;
   st->flow_map_size = Tf_flowtab_count();
-  st->total_packets = total_packets;
-  st->stragglers_assumed = stragglers_assumed;
-  st->stragglers_mismatched = stragglers_mismatched;
+  st->total_packets = dm->total_packets;
+  st->stragglers_assumed = dm->stragglers_assumed;
+  st->stragglers_mismatched = dm->stragglers_mismatched;
 }
 
-void Tf_demux_shutdown(void)
+void Tf_demux_shutdown(struct tf_run *run)
 {
+  struct tf_demux *dm = run->demux;
   Tf_alerts_shutdown();
-  for (size_t i = 0; stragglers && i < nstragglers_cap; i++)
-    free(stragglers[i].path);
-  free(stragglers);
-  stragglers = NULL;
-  free(strip_buf);
-  strip_buf = NULL;
-  strip_cap = 0;
+  if (!dm)
+    return;
+  run->demux = NULL;
+  for (size_t i = 0; i < dm->nstragglers_cap; i++)
+    free(dm->stragglers[i].path);
+  free(dm->stragglers);
+  free(dm->strip_buf);
+  free(dm);
 }

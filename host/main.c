@@ -35,6 +35,7 @@
 #include "pcapout.h"
 #include "plugins.h"
 #include "progress.h"
+#include "run.h"
 #include "settings.h"
 #include "shard.h"
 #include "source.h"
@@ -49,11 +50,23 @@ struct input {
   int continuation; /* -R */
 };
 
-static struct input inputs[MAX_INPUTS];
-static int ninputs;
-static int merge_mode;    /* --merge: the other arguments are shard directories */
-static int merge_first;   /* argv index of the first of them */
-static int shard_given;   /* --shard K/N */
+/* The command line, as main() reads it: the options of the stages, and
+ * what only main.c acts on.  One for the process, in main(). */
+struct main_args {
+  struct tf_options *opt;
+  struct input inputs[MAX_INPUTS];
+  int ninputs;
+  int merge_mode;             /* --merge: the other arguments are shard directories */
+  int merge_first;            /* argv index of the first of them */
+  int shard_given;            /* --shard K/N */
+  char f_prefixes[64];        /* -F prefix letters in command-line order */
+  int template_given;         /* -T */
+  int list_scanners;          /* --list-scanners */
+  const char *check_scanner;  /* --check-scanner FILE */
+  int outdir_created;         /* by us: -U hands it to the user */
+  int jobs_worker;            /* -j: this process's worker index, else -1 */
+  char input_desc[4096];      /* what opt->input_desc points to */
+};
 
 
 static void usage(FILE *out)
@@ -160,71 +173,68 @@ static char *join_args(int argc, char **argv)
   return s;
 }
 
-static int add_input(const char *path, int continuation)
+static int add_input(struct main_args *args, const char *path, int continuation)
 {
-  if (ninputs == MAX_INPUTS) {
+  if (args->ninputs == MAX_INPUTS) {
     Tf_log_error("too many input files (at most %d)", MAX_INPUTS);
     return -1;
   }
-  inputs[ninputs].path = path;
-  inputs[ninputs].continuation = continuation;
-  ninputs++;
+  args->inputs[args->ninputs].path = path;
+  args->inputs[args->ninputs].continuation = continuation;
+  args->ninputs++;
   Tf_shard_add_input(path, continuation);
   return 0;
 }
 
-static int set_template(const char *t)
+static int set_template(struct main_args *args, const char *t)
 {
   char *n = strdup(t);
   if (!n)
     return -1;
-  free(tf_opt.template_str);
-  tf_opt.template_str = n;
+  free(args->opt->template_str);
+  args->opt->template_str = n;
   return 0;
 }
 
-static int prepend_template(const char *prefix)
+static int prepend_template(struct main_args *args, const char *prefix)
 {
-  size_t n = strlen(prefix) + strlen(tf_opt.template_str) + 1;
+  size_t n = strlen(prefix) + strlen(args->opt->template_str) + 1;
   char *s = malloc(n);
   if (!s)
     return -1;
-  snprintf(s, n, "%s%s", prefix, tf_opt.template_str);
-  free(tf_opt.template_str);
-  tf_opt.template_str = s;
+  snprintf(s, n, "%s%s", prefix, args->opt->template_str);
+  free(args->opt->template_str);
+  args->opt->template_str = s;
   return 0;
 }
 
-/* -F prefix letters in command-line order, applied once -T is known. */
-static char f_prefixes[64];
-static int template_given;
 
 /* The manual: -T ignores -Fk/-Fm/-Fg whatever their order (1.6.1 kept a
  * binning prefix given after -T); -Ft and -FT still prefix the name. */
-static int apply_F_prefixes(void)
+static int apply_F_prefixes(struct main_args *args)
 {
-  for (const char *p = f_prefixes; *p; p++) {
-    if (template_given && strchr("kmg", *p))
+  for (const char *p = args->f_prefixes; *p; p++) {
+    if (args->template_given && strchr("kmg", *p))
       continue;
-    if (prepend_template(Tf_naming_prefix_for(*p)) != 0)
+    if (prepend_template(args, Tf_naming_prefix_for(*p)) != 0)
       return -1;
   }
   return 0;
 }
 
-static int parse_F(const char *letters)
+static int parse_F(struct main_args *args, const char *letters)
 {
   for (const char *p = letters; *p; p++) {
     if (Tf_naming_prefix_for(*p)) {
-      size_t n = strlen(f_prefixes);
-      if (n + 1 < sizeof(f_prefixes)) {
-        f_prefixes[n] = *p;
-        f_prefixes[n + 1] = '\0';
+      size_t n = strlen(args->f_prefixes);
+      if (n + 1 < sizeof(args->f_prefixes)) {
+        args->f_prefixes[n] = *p;
+        args->f_prefixes[n + 1] = '\0';
       }
     } else if (*p == 'c') {
-      tf_opt.counter_always = 1;
+      args->opt->counter_always = 1;
     } else if (*p == 'X') {
-      tf_opt.store_output = 0;
+      args->opt->store_output = 0;
     } else if (*p == 'M') {
       Tf_plugins_cmd_enable("md5");
     } else {
@@ -262,8 +272,6 @@ static const struct option long_options[] = {
     {"check-scanner", required_argument, NULL, OPT_CHECK_SCANNER},
     {NULL, 0, NULL, 0}};
 
-static int list_scanners;         /* --list-scanners */
-static const char *check_scanner; /* --check-scanner FILE */
 
 /* Shards record the options that decide their output (shard.h); these do
  * not, so shards may differ in them. */
@@ -278,7 +286,7 @@ static void record_option(int c, const char *arg)
 }
 
 /* Returns -1 on a usage error, 0 to go on; *exit_now for -h/-V. */
-static int parse_args(int argc, char **argv, int *help_level, int *version)
+static int parse_args(struct main_args *args, int argc, char **argv, int *help_level, int *version)
 {
   int c, files_mode = 0;
   long long v;
@@ -294,17 +302,17 @@ static int parse_args(int argc, char **argv, int *help_level, int *version)
     case 'b':
       if (parse_number("-b", optarg, 0, &v))
         return -1;
-      tf_opt.max_bytes = (uint64_t)v;
-      tf_opt.max_bytes_set = 1;
+      args->opt->max_bytes = (uint64_t)v;
+      args->opt->max_bytes_set = 1;
       break;
     case 'B':
-      tf_opt.console_binary = 1;
+      args->opt->console_binary = 1;
       break;
     case 'c':
-      tf_opt.console = TF_CONSOLE_WITH_HEADER;
+      args->opt->console = TF_CONSOLE_WITH_HEADER;
       break;
     case 'C':
-      tf_opt.console = TF_CONSOLE_NO_HEADER;
+      args->opt->console = TF_CONSOLE_NO_HEADER;
       break;
     case 'd':
       if (parse_number("-d", optarg, 0, &v))
@@ -312,7 +320,7 @@ static int parse_args(int argc, char **argv, int *help_level, int *version)
       tf_debug_level = (int)v;
       break;
     case 'D':
-      tf_opt.console_hex = 1;
+      args->opt->console_hex = 1;
       break;
     case 'e':
       Tf_plugins_cmd_enable(optarg);
@@ -323,77 +331,77 @@ static int parse_args(int argc, char **argv, int *help_level, int *version)
     case 'f':
       if (parse_number("-f", optarg, 1, &v))
         return -1;
-      tf_opt.max_fds = (long)v;
+      args->opt->max_fds = (long)v;
       break;
     case 'F':
-      if (parse_F(optarg))
+      if (parse_F(args, optarg))
         return -1;
       break;
     case 'g':
-      tf_opt.console_color = 1;
+      args->opt->console_color = 1;
       break;
     case 'h':
     case 'H':
       (*help_level)++;
       break;
     case 'i':
-      tf_opt.interface = optarg;
-      tf_opt.live = 1;
+      args->opt->interface = optarg;
+      args->opt->live = 1;
       break;
     case 'I':
-      tf_opt.findx = 1;
+      args->opt->findx = 1;
       break;
     case 'J':
-      tf_opt.console_json = 1;
+      args->opt->console_json = 1;
       break;
     case 'K':
-      tf_opt.per_flow_pcap = 1;
+      args->opt->per_flow_pcap = 1;
       break;
     case 'l':
       files_mode = 1;
       break;
     case 'L':
-      tf_opt.semlock = optarg;
+      args->opt->semlock = optarg;
       break;
     case 'm':
       if (parse_number("-m", optarg, 1, &v))
         return -1;
-      tf_opt.max_seek = v > INT32_MAX ? INT32_MAX : v;
+      args->opt->max_seek = v > INT32_MAX ? INT32_MAX : v;
       break;
     case 'o':
-      tf_opt.outdir = optarg;
+      args->opt->outdir = optarg;
       break;
     case 'p':
-      tf_opt.no_promisc = 1;
+      args->opt->no_promisc = 1;
       break;
     case 'P':
-      tf_opt.no_purge = 1;
+      args->opt->no_purge = 1;
       break;
     case 'q':
       tf_quiet = 1;
       break;
     case 'r':
-      if (add_input(optarg, 0))
+      if (add_input(args, optarg, 0))
         return -1;
       break;
     case 'R':
-      if (add_input(optarg, 1))
+      if (add_input(args, optarg, 1))
         return -1;
       break;
     case 's':
-      tf_opt.strip_nonprint = 1;
+      args->opt->strip_nonprint = 1;
       break;
     case 'S':
       if (Tf_settings_add_arg(optarg) != TF_OK)
         return -1;
       break;
     case 'T':
-      if (set_template(optarg))
+      if (set_template(args, optarg))
         return -1;
-      template_given = 1;
+      args->template_given = 1;
       break;
     case 'U':
-      tf_opt.run_as_user = optarg;
+      args->opt->run_as_user = optarg;
       break;
     case 'v':
       tf_debug_level = 10;
@@ -402,22 +410,22 @@ static int parse_args(int argc, char **argv, int *help_level, int *version)
       *version = 1;
       break;
     case 'w':
-      tf_opt.unprocessed_pcap = optarg;
+      args->opt->unprocessed_pcap = optarg;
       break;
     case 'x':
       Tf_plugins_cmd_disable(optarg);
       break;
     case 'X':
-      tf_opt.report_path = optarg;
+      args->opt->report_path = optarg;
       break;
     case 'z':
-      tf_opt.chroot_dir = optarg;
+      args->opt->chroot_dir = optarg;
       break;
     case 'Z':
-      tf_opt.no_decompress = 1;
+      args->opt->no_decompress = 1;
       break;
     case '0':
-      tf_opt.console_no_newline = 1;
+      args->opt->console_no_newline = 1;
       break;
     case OPT_PLUGIN_DIR:
       Tf_plugins_add_dir(optarg);
@@ -429,18 +437,18 @@ static int parse_args(int argc, char **argv, int *help_level, int *version)
         Tf_log_error("-j: at most %d workers", TF_PARTITION_MAX);
         return -1;
       }
-      tf_opt.jobs = (int)v;
+      args->opt->jobs = (int)v;
       break;
     case OPT_SHARD:
-      if (Tf_partition_parse(optarg, &tf_opt.part_index, &tf_opt.part_count, err,
+      if (Tf_partition_parse(optarg, &args->opt->part_index, &args->opt->part_count, err,
                              sizeof(err)) != 0) {
         Tf_log_error("--shard: %s", err);
         return -1;
       }
-      shard_given = 1;
+      args->shard_given = 1;
       break;
     case OPT_MERGE:
-      merge_mode = 1;
+      args->merge_mode = 1;
       break;
     case OPT_FANOUT:
       if (parse_number("--fanout", optarg, 1, &v))
@@ -449,31 +457,31 @@ static int parse_args(int argc, char **argv, int *help_level, int *version)
         Tf_log_error("--fanout: group is 1 to %d", TF_FANOUT_MAX_GROUP);
         return -1;
       }
-      tf_opt.fanout_group = (int)v;
+      args->opt->fanout_group = (int)v;
       break;
     case OPT_LIST_SCANNERS:
-      list_scanners = 1;
+      args->list_scanners = 1;
       break;
     case OPT_CHECK_SCANNER:
-      check_scanner = optarg;
+      args->check_scanner = optarg;
       break;
     default:
       return -1;
     }
   }
-  if (apply_F_prefixes() != 0)
+  if (apply_F_prefixes(args) != 0)
     return -1;
-  if (merge_mode) {
-    merge_first = optind;
+  if (args->merge_mode) {
+    args->merge_first = optind;
   } else if (files_mode) {
     for (int i = optind; i < argc; i++)
-      if (add_input(argv[i], 0))
+      if (add_input(args, argv[i], 0))
         return -1;
   } else if (optind < argc) {
-    tf_opt.filter = join_args(argc - optind, argv + optind);
+    args->opt->filter = join_args(argc - optind, argv + optind);
   }
-  if (tf_opt.part_count == 0)
-    tf_opt.part_count = 1;
+  if (args->opt->part_count == 0)
+    args->opt->part_count = 1;
   return 0;
 }
 
@@ -503,39 +511,39 @@ static int64_t setting_int(const char *name, int64_t dflt)
   return n;
 }
 
-static void apply_host_settings(void)
+static void apply_host_settings(struct main_args *args)
 {
   const char *v;
   /* Unset settings keep the defaults of Tf_options_defaults. */
-  tf_opt.tcp_timeout = setting_int("tcp_timeout", tf_opt.tcp_timeout);
-  tf_opt.idle_timeout = setting_int("idle_timeout", tf_opt.idle_timeout);
-  tf_opt.tcp_alert_fd = (int)setting_int("tcp_alert_fd", tf_opt.tcp_alert_fd);
-  tf_opt.tdelta = setting_int("tdelta", tf_opt.tdelta);
-  tf_opt.packet_buffer_timeout =
-      (int)setting_int("packet-buffer-timeout", tf_opt.packet_buffer_timeout);
-  tf_opt.tcp_cmd = Tf_settings_get("tcp_cmd");
-  tf_opt.scanner_max_output =
-      (uint64_t)setting_int("scanner_max_output", (int64_t)tf_opt.scanner_max_output);
+  args->opt->tcp_timeout = setting_int("tcp_timeout", args->opt->tcp_timeout);
+  args->opt->idle_timeout = setting_int("idle_timeout", args->opt->idle_timeout);
+  args->opt->tcp_alert_fd = (int)setting_int("tcp_alert_fd", args->opt->tcp_alert_fd);
+  args->opt->tdelta = setting_int("tdelta", args->opt->tdelta);
+  args->opt->packet_buffer_timeout =
+      (int)setting_int("packet-buffer-timeout", args->opt->packet_buffer_timeout);
+  args->opt->tcp_cmd = Tf_settings_get("tcp_cmd");
+  args->opt->scanner_max_output =
+      (uint64_t)setting_int("scanner_max_output", (int64_t)args->opt->scanner_max_output);
   {
-    int64_t t = setting_int("scanner_timeout", tf_opt.scanner_timeout);
-    tf_opt.scanner_timeout = t < 0 ? 0 : t > 86400 * 365 ? 86400 * 365 : (unsigned)t;
+    int64_t t = setting_int("scanner_timeout", args->opt->scanner_timeout);
+    args->opt->scanner_timeout = t < 0 ? 0 : t > 86400 * 365 ? 86400 * 365 : (unsigned)t;
   }
   v = Tf_settings_get("enable_report");
   if (v)
-    tf_opt.enable_report = Tfl_parse_bool(v);
+    args->opt->enable_report = Tfl_parse_bool(v);
 }
 
-static tf_err check_report_format(void)
+static tf_err check_report_format(struct main_args *args)
 {
   const char *fmt = Tf_settings_get("report_format");
   if (!fmt)
     return TF_OK;
   if (strcmp(fmt, "dfxml") == 0) {
-    tf_opt.report_format = TF_REPORT_DFXML;
+    args->opt->report_format = TF_REPORT_DFXML;
   } else if (strcmp(fmt, "jsonl") == 0) {
-    tf_opt.report_format = TF_REPORT_JSONL;
+    args->opt->report_format = TF_REPORT_JSONL;
   } else if (strcmp(fmt, "both") == 0) {
-    tf_opt.report_format = TF_REPORT_BOTH;
+    args->opt->report_format = TF_REPORT_BOTH;
   } else {
     Tf_log_error("-S report_format=%s: use dfxml, jsonl or both", fmt);
     return TF_ERR_USAGE;
@@ -582,15 +590,14 @@ static void install_signals(void)
 #endif
 }
 
-static int outdir_created; /* by us: -U hands it to the user */
 
 /* The output directory exists and is writable, before any packet is read. */
-static tf_err prepare_outdir(void)
+static tf_err prepare_outdir(struct main_args *args)
 {
   struct stat st;
-  const char *d = tf_opt.outdir;
+  const char *d = args->opt->outdir;
   if (stat(d, &st) != 0) {
-    outdir_created = 1;
+    args->outdir_created = 1;
     char probe[4096];
     snprintf(probe, sizeof(probe), "%s/", d);
     if (Tf_output_mkdirs(probe) != TF_OK)
@@ -611,25 +618,26 @@ static tf_err prepare_outdir(void)
   return TF_OK;
 }
 
-static tf_err drop_privileges(const char *report_path, const char *jsonl_path)
+static tf_err drop_privileges(struct main_args *args, const char *report_path,
+                              const char *jsonl_path)
 {
   struct passwd *pw;
-  if (!tf_opt.run_as_user)
+  if (!args->opt->run_as_user)
     return TF_OK;
-  pw = getpwnam(tf_opt.run_as_user);
+  pw = getpwnam(args->opt->run_as_user);
   if (!pw) {
-    Tf_log_error("-U: no such user '%s'", tf_opt.run_as_user);
+    Tf_log_error("-U: no such user '%s'", args->opt->run_as_user);
     return TF_ERR_USAGE;
   }
   if (report_path && chown(report_path, pw->pw_uid, pw->pw_gid) != 0)
     Tf_log_warn("cannot give %s to %s: %s", report_path, pw->pw_name, strerror(errno));
   if (jsonl_path && chown(jsonl_path, pw->pw_uid, pw->pw_gid) != 0)
     Tf_log_warn("cannot give %s to %s: %s", jsonl_path, pw->pw_name, strerror(errno));
-  if (outdir_created && chown(tf_opt.outdir, pw->pw_uid, pw->pw_gid) != 0)
-    Tf_log_warn("cannot give %s to %s: %s", tf_opt.outdir, pw->pw_name, strerror(errno));
-  if (tf_opt.chroot_dir) {
+  if (args->outdir_created && chown(args->opt->outdir, pw->pw_uid, pw->pw_gid) != 0)
+    Tf_log_warn("cannot give %s to %s: %s", args->opt->outdir, pw->pw_name, strerror(errno));
+  if (args->opt->chroot_dir) {
     if (chroot(".") != 0 || chdir("/") != 0) { /* we are in it already */
-      Tf_log_error("cannot chroot to %s: %s", tf_opt.chroot_dir, strerror(errno));
+      Tf_log_error("cannot chroot to %s: %s", args->opt->chroot_dir, strerror(errno));
       return TF_ERR_USAGE;
     }
   }
@@ -648,90 +656,89 @@ static tf_err drop_privileges(const char *report_path, const char *jsonl_path)
 
 /* ------------------------------------------------------------ scale-out */
 
-static int jobs_worker = -1; /* -j: this process's worker index */
 
 /* What a run split into partitions cannot do, or NULL. */
-static const char *scale_obstacle(void)
+static const char *scale_obstacle(struct main_args *args)
 {
-  if (tf_opt.console != TF_CONSOLE_OFF)
+  if (args->opt->console != TF_CONSOLE_OFF)
     return "console output (-c, -C, -J)";
-  if (tf_opt.unprocessed_pcap)
+  if (args->opt->unprocessed_pcap)
     return "-w (one file of unprocessed packets from every partition)";
-  if (tf_opt.chroot_dir || tf_opt.run_as_user)
+  if (args->opt->chroot_dir || args->opt->run_as_user)
     return "-U or -z";
   return NULL;
 }
 
 /* Every -j worker reads every capture. */
-static const char *jobs_obstacle(void)
+static const char *jobs_obstacle(struct main_args *args)
 {
-  for (int i = 0; i < ninputs; i++)
-    if (strcmp(inputs[i].path, "-") == 0)
+  for (int i = 0; i < args->ninputs; i++)
+    if (strcmp(args->inputs[i].path, "-") == 0)
       return "standard input can be read once only";
   return NULL;
 }
 
 /* Checks -j/--shard/--fanout against the other options and the scanners;
  * -j that cannot work becomes -j 1 with a note, the others are refused. */
-static tf_err scale_check(void)
+static tf_err scale_check(struct main_args *args)
 {
   char why[256];
   const char *obstacle;
-  int jobs = tf_opt.jobs > 1;
-  if (!shard_given && !tf_opt.fanout_group && !jobs)
+  int jobs = args->opt->jobs > 1;
+  if (!args->shard_given && !args->opt->fanout_group && !jobs)
     return TF_OK;
-  if (shard_given && tf_opt.live) {
+  if (args->shard_given && args->opt->live) {
     Tf_log_error("--shard reads capture files; on an interface use --fanout");
     return TF_ERR_USAGE;
   }
-  if (tf_opt.fanout_group && !tf_opt.live) {
+  if (args->opt->fanout_group && !args->opt->live) {
     Tf_log_error("--fanout needs a live capture (-i)");
     return TF_ERR_USAGE;
   }
-  if (shard_given && (jobs || tf_opt.fanout_group)) {
+  if (args->shard_given && (jobs || args->opt->fanout_group)) {
     Tf_log_error("--shard cannot be combined with -j or --fanout");
     return TF_ERR_USAGE;
   }
-  obstacle = scale_obstacle();
-  if (!obstacle && jobs && !tf_opt.live)
-    obstacle = jobs_obstacle();
-  if (!obstacle && Tf_plugins_partition(!tf_opt.live, why, sizeof(why)) != TF_OK)
+  obstacle = scale_obstacle(args);
+  if (!obstacle && jobs && !args->opt->live)
+    obstacle = jobs_obstacle(args);
+  if (!obstacle && Tf_plugins_partition(!args->opt->live, why, sizeof(why)) != TF_OK)
     obstacle = why;
   if (!obstacle)
     return TF_OK;
-  if (jobs && !tf_opt.fanout_group) {
-    Tf_log_warn("-j %d: %s; running as -j 1", tf_opt.jobs, obstacle);
-    tf_opt.jobs = 1;
+  if (jobs && !args->opt->fanout_group) {
+    Tf_log_warn("-j %d: %s; running as -j 1", args->opt->jobs, obstacle);
+    args->opt->jobs = 1;
     return TF_OK;
   }
-  Tf_log_error("%s cannot be used with %s", shard_given ? "--shard" : "--fanout", obstacle);
+  Tf_log_error("%s cannot be used with %s", args->shard_given ? "--shard" : "--fanout", obstacle);
   return TF_ERR_USAGE;
 }
 
 /* Where report.xml and report.jsonl go (NULL: not written); the buffers
  * hold the default names. */
-static void report_paths(char *xml_buf, char *jsonl_buf, size_t n, const char **xml_path,
-                         const char **jsonl_path)
+static void report_paths(struct main_args *args, char *xml_buf, char *jsonl_buf, size_t n,
+                         const char **xml_path, const char **jsonl_path)
 {
-  int plain = strcmp(tf_opt.outdir, ".") == 0;
-  int xml = (tf_opt.report_format & TF_REPORT_DFXML) != 0;
-  int jsonl = (tf_opt.report_format & TF_REPORT_JSONL) != 0;
+  int plain = strcmp(args->opt->outdir, ".") == 0;
+  int xml = (args->opt->report_format & TF_REPORT_DFXML) != 0;
+  int jsonl = (args->opt->report_format & TF_REPORT_JSONL) != 0;
   *xml_path = *jsonl_path = NULL;
   if (xml) {
-    snprintf(xml_buf, n, "%s%sreport.xml", plain ? "" : tf_opt.outdir, plain ? "" : "/");
-    *xml_path = tf_opt.report_path ? tf_opt.report_path : xml_buf;
+    snprintf(xml_buf, n, "%s%sreport.xml", plain ? "" : args->opt->outdir, plain ? "" : "/");
+    *xml_path = args->opt->report_path ? args->opt->report_path : xml_buf;
   }
   if (jsonl) {
     /* -X names the one report there is; beside report.xml, report.jsonl
      * goes to the output directory. */
-    snprintf(jsonl_buf, n, "%s%sreport.jsonl", plain ? "" : tf_opt.outdir, plain ? "" : "/");
-    *jsonl_path = tf_opt.report_path && !xml ? tf_opt.report_path : jsonl_buf;
+    snprintf(jsonl_buf, n, "%s%sreport.jsonl", plain ? "" : args->opt->outdir, plain ? "" : "/");
+    *jsonl_path = args->opt->report_path && !xml ? args->opt->report_path : jsonl_buf;
   }
 }
 
 /* -j N: the parent forks the workers and merges their reports; a worker
  * comes back with jobs_worker set and runs the pipeline. */
-static tf_err scale_fork(int *parent_done)
+static tf_err scale_fork(struct main_args *args, int *parent_done)
 {
   char report_buf[4096];
   char jsonl_buf[4096];
@@ -739,23 +746,23 @@ static tf_err scale_fork(int *parent_done)
   const char *final_jsonl = NULL;
   tf_err e;
   *parent_done = 0;
-  if (tf_opt.jobs <= 1)
+  if (args->opt->jobs <= 1)
     return TF_OK;
-  if ((e = prepare_outdir()) != TF_OK)
+  if ((e = prepare_outdir(args)) != TF_OK)
     return e;
-  if (tf_opt.enable_report)
-    report_paths(report_buf, jsonl_buf, sizeof(report_buf), &final_report, &final_jsonl);
+  if (args->opt->enable_report)
+    report_paths(args, report_buf, jsonl_buf, sizeof(report_buf), &final_report, &final_jsonl);
   int fallback;
-  e = Tf_jobs_run(tf_opt.jobs, final_report, final_jsonl, &jobs_worker, &fallback);
+  e = Tf_jobs_run(args->opt->jobs, final_report, final_jsonl, &args->jobs_worker, &fallback);
   if (fallback) {
-    tf_opt.jobs = 1;
+    args->opt->jobs = 1;
     install_signals();
     return TF_OK; /* this process goes on alone */
   }
-  if (jobs_worker >= 0) {
+  if (args->jobs_worker >= 0) {
     char why[256];
     /* packet scanners stay in partition 0 only */
-    if (!tf_opt.live && Tf_plugins_partition(1, why, sizeof(why)) != TF_OK) {
+    if (!args->opt->live && Tf_plugins_partition(1, why, sizeof(why)) != TF_OK) {
       Tf_log_error("%s", why);
       return TF_ERR_USAGE;
     }
@@ -769,34 +776,35 @@ static tf_err scale_fork(int *parent_done)
   return e;
 }
 
-static tf_err process_source(struct tf_source *src, const char *path, int continuation)
+static tf_err process_source(struct tf_run *run, struct tf_source *src, const char *path,
+                             int continuation)
 {
   tf_err e;
-  Tf_demux_set_continuation(continuation);
-  Tf_progress_file_begin(src, path);
+  Tf_demux_set_continuation(run, continuation);
+  Tf_progress_file_begin(run, src, path);
   e = Tf_source_run(src);
-  Tf_progress_file_end();
+  Tf_progress_file_end(run);
   Tf_source_close(src);
   return e;
 }
 
 /* What the run reads, as 1.6.1's netviz header named it: the interface, or
  * the first file and how many follow.  Scanners see it as tcpflow.input. */
-static void describe_input(void)
+static void describe_input(struct main_args *args)
 {
-  static char desc[4096];
-  if (tf_opt.live)
-    snprintf(desc, sizeof(desc), "%s",
-             tf_opt.interface ? tf_opt.interface : "(default interface)");
-  else if (ninputs > 1)
-    snprintf(desc, sizeof(desc), "%s + %d more", inputs[0].path, ninputs - 1);
+  char *desc = args->input_desc;
+  size_t n = sizeof(args->input_desc);
+  if (args->opt->live)
+    snprintf(desc, n, "%s", args->opt->interface ? args->opt->interface : "(default interface)");
+  else if (args->ninputs > 1)
+    snprintf(desc, n, "%s + %d more", args->inputs[0].path, args->ninputs - 1);
   else
-    snprintf(desc, sizeof(desc), "%s", inputs[0].path);
-  tf_opt.input_desc = desc;
+    snprintf(desc, n, "%s", args->inputs[0].path);
+  args->opt->input_desc = desc;
 }
 
 /* Everything after option parsing; returns the first fatal error. */
-static tf_err run(int help_level)
+static tf_err main_run(struct main_args *args, struct tf_run *run, int help_level)
 {
   struct tf_source src;
   char report_buf[4096];
@@ -812,12 +820,12 @@ static tf_err run(int help_level)
   Tf_plugins_set_host_settings(Tf_options_host_settings);
   if ((e = Tf_plugins_discover()) != TF_OK)
     return e;
-  if (list_scanners) {
+  if (args->list_scanners) {
     Tf_plugins_print_json(stdout);
     return TF_OK;
   }
   if (help_level > 0) {
-    Tf_output_init(tf_opt.max_fds);
+    Tf_output_init(args->opt->max_fds);
     usage(stdout);
     if (help_level > 1)
       usage_more(stdout);
@@ -825,85 +833,87 @@ static tf_err run(int help_level)
   }
   if ((e = Tf_settings_check_known(Tf_plugins_setting_known, list_known_settings)) != TF_OK)
     return e;
-  apply_host_settings();
-  if ((e = check_report_format()) != TF_OK)
+  apply_host_settings(args);
+  if ((e = check_report_format(args)) != TF_OK)
     return e;
   if ((e = Tf_plugins_select()) != TF_OK)
     return e;
-  if (tf_opt.chroot_dir && !tf_opt.run_as_user) {
+  if (args->opt->chroot_dir && !args->opt->run_as_user) {
     Tf_log_error("-z requires -U");
     return TF_ERR_USAGE;
   }
-  if (tf_opt.chroot_dir && (tf_opt.outdir[0] == '/' ||
-                            (tf_opt.report_path && tf_opt.report_path[0] == '/'))) {
+  if (args->opt->chroot_dir && (args->opt->outdir[0] == '/' ||
+                            (args->opt->report_path && args->opt->report_path[0] == '/'))) {
     Tf_log_error("-z: -o and -X are inside the chroot directory, give them as relative paths");
     return TF_ERR_USAGE;
   }
   {
     char err[512];
     /* Check what the user wrote before we append to it. */
-    if (Tf_naming_check(tf_opt.template_str, err, sizeof(err)) != 0) {
+    if (Tf_naming_check(args->opt->template_str, err, sizeof(err)) != 0) {
       Tf_log_error("%s", err);
       return TF_ERR_USAGE;
     }
     /* Every name carries the counter, so reused 4-tuples never collide. */
-    if (!strstr(tf_opt.template_str, "%c")) {
-      size_t n = strlen(tf_opt.template_str) + 5;
+    if (!strstr(args->opt->template_str, "%c")) {
+      size_t n = strlen(args->opt->template_str) + 5;
       char *t = malloc(n);
       if (!t)
         return TF_ERR_NOMEM;
-      snprintf(t, n, "%s%%C%%c", tf_opt.template_str);
-      free(tf_opt.template_str);
-      tf_opt.template_str = t;
+      snprintf(t, n, "%s%%C%%c", args->opt->template_str);
+      free(args->opt->template_str);
+      args->opt->template_str = t;
     }
-    if (Tf_naming_check(tf_opt.template_str, err, sizeof(err)) != 0) {
+    if (Tf_naming_check(args->opt->template_str, err, sizeof(err)) != 0) {
       Tf_log_error("%s", err);
       return TF_ERR_USAGE;
     }
   }
-  if (ninputs == 0)
-    tf_opt.live = 1;
-  describe_input();
+  if (args->ninputs == 0)
+    args->opt->live = 1;
+  describe_input(args);
   {
     int parent_done;
-    if ((e = scale_check()) != TF_OK)
+    if ((e = scale_check(args)) != TF_OK)
       return e;
-    if ((e = scale_fork(&parent_done)) != TF_OK || parent_done)
+    if ((e = scale_fork(args, &parent_done)) != TF_OK || parent_done)
       return e;
-    if (tf_opt.part_count > 1 || tf_opt.fanout_group)
+    if (args->opt->part_count > 1 || args->opt->fanout_group)
       Tf_report_set_provenance(Tf_shard_write_provenance);
   }
 
   /* Open the first source before creating anything, so that a bad file or
    * filter leaves no output behind. */
-  while (first < ninputs && inputs[first].continuation)
+  while (first < args->ninputs && args->inputs[first].continuation)
     first++;
-  if (first == ninputs)
+  if (first == args->ninputs)
     first = 0; /* only -R files */
-  if (tf_opt.live)
-    e = Tf_source_open_live(&src, tf_opt.interface);
+  if (args->opt->live)
+    e = Tf_source_open_live(run, &src, args->opt->interface);
   else
-    e = Tf_source_open_file(&src, inputs[first].path);
+    e = Tf_source_open_file(run, &src, args->inputs[first].path);
   if (e != TF_OK)
     return e;
   /* With -z everything we write lives inside the chroot directory: work
    * from there already, so the paths mean the same before and after. */
-  if (tf_opt.chroot_dir && chdir(tf_opt.chroot_dir) != 0) {
-    Tf_log_error("-z %s: %s", tf_opt.chroot_dir, strerror(errno));
+  if (args->opt->chroot_dir && chdir(args->opt->chroot_dir) != 0) {
+    Tf_log_error("-z %s: %s", args->opt->chroot_dir, strerror(errno));
     Tf_source_close(&src);
     return TF_ERR_USAGE;
   }
-  if (tf_opt.console == TF_CONSOLE_OFF && (e = prepare_outdir()) != TF_OK) {
+  if (args->opt->console == TF_CONSOLE_OFF && (e = prepare_outdir(args)) != TF_OK) {
     Tf_source_close(&src);
     return e;
   }
-  if ((e = Tf_flowtab_init()) != TF_OK || (e = Tf_output_init(tf_opt.max_fds)) != TF_OK ||
-      (e = Tf_demux_init()) != TF_OK || (e = Tf_console_init()) != TF_OK) {
+  if ((e = Tf_flowtab_init()) != TF_OK || (e = Tf_output_init(args->opt->max_fds)) != TF_OK ||
+      (e = Tf_demux_init(run)) != TF_OK || (e = Tf_console_init(run)) != TF_OK ||
+      (e = Tf_pcapout_init(run)) != TF_OK) {
     Tf_source_close(&src);
     return e;
   }
   Tf_log_debug(10, "file descriptors available for flows: %ld", Tf_output_fd_budget());
-  if (tf_opt.unprocessed_pcap && (e = Tf_pcapout_unprocessed_open(tf_opt.unprocessed_pcap)) != TF_OK) {
+  if (args->opt->unprocessed_pcap &&
+      (e = Tf_pcapout_unprocessed_open(run, args->opt->unprocessed_pcap)) != TF_OK) {
     Tf_source_close(&src);
     return e;
   }
@@ -911,43 +921,43 @@ static tf_err run(int help_level)
     Tf_source_close(&src);
     return e;
   }
-  if ((e = Tf_source_init()) != TF_OK) {
+  if ((e = Tf_source_init(run)) != TF_OK) {
     Tf_source_close(&src);
     return e;
   }
   /* Console output is for reading now: no report.xml dropped in the
    * current directory unless -X asks for one (as upstream did after 1.6.1). */
-  if (tf_opt.console != TF_CONSOLE_OFF && !tf_opt.report_path)
-    tf_opt.enable_report = 0;
-  if (tf_opt.enable_report) {
-    report_paths(report_buf, jsonl_buf, sizeof(report_buf), &report_path, &jsonl_path);
-    if (jobs_worker >= 0 && Tf_jobs_worker_jsonl())
+  if (args->opt->console != TF_CONSOLE_OFF && !args->opt->report_path)
+    args->opt->enable_report = 0;
+  if (args->opt->enable_report) {
+    report_paths(args, report_buf, jsonl_buf, sizeof(report_buf), &report_path, &jsonl_path);
+    if (args->jobs_worker >= 0 && Tf_jobs_worker_jsonl())
       jsonl_path = Tf_jobs_worker_jsonl();
     if ((e = Tf_report_open(report_path, jsonl_path)) != TF_OK) {
       Tf_source_close(&src);
       return e;
     }
-    if (report_path && jobs_worker < 0)
+    if (report_path && args->jobs_worker < 0)
       Tf_log_debug(1, "report file: %s", report_path);
-    if (jsonl_path && jobs_worker < 0)
+    if (jsonl_path && args->jobs_worker < 0)
       Tf_log_debug(1, "flow log: %s", jsonl_path);
   }
-  if ((e = drop_privileges(report_path, jsonl_path)) != TF_OK) {
+  if ((e = drop_privileges(args, report_path, jsonl_path)) != TF_OK) {
     Tf_source_close(&src);
-  } else if (tf_opt.live) {
-    Tf_progress_init(jobs_worker < 0);
-    e = process_source(&src, tf_opt.interface, 0);
+  } else if ((e = Tf_progress_init(run, args->jobs_worker < 0)) != TF_OK) {
+    Tf_source_close(&src);
+  } else if (args->opt->live) {
+    e = process_source(run, &src, args->opt->interface, 0);
   } else {
-    Tf_progress_init(jobs_worker < 0);
-    for (int i = 0; i < ninputs; i++)
-      Tf_progress_add_input(inputs[i].path);
+    for (int i = 0; i < args->ninputs; i++)
+      Tf_progress_add_input(run, args->inputs[i].path);
     /* -r files in order, then the -R files, as 1.6.1 does. */
     for (int pass = 0; pass < 2 && e == TF_OK; pass++) {
-      for (int i = 0; i < ninputs && e == TF_OK && !Tf_source_stop_requested(); i++) {
-        if (inputs[i].continuation != pass)
+      for (int i = 0; i < args->ninputs && e == TF_OK && !Tf_source_stop_requested(); i++) {
+        if (args->inputs[i].continuation != pass)
           continue;
         if (i != first) { /* the first one is open already */
-          tf_err oe = Tf_source_open_file(&src, inputs[i].path);
+          tf_err oe = Tf_source_open_file(run, &src, args->inputs[i].path);
           if (oe == TF_ERR_USAGE) {
             e = oe;
             break;
@@ -957,37 +967,37 @@ static tf_err run(int help_level)
             continue;
           }
         }
-        tf_err re = process_source(&src, inputs[i].path, pass);
+        tf_err re = process_source(run, &src, args->inputs[i].path, pass);
         if (re != TF_OK && input_err == TF_OK)
           input_err = re;
-        e = Tf_demux_error();
+        e = Tf_demux_error(run);
       }
     }
   }
   if (Tf_source_stop_requested())
     Tf_log_debug(1, "terminating orderly");
-  Tf_demux_stats(&st);
-  Tf_source_stats(&st);
-  Tf_demux_close_all();
-  Tf_progress_finish();
+  Tf_demux_stats(run, &st);
+  Tf_source_stats(run, &st);
+  Tf_demux_close_all(run);
+  Tf_progress_finish(run);
   if (Tf_report_is_open()) {
     Tf_report_summary_begin();
     Tf_dispatch_run_end();
     Tf_report_summary_end();
   }
   if (e == TF_OK)
-    e = Tf_demux_error();
+    e = Tf_demux_error(run);
   if (Tf_report_close(&st) != TF_OK && e == TF_OK)
     e = TF_ERR_OUTPUT;
   Tf_plugins_shutdown();
   /* Write errors of -w, -K and the console were said when they happened;
    * they make the exit status unless something came first. */
-  if ((se = Tf_pcapout_shutdown()) != TF_OK && late_err == TF_OK)
+  if ((se = Tf_pcapout_shutdown(run)) != TF_OK && late_err == TF_OK)
     late_err = se;
-  if ((se = Tf_console_shutdown()) != TF_OK && late_err == TF_OK)
+  if ((se = Tf_console_shutdown(run)) != TF_OK && late_err == TF_OK)
     late_err = se;
-  Tf_demux_shutdown();
-  Tf_source_shutdown();
+  Tf_demux_shutdown(run);
+  Tf_source_shutdown(run);
   Tf_output_shutdown();
   Tf_flowtab_free();
   if (e != TF_OK)
@@ -1005,11 +1015,14 @@ int main(int argc, char **argv)
 {
   int help_level = 0, version = 0;
   tf_err e;
-  Tf_options_defaults(&tf_opt);
-  tf_opt.command_line = join_args(argc, argv);
-  if (set_template(TF_DEFAULT_TEMPLATE) != 0)
+  /* The process's one command line (a -j worker keeps its copy). */
+  struct main_args margs = {.opt = &tf_opt, .jobs_worker = -1};
+  struct main_args *args = &margs;
+  Tf_options_defaults(args->opt);
+  args->opt->command_line = join_args(argc, argv);
+  if (set_template(args, TF_DEFAULT_TEMPLATE) != 0)
     return TF_EXIT_OUTPUT;
-  if (parse_args(argc, argv, &help_level, &version) != 0) {
+  if (parse_args(args, argc, argv, &help_level, &version) != 0) {
     fprintf(stderr, "Try 'tcpflow -h' for more information.\n");
     return TF_EXIT_USAGE;
   }
@@ -1024,28 +1037,30 @@ int main(int argc, char **argv)
            TFS_ABI_MINOR, PLUGINDIR, PACKAGE_BUGREPORT);
     return TF_EXIT_OK;
   }
-  if (tf_opt.console_json && tf_opt.console == TF_CONSOLE_OFF)
-    tf_opt.console = TF_CONSOLE_WITH_HEADER;
-  if (tf_opt.console != TF_CONSOLE_OFF)
-    tf_opt.store_output = 0;
+  if (args->opt->console_json && args->opt->console == TF_CONSOLE_OFF)
+    args->opt->console = TF_CONSOLE_WITH_HEADER;
+  if (args->opt->console != TF_CONSOLE_OFF)
+    args->opt->store_output = 0;
   install_signals();
-  if (merge_mode) {
+  if (args->merge_mode) {
     if (help_level || version) {
       Tf_log_error("--merge takes -o outdir, -X report and the shard directories only");
       e = TF_ERR_USAGE;
     } else {
-      e = Tf_merge_dirs((const char *const *)argv + merge_first, argc - merge_first,
-                        tf_opt.outdir, tf_opt.report_path, 0);
+      e = Tf_merge_dirs((const char *const *)argv + args->merge_first,
+                        argc - args->merge_first, args->opt->outdir, args->opt->report_path, 0);
     }
-  } else if (check_scanner) {
-    e = Tf_conformance_run(check_scanner, stdout);
+  } else if (args->check_scanner) {
+    e = Tf_conformance_run(args->check_scanner, stdout);
   } else {
-    e = run(help_level);
+    struct tf_run run;
+    Tf_run_init(&run, args->opt);
+    e = main_run(args, &run, help_level);
   }
   Tf_shard_free();
   Tf_settings_free();
-  free(tf_opt.template_str);
-  free(tf_opt.filter);
-  free(tf_opt.command_line);
+  free(args->opt->template_str);
+  free(args->opt->filter);
+  free(args->opt->command_line);
   return Tf_err_exit_status(e);
 }

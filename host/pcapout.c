@@ -28,6 +28,7 @@
 #include "log.h"
 #include "output.h"
 #include "pcapout.h"
+#include "run.h"
 #include "tfl_list.h"
 
 #define PCO_CACHE 64         /* -K writers open at once */
@@ -49,19 +50,22 @@ struct tf_kpcap {
   struct tfl_list lru;             /* in pco_lru, most recent first */
 };
 
-/* -w */
-static const char *pco_unproc_path; /* tf_opt's string: lives for the run */
-static pcap_t *pco_unproc_dead;
-static pcap_dumper_t *pco_unproc;
-static int pco_unproc_dlt = -1;     /* -1 until the first frame */
-static int pco_unproc_failed;
-static int pco_write_errors; /* -w or -K files that could not be written */
-static int pco_unproc_warned;
-
-/* -K */
-static struct tfl_list pco_lru = TFL_LIST_INIT(pco_lru); /* open -K writers */
-static int pco_count;
-static int pco_dlt_warned;
+/* The -w and -K stage; one per run, owned by the run (Tf_pcapout_init
+ * and Tf_pcapout_shutdown). */
+struct tf_pcapout {
+  /* -w */
+  const char *unproc_path;  /* the option's string: lives for the run */
+  pcap_t *unproc_dead;
+  pcap_dumper_t *unproc;
+  int unproc_dlt;           /* -1 until the first frame */
+  int unproc_failed;
+  int unproc_warned;
+  int write_errors;         /* -w or -K files that could not be written */
+  /* -K */
+  struct tfl_list lru;      /* open -K writers, most recent first */
+  int count;
+  int dlt_warned;
+};
 
 static const char *pco_dlt_name(int dlt)
 {
@@ -111,8 +115,20 @@ static int pco_close(pcap_dumper_t *d, pcap_t *dead)
   return bad ? -1 : 0;
 }
 
-tf_err Tf_pcapout_unprocessed_open(const char *path)
+tf_err Tf_pcapout_init(struct tf_run *run)
 {
+  struct tf_pcapout *pco = calloc(1, sizeof(*pco));
+  if (!pco)
+    return TF_ERR_NOMEM;
+  pco->unproc_dlt = -1;
+  Tfl_list_init(&pco->lru);
+  run->pcapout = pco;
+  return TF_OK;
+}
+
+tf_err Tf_pcapout_unprocessed_open(struct tf_run *run, const char *path)
+{
+  struct tf_pcapout *pco = run->pcapout;
   /* Created now, so an unwritable path is an error before any packet is
    * read (1.6.1 aborted); the header is written with the first frame. */
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
@@ -121,53 +137,54 @@ tf_err Tf_pcapout_unprocessed_open(const char *path)
     return TF_ERR_OUTPUT;
   }
   close(fd);
-  pco_unproc_path = path;
-  pco_unproc_dlt = -1;
-  pco_unproc_failed = 0;
-  pco_unproc_warned = 0;
+  pco->unproc_path = path;
+  pco->unproc_dlt = -1;
+  pco->unproc_failed = 0;
+  pco->unproc_warned = 0;
   return TF_OK;
 }
 
-void Tf_pcapout_unprocessed(const struct tfl_packet *pkt)
+void Tf_pcapout_unprocessed(struct tf_run *run, const struct tfl_packet *pkt)
 {
-  if (!pco_unproc_path || pco_unproc_failed)
+  struct tf_pcapout *pco = run->pcapout;
+  if (!pco->unproc_path || pco->unproc_failed)
     return;
-  if (!pco_unproc) {
-    pco_unproc_dlt = pkt->dlt;
-    pco_unproc = pco_open(pkt->dlt, pco_unproc_path, 0, &pco_unproc_dead);
-    if (!pco_unproc) {
-      pco_unproc_failed = 1;
-      pco_write_errors++;
+  if (!pco->unproc) {
+    pco->unproc_dlt = pkt->dlt;
+    pco->unproc = pco_open(pkt->dlt, pco->unproc_path, 0, &pco->unproc_dead);
+    if (!pco->unproc) {
+      pco->unproc_failed = 1;
+      pco->write_errors++;
       return;
     }
   }
-  if (pkt->dlt != pco_unproc_dlt) {
-    if (!pco_unproc_warned++)
+  if (pkt->dlt != pco->unproc_dlt) {
+    if (!pco->unproc_warned++)
       Tf_log_warn("-w %s: the file holds link type %s (%d); frames of link type %s (%d) "
                   "cannot go in and are not written",
-                  pco_unproc_path, pco_dlt_name(pco_unproc_dlt), pco_unproc_dlt,
+                  pco->unproc_path, pco_dlt_name(pco->unproc_dlt), pco->unproc_dlt,
                   pco_dlt_name(pkt->dlt), pkt->dlt);
     return;
   }
-  if (pco_record(pco_unproc, pkt) != 0) {
-    Tf_log_error("cannot write %s: %s", pco_unproc_path, strerror(errno));
-    pco_unproc_failed = 1;
-    pco_write_errors++;
+  if (pco_record(pco->unproc, pkt) != 0) {
+    Tf_log_error("cannot write %s: %s", pco->unproc_path, strerror(errno));
+    pco->unproc_failed = 1;
+    pco->write_errors++;
   }
 }
 
 /* Close k's writer (on eviction, flow end or shutdown); -1 on write error. */
-static int pco_release(struct tf_kpcap *k)
+static int pco_release(struct tf_pcapout *pco, struct tf_kpcap *k)
 {
   struct tf_flow *f = k->f;
   int bad = pco_close(k->d, k->dead);
   Tfl_list_remove(&k->lru);
-  pco_count--;
+  pco->count--;
   f->kpcap = NULL;
   if (bad && !k->failed) {
     Tf_log_error("cannot write %s: %s", f->path ? f->path : "a -K file", strerror(errno));
     f->kpcap_started = PCO_FAILED;
-    pco_write_errors++;
+    pco->write_errors++;
   }
   free(k);
   return bad ? -1 : 0;
@@ -210,14 +227,15 @@ static tf_err pco_create(struct tf_flow *f)
   return TF_ERR_OUTPUT;
 }
 
-tf_err Tf_pcapout_flow(struct tf_flow *f, const struct tfl_packet *pkt)
+tf_err Tf_pcapout_flow(struct tf_run *run, struct tf_flow *f, const struct tfl_packet *pkt)
 {
+  struct tf_pcapout *pco = run->pcapout;
   struct tf_kpcap *k = f->kpcap;
   tf_err e = TF_OK;
   if (f->kpcap_started == PCO_FAILED)
     return TF_OK; /* reported once already */
   if (f->kpcap_started > 0 && pkt->dlt != f->kpcap_started - 1) {
-    if (!pco_dlt_warned++)
+    if (!pco->dlt_warned++)
       Tf_log_warn("-K %s: the file holds link type %s (%d); frames of link type %s (%d) "
                   "cannot go in and are not written",
                   f->path, pco_dlt_name(f->kpcap_started - 1), f->kpcap_started - 1,
@@ -226,7 +244,7 @@ tf_err Tf_pcapout_flow(struct tf_flow *f, const struct tfl_packet *pkt)
   }
   if (k) {
     Tfl_list_remove(&k->lru);
-    Tfl_list_push_front(&pco_lru, &k->lru);
+    Tfl_list_push_front(&pco->lru, &k->lru);
   } else {
     if (!f->kpcap_started) {
       if ((e = pco_create(f)) != TF_OK) {
@@ -235,8 +253,8 @@ tf_err Tf_pcapout_flow(struct tf_flow *f, const struct tfl_packet *pkt)
       }
     }
     /* make room; an error of the evicted flow's file is an output error too */
-    if (pco_count >= PCO_CACHE && !Tfl_list_empty(&pco_lru) &&
-        pco_release(TFL_LIST_ENTRY(Tfl_list_last(&pco_lru), struct tf_kpcap, lru)) != 0)
+    if (pco->count >= PCO_CACHE && !Tfl_list_empty(&pco->lru) &&
+        pco_release(pco, TFL_LIST_ENTRY(Tfl_list_last(&pco->lru), struct tf_kpcap, lru)) != 0)
       e = TF_ERR_OUTPUT;
     k = calloc(1, sizeof(*k));
     if (!k) {
@@ -253,8 +271,8 @@ tf_err Tf_pcapout_flow(struct tf_flow *f, const struct tfl_packet *pkt)
     k->dlt = pkt->dlt;
     f->kpcap = k;
     f->kpcap_started = pkt->dlt + 1;
-    pco_count++;
-    Tfl_list_push_front(&pco_lru, &k->lru);
+    pco->count++;
+    Tfl_list_push_front(&pco->lru, &k->lru);
   }
   if (pco_record(k->d, pkt) != 0 && !k->failed) {
     Tf_log_error("cannot write %s: %s", f->path, strerror(errno));
@@ -265,44 +283,46 @@ tf_err Tf_pcapout_flow(struct tf_flow *f, const struct tfl_packet *pkt)
   return e;
 }
 
-void Tf_pcapout_flow_close(struct tf_flow *f)
+void Tf_pcapout_flow_close(struct tf_run *run, struct tf_flow *f)
 {
+  struct tf_pcapout *pco = run->pcapout;
   if (f->kpcap)
-    (void)pco_release(f->kpcap); /* a write error is logged there */
+    (void)pco_release(pco, f->kpcap); /* a write error is logged there */
 }
 
-tf_err Tf_pcapout_shutdown(void)
+tf_err Tf_pcapout_shutdown(struct tf_run *run)
 {
+  struct tf_pcapout *pco = run->pcapout;
   tf_err e;
+  if (!pco)
+    return TF_OK;
+  run->pcapout = NULL;
   /* By a saved next pointer, not by re-reading the head after each release
    * (which the clang analyzer cannot follow); write errors are counted in
    * pco_write_errors. */
-  for (struct tfl_list *n = pco_lru.next, *next; n != &pco_lru; n = next) {
+  for (struct tfl_list *n = pco->lru.next, *next; n != &pco->lru; n = next) {
     next = n->next;
-    (void)pco_release(TFL_LIST_ENTRY(n, struct tf_kpcap, lru));
+    (void)pco_release(pco, TFL_LIST_ENTRY(n, struct tf_kpcap, lru));
   }
-  pco_dlt_warned = 0;
-  if (pco_unproc) {
-    if (pco_close(pco_unproc, pco_unproc_dead) != 0 && !pco_unproc_failed) {
-      Tf_log_error("cannot write %s: %s", pco_unproc_path, strerror(errno));
-      pco_write_errors++;
+  pco->dlt_warned = 0;
+  if (pco->unproc) {
+    if (pco_close(pco->unproc, pco->unproc_dead) != 0 && !pco->unproc_failed) {
+      Tf_log_error("cannot write %s: %s", pco->unproc_path, strerror(errno));
+      pco->write_errors++;
     }
-  } else if (pco_unproc_path && !pco_unproc_failed) {
+  } else if (pco->unproc_path && !pco->unproc_failed) {
     /* Nothing was left unprocessed: still a valid, empty capture rather
      * than the 0-byte probe (1.6.1 left a 24-byte header too).  With no
      * frame, the link type says nothing; Ethernet is the common case. */
     pcap_t *dead;
-    pcap_dumper_t *d = pco_open(DLT_EN10MB, pco_unproc_path, 0, &dead);
+    pcap_dumper_t *d = pco_open(DLT_EN10MB, pco->unproc_path, 0, &dead);
     if (!d || pco_close(d, dead) != 0) {
       if (d)
-        Tf_log_error("cannot write %s: %s", pco_unproc_path, strerror(errno));
-      pco_write_errors++;
+        Tf_log_error("cannot write %s: %s", pco->unproc_path, strerror(errno));
+      pco->write_errors++;
     }
   }
-  pco_unproc = NULL;
-  pco_unproc_dead = NULL;
-  pco_unproc_path = NULL;
-  e = pco_write_errors ? TF_ERR_OUTPUT : TF_OK;
-  pco_write_errors = 0;
+  e = pco->write_errors ? TF_ERR_OUTPUT : TF_OK;
+  free(pco);
   return e;
 }

@@ -13,21 +13,26 @@
 #include "flow.h"
 #include "tfl_packet.h"
 
+struct tf_run;
+
+/* Creates run->pcapout, writing nothing yet; before the first packet. */
+tf_err Tf_pcapout_init(struct tf_run *run);
 /* -w FILE: opened lazily with the link type of the first frame written. */
-tf_err Tf_pcapout_unprocessed_open(const char *path);
-void Tf_pcapout_unprocessed(const struct tfl_packet *pkt);
+tf_err Tf_pcapout_unprocessed_open(struct tf_run *run, const char *path);
+void Tf_pcapout_unprocessed(struct tf_run *run, const struct tfl_packet *pkt);
 
 /* -K: append pkt's frame to "<flow file name>.pcap" of flow f.  The name
  * gets the connection counter like flow files (a reused 4-tuple never
  * overwrites an earlier connection).  Writers are cached (LRU) and files
  * reopened in append mode, so any number of flows works.  The path is kept
  * in f->path. */
-tf_err Tf_pcapout_flow(struct tf_flow *f, const struct tfl_packet *pkt);
+tf_err Tf_pcapout_flow(struct tf_run *run, struct tf_flow *f, const struct tfl_packet *pkt);
 /* The flow is finished: release its cached writer. */
-void Tf_pcapout_flow_close(struct tf_flow *f);
+void Tf_pcapout_flow_close(struct tf_run *run, struct tf_flow *f);
 
-/* Closes every file; TF_ERR_OUTPUT if any -w or -K file could not be
- * written during the run (each was reported when it happened). */
-tf_err Tf_pcapout_shutdown(void);
+/* Closes every file and frees run->pcapout (nothing when there is none);
+ * TF_ERR_OUTPUT if any -w or -K file could not be written during the run
+ * (each was reported when it happened). */
+tf_err Tf_pcapout_shutdown(struct tf_run *run);
 
 #endif

@@ -15,27 +15,32 @@
 #ifndef TF_PROGRESS_H
 #define TF_PROGRESS_H
 
+#include "error.h"
+
+struct tf_run;
 struct tf_source;
 
-/* Decides whether the line is shown (call after options are parsed);
- * may_show 0 for a -j worker, whose parent owns the terminal. */
-void Tf_progress_init(int may_show);
+/* Creates run->progress and decides whether the line is shown (call after
+ * options are parsed); may_show 0 for a -j worker, whose parent owns the
+ * terminal.  Without it (tests, fuzzers) the functions taking a run do
+ * nothing. */
+tf_err Tf_progress_init(struct tf_run *run, int may_show);
 /* An input file of the run, counted into the total ("-" has no size). */
-void Tf_progress_add_input(const char *path);
+void Tf_progress_add_input(struct tf_run *run, const char *path);
 /* The source about to be read (path as given) and the end of it; the
  * source must stay open between the two calls. */
-void Tf_progress_file_begin(const struct tf_source *s, const char *path);
-void Tf_progress_file_end(void);
+void Tf_progress_file_begin(struct tf_run *run, const struct tf_source *s, const char *path);
+void Tf_progress_file_end(struct tf_run *run);
 /* One packet read (source.c). */
-void Tf_progress_packet(void);
+void Tf_progress_packet(struct tf_run *run);
 /* Redraw if due or asked for; also called when a live capture is idle. */
-void Tf_progress_tick(void);
+void Tf_progress_tick(struct tf_run *run);
 /* From a signal handler: print the status line at the next packet or tick. */
 void Tf_progress_request(void);
 /* Before a log message: wipes the status line so the message starts on a
  * clean line (the next update draws it again). */
 void Tf_progress_clear(void);
-/* The final summary line (when the line was shown). */
-void Tf_progress_finish(void);
+/* The final summary line (when the line was shown); frees run->progress. */
+void Tf_progress_finish(struct tf_run *run);
 
 #endif

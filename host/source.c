@@ -24,15 +24,22 @@
 #include "progress.h"
 #include "report.h"
 #include "dispatch.h"
+#include "run.h"
 #include "source.h"
 
 #define SOURCE_IOBUF (512 * 1024) /* stdio buffer for capture files */
 
+/* Reached from signal handlers (main.c), hence file scope. */
 static volatile sig_atomic_t stop_requested;
 static pcap_t *volatile live_pcap; /* for pcap_breakloop from a signal */
-static struct tfl_defrag *defrag;
-static int want_packets;
-static uint64_t n_read, n_not_ip, n_malformed, n_not_tcp, n_unsupported;
+
+/* What the sources of one run share; owned by the run (Tf_source_init and
+ * Tf_source_shutdown). */
+struct tf_sources {
+  struct tfl_defrag *defrag;    /* fragments across all inputs; owned */
+  int want_packets;             /* a scanner takes every frame */
+  uint64_t n_read, n_not_ip, n_malformed, n_not_tcp, n_unsupported;
+};
 
 void Tf_source_request_stop(void)
 {
@@ -46,27 +53,42 @@ int Tf_source_stop_requested(void)
   return stop_requested;
 }
 
-tf_err Tf_source_init(void)
+tf_err Tf_source_init(struct tf_run *run)
 {
-  defrag = Tfl_defrag_new();
-  want_packets = Tf_dispatch_want_packets();
-  return defrag ? TF_OK : TF_ERR_NOMEM;
+  struct tf_sources *src = calloc(1, sizeof(*src));
+  if (!src)
+    return TF_ERR_NOMEM;
+  src->defrag = Tfl_defrag_new();
+  if (!src->defrag) {
+    free(src);
+    return TF_ERR_NOMEM;
+  }
+  src->want_packets = Tf_dispatch_want_packets();
+  run->sources = src;
+  return TF_OK;
 }
 
-void Tf_source_stats(struct tf_run_stats *st)
+void Tf_source_stats(const struct tf_run *run, struct tf_run_stats *st)
 {
-  st->frames_read = n_read;
-  st->frames_not_ip = n_not_ip;
-  st->frames_malformed = n_malformed;
-  st->frames_not_tcp = n_not_tcp;
-  st->frames_unsupported_link = n_unsupported;
-  st->fragments_dropped = defrag ? Tfl_defrag_dropped(defrag) : 0;
+  const struct tf_sources *src = run->sources;
+  if (!src)
+    return;
+  st->frames_read = src->n_read;
+  st->frames_not_ip = src->n_not_ip;
+  st->frames_malformed = src->n_malformed;
+  st->frames_not_tcp = src->n_not_tcp;
+  st->frames_unsupported_link = src->n_unsupported;
+  st->fragments_dropped = src->defrag ? Tfl_defrag_dropped(src->defrag) : 0;
 }
 
-void Tf_source_shutdown(void)
+void Tf_source_shutdown(struct tf_run *run)
 {
-  Tfl_defrag_free(defrag);
-  defrag = NULL;
+  struct tf_sources *src = run->sources;
+  if (!src)
+    return;
+  run->sources = NULL;
+  Tfl_defrag_free(src->defrag);
+  free(src);
 }
 
 /* Live captures filter in the kernel.  Files are filtered here, packet by
@@ -74,15 +96,15 @@ void Tf_source_shutdown(void)
  * pcapng fallback skips exactly those). */
 static tf_err source_filter(struct tf_source *s)
 {
-  if (!tf_opt.filter || !*tf_opt.filter)
+  if (!s->run->opt->filter || !*s->run->opt->filter)
     return TF_OK;
-  if (pcap_compile(s->pcap, &s->prog, tf_opt.filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-    Tf_log_error("bad filter expression '%s': %s", tf_opt.filter, pcap_geterr(s->pcap));
+  if (pcap_compile(s->pcap, &s->prog, s->run->opt->filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+    Tf_log_error("bad filter expression '%s': %s", s->run->opt->filter, pcap_geterr(s->pcap));
     return TF_ERR_USAGE;
   }
   s->have_prog = 1;
   if (s->live && pcap_setfilter(s->pcap, &s->prog) != 0) {
-    Tf_log_error("cannot apply filter '%s' to %s: %s", tf_opt.filter, s->name,
+    Tf_log_error("cannot apply filter '%s' to %s: %s", s->run->opt->filter, s->name,
                  pcap_geterr(s->pcap));
     return TF_ERR_USAGE;
   }
@@ -181,11 +203,12 @@ static pcap_t *source_open_buffered(struct tf_source *s, const char *path, char 
   return p;
 }
 
-tf_err Tf_source_open_file(struct tf_source *s, const char *path)
+tf_err Tf_source_open_file(struct tf_run *run, struct tf_source *s, const char *path)
 {
   char err[PCAP_ERRBUF_SIZE];
   tf_err e;
   memset(s, 0, sizeof(*s));
+  s->run = run;
   s->name = path;
   s->nano = 1; /* every reader of files is asked for nanoseconds */
   if (Tf_decompress_command(path)) {
@@ -210,21 +233,21 @@ tf_err Tf_source_open_file(struct tf_source *s, const char *path)
   return TF_OK;
 }
 
-tf_err Tf_source_open_live(struct tf_source *s, const char *iface)
+tf_err Tf_source_open_live(struct tf_run *run, struct tf_source *s, const char *iface)
 {
   char err[PCAP_ERRBUF_SIZE];
   pcap_if_t *devs = NULL;
-  static char dev_name[256];
   memset(s, 0, sizeof(*s));
+  s->run = run;
   s->live = 1;
   if (!iface) {
     if (pcap_findalldevs(&devs, err) != 0 || !devs) {
       Tf_log_error("no capture device found: %s", devs ? "" : err);
       return TF_ERR_INPUT;
     }
-    snprintf(dev_name, sizeof(dev_name), "%s", devs->name);
+    snprintf(s->dev_name, sizeof(s->dev_name), "%s", devs->name);
     pcap_freealldevs(devs);
-    iface = dev_name;
+    iface = s->dev_name;
   }
   s->name = iface;
   s->pcap = pcap_create(iface, err);
@@ -233,8 +256,8 @@ tf_err Tf_source_open_live(struct tf_source *s, const char *iface)
     return TF_ERR_INPUT;
   }
   pcap_set_snaplen(s->pcap, 262144);
-  pcap_set_promisc(s->pcap, !tf_opt.no_promisc);
-  pcap_set_timeout(s->pcap, tf_opt.packet_buffer_timeout);
+  pcap_set_promisc(s->pcap, !s->run->opt->no_promisc);
+  pcap_set_timeout(s->pcap, s->run->opt->packet_buffer_timeout);
   /* Small flows must show up at once, not when a buffer fills. */
   pcap_set_immediate_mode(s->pcap, 1);
   /* Immediate mode gives a ring of snaplen-sized frames: libpcap's
@@ -253,8 +276,8 @@ tf_err Tf_source_open_live(struct tf_source *s, const char *iface)
     Tf_log_warn("%s: %s", iface, pcap_geterr(s->pcap));
   s->nano = pcap_get_tstamp_precision(s->pcap) == PCAP_TSTAMP_PRECISION_NANO;
   tf_err e = source_check_dlt(s);
-  if (e == TF_OK && tf_opt.fanout_group)
-    e = Tf_fanout_join(s->pcap, iface, tf_opt.fanout_group);
+  if (e == TF_OK && s->run->opt->fanout_group)
+    e = Tf_fanout_join(s->pcap, iface, s->run->opt->fanout_group);
   if (e == TF_OK) /* only now are packets of the filter being captured */
     Tf_log_debug(1, "listening on %s", iface);
   return e;
@@ -267,10 +290,12 @@ tf_err Tf_source_open_live(struct tf_source *s, const char *iface)
 static void source_packet(const struct tf_source *s, int dlt, const struct pcap_pkthdr *h,
                           const u_char *bytes)
 {
+  struct tf_run *run = s->run;
+  struct tf_sources *src = run->sources;
   struct tfl_packet pkt;
   long frac = (long)h->ts.tv_usec;
   pkt.dlt = dlt;
-  pkt.ts.tv_sec = h->ts.tv_sec + tf_opt.tdelta;
+  pkt.ts.tv_sec = h->ts.tv_sec + run->opt->tdelta;
   pkt.ts.tv_usec = s->nano ? frac / 1000 : frac;
   /* A hostile fraction out of range is passed on as microseconds always
    * were; scanners are promised nsec < 10^9. */
@@ -283,48 +308,48 @@ static void source_packet(const struct tf_source *s, int dlt, const struct pcap_
   pkt.caplen = h->caplen;
   pkt.wirelen = h->len;
   pkt.frame = bytes;
-  if (want_packets)
+  if (src->want_packets)
     Tf_dispatch_packet(&pkt);
-  n_read++;
-  Tf_progress_packet();
+  src->n_read++;
+  Tf_progress_packet(run);
   switch (Tfl_link_decode(dlt, bytes, h->caplen, &pkt.link)) {
   case TFL_LINK_OK:
     break;
   case TFL_LINK_UNSUPPORTED:
-    n_unsupported++;
+    src->n_unsupported++;
     return; /* warned once when the source was opened */
   case TFL_LINK_NOT_IP:
-    n_not_ip++;
-    Tf_pcapout_unprocessed(&pkt);
+    src->n_not_ip++;
+    Tf_pcapout_unprocessed(run, &pkt);
     return;
   default:
-    n_malformed++;
-    Tf_pcapout_unprocessed(&pkt);
+    src->n_malformed++;
+    Tf_pcapout_unprocessed(run, &pkt);
     return;
   }
-  switch (Tfl_ip_decode(defrag, &pkt)) {
+  switch (Tfl_ip_decode(src->defrag, &pkt)) {
   case TFL_IP_TCP:
-    Tf_demux_packet(&pkt);
+    Tf_demux_packet(run, &pkt);
     break;
   case TFL_IP_FRAGMENT_HELD:
     break;
   case TFL_IP_NOT_TCP:
-    n_not_tcp++;
-    Tf_pcapout_unprocessed(&pkt);
+    src->n_not_tcp++;
+    Tf_pcapout_unprocessed(run, &pkt);
     break;
   default:
-    n_malformed++;
-    Tf_pcapout_unprocessed(&pkt);
+    src->n_malformed++;
+    Tf_pcapout_unprocessed(run, &pkt);
     break;
   }
-  Tf_demux_expire(pkt.ts.tv_sec);
+  Tf_demux_expire(run, pkt.ts.tv_sec);
 }
 
 static void live_callback(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
   struct tf_source *s = (struct tf_source *)user;
   source_packet(s, s->dlt, h, bytes);
-  if (stop_requested || Tf_demux_error() != TF_OK)
+  if (stop_requested || Tf_demux_error(s->run) != TF_OK)
     pcap_breakloop(s->pcap);
 }
 
@@ -376,7 +401,7 @@ static struct tf_source_link *source_link(struct tf_source *s, int dlt)
     source_warn_unsupported(s, dlt);
   } else if (s->have_prog) {
     dead = pcap_open_dead(dlt, 262144);
-    if (dead && pcap_compile(dead, &l->prog, tf_opt.filter, 1, PCAP_NETMASK_UNKNOWN) == 0) {
+    if (dead && pcap_compile(dead, &l->prog, s->run->opt->filter, 1, PCAP_NETMASK_UNKNOWN) == 0) {
       l->have_prog = 1;
     } else {
       Tf_log_warn("%s: the filter does not apply to link type %d; its packets are skipped",
@@ -415,7 +440,7 @@ static tf_err source_run_pcapng(struct tf_source *s)
   }
   Tf_log_debug(1, "%s: interfaces of different link types; tcpflow's own pcapng reader reads "
                "the rest", s->name);
-  while (!stop_requested && Tf_demux_error() == TF_OK &&
+  while (!stop_requested && Tf_demux_error(s->run) == TF_OK &&
          (rc = Tf_pcapng_next(r, &h, &data, &dlt)) == 1) {
     if (seen++ < s->delivered)
       continue; /* libpcap read these already */
@@ -442,7 +467,7 @@ static int source_run_fast(struct tf_source *s)
   const uint8_t *data;
   const u_char *lbytes;
   int rc = 1;
-  while (!stop_requested && Tf_demux_error() == TF_OK &&
+  while (!stop_requested && Tf_demux_error(s->run) == TF_OK &&
          (rc = Tf_pcapfile_next(s->fast, &h, &data)) == 1) {
     s->delivered++;
     if (!s->have_prog || pcap_offline_filter(&s->prog, &h, data))
@@ -465,7 +490,7 @@ tf_err Tf_source_run(struct tf_source *s)
   int rc;
   if (s->live) {
     live_pcap = s->pcap;
-    while (!stop_requested && Tf_demux_error() == TF_OK) {
+    while (!stop_requested && Tf_demux_error(s->run) == TF_OK) {
       rc = pcap_dispatch(s->pcap, -1, live_callback, (u_char *)s);
       if (rc == PCAP_ERROR) {
         Tf_log_error("%s: %s", s->name, pcap_geterr(s->pcap));
@@ -473,15 +498,15 @@ tf_err Tf_source_run(struct tf_source *s)
         return TF_ERR_INPUT;
       }
       if (rc == 0) /* a quiet link: idle flows still time out */
-        Tf_demux_expire((int64_t)time(NULL) + tf_opt.tdelta);
-      Tf_progress_tick(); /* SIGUSR1 and the status line on a quiet link too */
+        Tf_demux_expire(s->run, (int64_t)time(NULL) + s->run->opt->tdelta);
+      Tf_progress_tick(s->run); /* SIGUSR1 and the status line on a quiet link too */
     }
     live_pcap = NULL;
     return TF_OK;
   }
   if (s->fast && source_run_fast(s) == 0)
     return TF_OK; /* no decompressor to wait for: plain files only */
-  while (!stop_requested && Tf_demux_error() == TF_OK) {
+  while (!stop_requested && Tf_demux_error(s->run) == TF_OK) {
     rc = pcap_next_ex(s->pcap, &h, &bytes);
     if (rc == 1) {
       s->delivered++;

@@ -24,7 +24,10 @@ struct tf_source_link {
   struct bpf_program prog; /* the filter for this link type */
 };
 
+struct tf_run;
+
 struct tf_source {
+  struct tf_run *run;      /* the run its packets go to */
   pcap_t *pcap;
   const char *name;        /* file name or interface, for messages */
   int live;
@@ -38,14 +41,15 @@ struct tf_source {
   struct tf_pcapfile *fast; /* reads a plain pcap file in place (pcapfile.h); owned */
   struct tf_source_link links[TF_SOURCE_MAX_LINKS];
   int nlinks;
+  char dev_name[256];      /* the interface found when none was named */
 };
 
 /* Open a savefile or an interface and compile the BPF filter for its link
  * type.  Errors are printed with the file name.  Files ending in .gz,
  * .bz2, .xz, .lzma or .zip are read through their decompressor
  * (decompress.h). */
-tf_err Tf_source_open_file(struct tf_source *s, const char *path);
-tf_err Tf_source_open_live(struct tf_source *s, const char *iface);
+tf_err Tf_source_open_file(struct tf_run *run, struct tf_source *s, const char *path);
+tf_err Tf_source_open_live(struct tf_run *run, struct tf_source *s, const char *iface);
 /* Read every packet; returns TF_ERR_INPUT for a read error (truncation),
  * after every packet before the error was processed.  A pcapng file with
  * interfaces of several link types is read to the end (pcapng.h). */
@@ -58,9 +62,9 @@ int Tf_source_stop_requested(void);
 
 /* Frame counters for the report. */
 struct tf_run_stats;
-void Tf_source_stats(struct tf_run_stats *st);
+void Tf_source_stats(const struct tf_run *run, struct tf_run_stats *st);
 
-tf_err Tf_source_init(void);
-void Tf_source_shutdown(void);
+tf_err Tf_source_init(struct tf_run *run);
+void Tf_source_shutdown(struct tf_run *run);
 
 #endif

@@ -38,9 +38,11 @@
 #include "tfl_packet.h"
 #include "pcapout.h"
 #include "report.h"
+#include "run.h"
 
 /* Defined by host/main.c in the program; the harness is its own main. */
 struct tf_options tf_opt;
+static struct tf_run run;
 
 /* Byte 0. */
 #define OPT_STRIP 0x01   /* -s */
@@ -196,8 +198,8 @@ static void feed(int dlt, const uint8_t *p, size_t n)
     pkt.frame = frame;
     if (Tfl_link_decode(pkt.dlt, frame, len, &pkt.link) == TFL_LINK_OK &&
         Tfl_ip_decode(defrag, &pkt) == TFL_IP_TCP)
-      Tf_demux_packet(&pkt);
-    Tf_demux_expire(pkt.ts.tv_sec);
+      Tf_demux_packet(&run, &pkt);
+    Tf_demux_expire(&run, pkt.ts.tv_sec);
     free(frame);
     p += len;
     n -= len;
@@ -218,20 +220,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (!tmpl)
     return 0;
   set_options(data, tmpl);
-  if (Tf_flowtab_init() != TF_OK || Tf_output_init(64) != TF_OK || Tf_demux_init() != TF_OK ||
-      Tf_console_init() != TF_OK || Tf_report_open(report_path, NULL) != TF_OK)
+  Tf_run_init(&run, &tf_opt);
+  if (Tf_flowtab_init() != TF_OK || Tf_output_init(64) != TF_OK || Tf_demux_init(&run) != TF_OK ||
+      Tf_console_init(&run) != TF_OK || Tf_pcapout_init(&run) != TF_OK ||
+      Tf_report_open(report_path, NULL) != TF_OK)
     abort();
   feed(dlts[data[4] % NDLTS], data + 6 + tlen, size - 6 - tlen);
   memset(&st, 0, sizeof(st));
-  Tf_demux_stats(&st);
-  Tf_demux_close_all();
+  Tf_demux_stats(&run, &st);
+  Tf_demux_close_all(&run);
   Tf_report_summary_begin();
   Tf_report_summary_end();
   if (Tf_report_close(&st) != TF_OK)
     abort();
-  (void)Tf_pcapout_shutdown(); /* a full disk is not what this harness looks for */
-  (void)Tf_console_shutdown();
-  Tf_demux_shutdown();
+  (void)Tf_pcapout_shutdown(&run); /* a full disk is not what this harness looks for */
+  (void)Tf_console_shutdown(&run);
+  Tf_demux_shutdown(&run);
   Tf_output_shutdown();
   Tf_flowtab_free();
   check_report();

@@ -62,9 +62,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (pkt.link.l3 < frame || pkt.link.l3 + pkt.link.l3_len > frame + len)
       abort(); /* the link layer must point inside the frame */
     if (Tfl_ip_decode(defrag, &pkt) == TFL_IP_TCP)
-      Tf_demux_packet(&pkt);
+      Tf_demux_packet(&he_run, &pkt);
   }
-  Tf_demux_expire(pkt.ts.tv_sec);
+  Tf_demux_expire(&he_run, pkt.ts.tv_sec);
   free(frame);
   if (++iterations % RECYCLE == 0)
     He_recycle();

@@ -26,7 +26,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
   He_setup("pcap");
   snprintf(path, sizeof(path), "%s/input.pcap", Fuzz_scratch_dir("pcapin"));
-  if (Tf_source_init() != TF_OK)
+  if (Tf_source_init(&he_run) != TF_OK)
     abort();
   return 0;
 }
@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   FILE *f = fopen(path, "wb");
   if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
     abort();
-  if (Tf_source_open_file(&s, path) == TF_OK) {
+  if (Tf_source_open_file(&he_run, &s, path) == TF_OK) {
     Tf_source_run(&s);
     Tf_source_close(&s);
   } else if (s.pcap) {

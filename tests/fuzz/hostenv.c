@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "console.h"
 #include "demux.h"
 #include "flowtab.h"
 #include "fuzz.h"
@@ -12,9 +13,11 @@
 #include "log.h"
 #include "options.h"
 #include "output.h"
+#include "pcapout.h"
 
 /* Defined by host/main.c in the program; the harness is its own main. */
 struct tf_options tf_opt;
+struct tf_run he_run;
 
 static const char *outdir;
 
@@ -30,12 +33,15 @@ void He_setup(const char *tag)
   tf_opt.max_seek = 64 * 1024;
   tf_opt.tcp_timeout = 30; /* packet-time expiry runs too */
   tf_quiet = 1;
-  if (Tf_flowtab_init() != TF_OK || Tf_output_init(64) != TF_OK || Tf_demux_init() != TF_OK)
+  Tf_run_init(&he_run, &tf_opt);
+  if (Tf_flowtab_init() != TF_OK || Tf_output_init(64) != TF_OK ||
+      Tf_demux_init(&he_run) != TF_OK || Tf_pcapout_init(&he_run) != TF_OK ||
+      Tf_console_init(&he_run) != TF_OK)
     abort();
 }
 
 void He_recycle(void)
 {
-  Tf_demux_close_all();
+  Tf_demux_close_all(&he_run);
   Fuzz_empty_dir(outdir);
 }

@@ -9,6 +9,11 @@
 #ifndef TF_FUZZ_HOSTENV_H
 #define TF_FUZZ_HOSTENV_H
 
+#include "run.h"
+
+/* The run the harness drives; its options are tf_opt. */
+extern struct tf_run he_run;
+
 /* tf_opt, the flow table, output and demux; outdir is a scratch dir. */
 void He_setup(const char *tag);
 /* Close all flows (the close path runs too) and remove their files. */

@@ -30,7 +30,7 @@ static const char *capture(struct tf_flow *f, const char *name, const void *data
   ck_assert_int_ge(saved, 0);
   fflush(stdout);
   dup2(fileno(tmp), 1);
-  Tf_console_print(f, name, (const uint8_t *)data, len);
+  Tf_console_print(&tu_ctx, f, name, (const uint8_t *)data, len);
   fflush(stdout);
   dup2(saved, 1);
   close(saved);
@@ -63,10 +63,12 @@ static void setup(void)
   memcpy(flow.key.dst, "\x0a\x00\x00\x02", 4);
   flow.key.sport = 40000;
   flow.key.dport = 80;
+  ck_assert_int_eq(Tf_console_init(&tu_ctx), TF_OK);
 }
 
 static void teardown(void)
 {
+  (void)Tf_console_shutdown(&tu_ctx); /* the tests that check its result call it themselves */
   tu_teardown();
 }
 
@@ -180,7 +182,7 @@ START_TEST(hex_dump_large_offsets)
   int saved = dup(1);
   fflush(stdout);
   dup2(fileno(tmp), 1);
-  Tf_console_print(&flow, NAME, big, sizeof(big));
+  Tf_console_print(&tu_ctx, &flow, NAME, big, sizeof(big));
   fflush(stdout);
   dup2(saved, 1);
   close(saved);
@@ -285,7 +287,8 @@ START_TEST(semaphore_lock)
   int v = -1;
   snprintf(name, sizeof(name), "/tf-check-console-%ld", (long)getpid());
   tf_opt.semlock = name;
-  ck_assert_int_eq(Tf_console_init(), TF_OK);
+  (void)Tf_console_shutdown(&tu_ctx); /* the fixture's, opened without -L */
+  ck_assert_int_eq(Tf_console_init(&tu_ctx), TF_OK);
   ck_printed(&flow, NAME, "x", 1, NAME ": x\n");
   /* released after each packet */
   s = sem_open(name, 0);
@@ -293,7 +296,7 @@ START_TEST(semaphore_lock)
   ck_assert_int_eq(sem_getvalue(s, &v), 0);
   ck_assert_int_eq(v, 1);
   sem_close(s);
-  ck_assert_int_eq(Tf_console_shutdown(), TF_OK);
+  ck_assert_int_eq(Tf_console_shutdown(&tu_ctx), TF_OK);
   sem_unlink(name);
 }
 END_TEST
@@ -303,14 +306,15 @@ START_TEST(broken_stdout_does_not_crash)
   int saved = dup(1);
   int full = open("/dev/full", O_WRONLY);
   ck_assert_int_ge(full, 0);
-  ck_assert_int_eq(Tf_console_init(), TF_OK);
+  (void)Tf_console_shutdown(&tu_ctx); /* the fixture's, opened without -L */
+  ck_assert_int_eq(Tf_console_init(&tu_ctx), TF_OK);
   fflush(stdout);
   dup2(full, 1);
   close(full);
   for (int i = 0; i < 1000; i++)
-    Tf_console_print(&flow, NAME, (const uint8_t *)"0123456789abcdef0123456789abcdef", 32);
+    Tf_console_print(&tu_ctx, &flow, NAME, (const uint8_t *)"0123456789abcdef0123456789abcdef", 32);
   /* reports the error on stderr, and it is an output error */
-  ck_assert_int_eq(Tf_console_shutdown(), TF_ERR_OUTPUT);
+  ck_assert_int_eq(Tf_console_shutdown(&tu_ctx), TF_ERR_OUTPUT);
   clearerr(stdout);
   dup2(saved, 1);
   close(saved);

@@ -91,11 +91,12 @@ static void setup(void)
 {
   tu_setup();
   tf_opt.per_flow_pcap = 1;
+  ck_assert_int_eq(Tf_pcapout_init(&tu_ctx), TF_OK);
 }
 
 static void teardown(void)
 {
-  Tf_pcapout_shutdown();
+  Tf_pcapout_shutdown(&tu_ctx);
   tu_teardown();
 }
 
@@ -111,10 +112,10 @@ START_TEST(per_flow_pcaps_survive_eviction)
   for (int round = 0; round < ROUNDS; round++)
     for (int i = 0; i < FLOWS; i++) {
       struct tfl_packet p = packet(DLT_EN10MB, round);
-      ck_assert_int_eq(Tf_pcapout_flow(flows[i], &p), TF_OK);
+      ck_assert_int_eq(Tf_pcapout_flow(&tu_ctx, flows[i], &p), TF_OK);
     }
   for (int i = 0; i < FLOWS; i++) {
-    Tf_pcapout_flow_close(flows[i]);
+    Tf_pcapout_flow_close(&tu_ctx, flows[i]);
     ck_assert_ptr_null(flows[i]->kpcap);
     ck_assert_str_eq(flows[i]->path, flow_pcap(i, ""));
   }
@@ -133,14 +134,14 @@ START_TEST(two_flows_interleaved_keep_their_frames)
   int dlt, tags[4];
   struct tfl_packet p;
   p = packet(DLT_RAW, 1);
-  ck_assert_int_eq(Tf_pcapout_flow(a, &p), TF_OK);
+  ck_assert_int_eq(Tf_pcapout_flow(&tu_ctx, a, &p), TF_OK);
   p = packet(DLT_RAW, 2);
-  ck_assert_int_eq(Tf_pcapout_flow(b, &p), TF_OK);
+  ck_assert_int_eq(Tf_pcapout_flow(&tu_ctx, b, &p), TF_OK);
   /* released (flow finished), then more frames: appended, not truncated */
-  Tf_pcapout_flow_close(a);
+  Tf_pcapout_flow_close(&tu_ctx, a);
   p = packet(DLT_RAW, 3);
-  ck_assert_int_eq(Tf_pcapout_flow(a, &p), TF_OK);
-  Tf_pcapout_shutdown();
+  ck_assert_int_eq(Tf_pcapout_flow(&tu_ctx, a, &p), TF_OK);
+  Tf_pcapout_shutdown(&tu_ctx);
   ck_assert_ptr_null(a->kpcap);
   ck_assert_ptr_null(b->kpcap);
   ck_assert_int_eq(read_pcap(flow_pcap(1, ""), &dlt, tags, 4), 2);
@@ -157,15 +158,15 @@ START_TEST(reused_tuple_gets_its_own_file)
   struct tf_flow *f = make_flow(7);
   struct tfl_packet p = packet(DLT_EN10MB, 1);
   int dlt;
-  ck_assert_int_eq(Tf_pcapout_flow(f, &p), TF_OK);
-  Tf_pcapout_flow_close(f);
+  ck_assert_int_eq(Tf_pcapout_flow(&tu_ctx, f, &p), TF_OK);
+  Tf_pcapout_flow_close(&tu_ctx, f);
   Tf_output_release(f); /* the end of a flow, as demux does it */
   Tf_flowtab_remove(f);
   /* a later connection on the same endpoints (a new flow) */
   f = make_flow(7);
   p = packet(DLT_EN10MB, 2);
-  ck_assert_int_eq(Tf_pcapout_flow(f, &p), TF_OK);
-  Tf_pcapout_flow_close(f);
+  ck_assert_int_eq(Tf_pcapout_flow(&tu_ctx, f, &p), TF_OK);
+  Tf_pcapout_flow_close(&tu_ctx, f);
   ck_assert_str_eq(f->path, flow_pcap(7, "c1"));
   ck_assert_int_eq(read_pcap(flow_pcap(7, ""), &dlt, NULL, 0), 1);
   ck_assert_int_eq(read_pcap(flow_pcap(7, "c1"), &dlt, NULL, 0), 1);
@@ -179,15 +180,15 @@ START_TEST(flow_link_type_mismatch_skipped)
   int dlt, tags[4];
   /* link type 0 (BSD loopback) must still count as "file started" */
   p = packet(DLT_NULL, 1);
-  ck_assert_int_eq(Tf_pcapout_flow(f, &p), TF_OK);
+  ck_assert_int_eq(Tf_pcapout_flow(&tu_ctx, f, &p), TF_OK);
   p = packet(DLT_EN10MB, 2); /* another -r file: warned, skipped */
-  ck_assert_int_eq(Tf_pcapout_flow(f, &p), TF_OK);
-  Tf_pcapout_flow_close(f);
+  ck_assert_int_eq(Tf_pcapout_flow(&tu_ctx, f, &p), TF_OK);
+  Tf_pcapout_flow_close(&tu_ctx, f);
   p = packet(DLT_EN10MB, 3); /* also after the writer was released */
-  ck_assert_int_eq(Tf_pcapout_flow(f, &p), TF_OK);
+  ck_assert_int_eq(Tf_pcapout_flow(&tu_ctx, f, &p), TF_OK);
   p = packet(DLT_NULL, 4);
-  ck_assert_int_eq(Tf_pcapout_flow(f, &p), TF_OK);
-  Tf_pcapout_flow_close(f);
+  ck_assert_int_eq(Tf_pcapout_flow(&tu_ctx, f, &p), TF_OK);
+  Tf_pcapout_flow_close(&tu_ctx, f);
   ck_assert_int_eq(read_pcap(flow_pcap(3, ""), &dlt, tags, 4), 2);
   ck_assert_int_eq(dlt, DLT_NULL);
   ck_assert_int_eq(tags[0], 1);
@@ -205,9 +206,9 @@ START_TEST(unwritable_flow_file)
   ck_assert_ptr_nonnull(x);
   fclose(x);
   tf_opt.outdir = bad; /* a file, not a directory */
-  ck_assert_int_eq(Tf_pcapout_flow(f, &p), TF_ERR_OUTPUT);
+  ck_assert_int_eq(Tf_pcapout_flow(&tu_ctx, f, &p), TF_ERR_OUTPUT);
   /* said once: later frames of that flow are dropped quietly */
-  ck_assert_int_eq(Tf_pcapout_flow(f, &p), TF_OK);
+  ck_assert_int_eq(Tf_pcapout_flow(&tu_ctx, f, &p), TF_OK);
   ck_assert_ptr_null(f->kpcap);
 }
 END_TEST
@@ -218,13 +219,13 @@ START_TEST(unprocessed_keeps_first_link_type)
   int dlt, tags[4];
   struct tfl_packet raw1 = packet(DLT_RAW, 1);
   snprintf(path, sizeof(path), "%s/unprocessed.pcap", tu_outdir());
-  ck_assert_int_eq(Tf_pcapout_unprocessed_open(path), TF_OK);
-  Tf_pcapout_unprocessed(&raw1);
+  ck_assert_int_eq(Tf_pcapout_unprocessed_open(&tu_ctx, path), TF_OK);
+  Tf_pcapout_unprocessed(&tu_ctx, &raw1);
   struct tfl_packet eth = packet(DLT_EN10MB, 2);
-  Tf_pcapout_unprocessed(&eth); /* another link type: skipped with a warning */
+  Tf_pcapout_unprocessed(&tu_ctx, &eth); /* another link type: skipped with a warning */
   struct tfl_packet raw3 = packet(DLT_RAW, 3);
-  Tf_pcapout_unprocessed(&raw3);
-  ck_assert_int_eq(Tf_pcapout_shutdown(), TF_OK);
+  Tf_pcapout_unprocessed(&tu_ctx, &raw3);
+  ck_assert_int_eq(Tf_pcapout_shutdown(&tu_ctx), TF_OK);
   ck_assert_int_eq(read_pcap(path, &dlt, tags, 4), 2);
   ck_assert_int_eq(dlt, DLT_RAW);
   ck_assert_int_eq(tags[0], 1);
@@ -238,8 +239,8 @@ START_TEST(unprocessed_empty_is_a_valid_capture)
   struct stat st;
   int dlt;
   snprintf(path, sizeof(path), "%s/unk.pcap", tu_outdir());
-  ck_assert_int_eq(Tf_pcapout_unprocessed_open(path), TF_OK);
-  Tf_pcapout_shutdown();
+  ck_assert_int_eq(Tf_pcapout_unprocessed_open(&tu_ctx, path), TF_OK);
+  Tf_pcapout_shutdown(&tu_ctx);
   ck_assert_int_eq(stat(path, &st), 0);
   ck_assert_int_eq(st.st_size, 24); /* the header alone, as 1.6.1 */
   ck_assert_int_eq(read_pcap(path, &dlt, NULL, 0), 0);
@@ -251,7 +252,7 @@ START_TEST(unprocessed_unwritable_path)
   char path[512];
   snprintf(path, sizeof(path), "%s/no/such/dir/unk.pcap", tu_outdir());
   /* 1.6.1 died of an uncaught exception here */
-  ck_assert_int_eq(Tf_pcapout_unprocessed_open(path), TF_ERR_OUTPUT);
+  ck_assert_int_eq(Tf_pcapout_unprocessed_open(&tu_ctx, path), TF_ERR_OUTPUT);
 }
 END_TEST
 

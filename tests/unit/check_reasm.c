@@ -112,7 +112,7 @@ START_TEST(hole_is_zero_filled)
   client(1, PA, "1111111111");
   client(21, PA, "3333333333");
   client(31, FIN, NULL);
-  Tf_demux_close_all();
+  Tf_demux_close_all(&tu_ctx);
   assert_file(CFILE, "1111111111\0\0\0\0\0\0\0\0\0\0" "3333333333", 30);
   tu_teardown();
 }
@@ -124,7 +124,7 @@ START_TEST(trailing_hole_not_materialised)
   client(0, SYN, NULL);
   client(1, PA, "1111111111");
   client(21, FIN, NULL);
-  Tf_demux_close_all();
+  Tf_demux_close_all(&tu_ctx);
   assert_str(CFILE, "1111111111");
   tu_teardown();
 }
@@ -134,7 +134,7 @@ START_TEST(no_syn_first_byte_at_zero)
 {
   tu_setup();
   client(777777, PA, "mid-stream");
-  Tf_demux_close_all();
+  Tf_demux_close_all(&tu_ctx);
   assert_str(CFILE, "mid-stream");
   tu_teardown();
 }
@@ -146,7 +146,7 @@ START_TEST(no_syn_earlier_data_is_prepended)
   client(101, PA, "middle-part|");
   client(113, PA, "end-part\n");
   client(91, PA, "EARLY-BYTE");
-  Tf_demux_close_all();
+  Tf_demux_close_all(&tu_ctx);
   assert_str(CFILE, "EARLY-BYTEmiddle-part|end-part\n");
   tu_teardown();
 }
@@ -159,7 +159,7 @@ START_TEST(rst_closes_and_new_data_starts_c1)
   client(1, PA, "before-reset\n");
   client(14, RST, NULL);
   client(14, PA, "after-reset\n");
-  Tf_demux_close_all();
+  Tf_demux_close_all(&tu_ctx);
   assert_str(CFILE, "before-reset\n");
   assert_str(CFILE "c1", "after-reset\n");
   tu_teardown();
@@ -235,7 +235,7 @@ START_TEST(max_seek_splits_flow)
   client(0, SYN, NULL);
   client(1, PA, "before-jump\n");
   client(1 + 20 * 1024 * 1024, PA, "after-jump\n");
-  Tf_demux_close_all();
+  Tf_demux_close_all(&tu_ctx);
   assert_str(CFILE, "before-jump\n");
   assert_str(CFILE "c1", "after-jump\n");
   tu_teardown();
@@ -248,7 +248,7 @@ START_TEST(small_jump_is_a_hole)
   client(0, SYN, NULL);
   client(1, PA, "abc");
   client(104, PA, "xyz");
-  Tf_demux_close_all();
+  Tf_demux_close_all(&tu_ctx);
   size_t len;
   char *got = tu_read(CFILE, &len);
   ck_assert_uint_eq(len, 106);
@@ -292,7 +292,7 @@ START_TEST(straggler_after_fin_ignored)
   client(15, FIN, NULL);
   client(1, PA, "Hello, world!\n"); /* exact late retransmission */
   client(8, PA, "WORLD?\n");         /* different bytes: a new flow */
-  Tf_demux_close_all();
+  Tf_demux_close_all(&tu_ctx);
   assert_str(CFILE, "Hello, world!\n");
   assert_str(CFILE "c1", "WORLD?\n");
   ck_assert_int_eq(tu_count_files(), 2);
@@ -344,7 +344,7 @@ START_TEST(ipv6_names)
   tu_setup();
   tu_seg("2001:db8::1", 40000, "2001:db8::2", 80, 10, SYN, NULL, 0, 1);
   tu_seg("2001:db8::1", 40000, "2001:db8::2", 80, 11, PA, "v6", 2, 1);
-  Tf_demux_close_all();
+  Tf_demux_close_all(&tu_ctx);
   assert_str("2001:db8::1.40000-2001:db8::2.00080", "v6");
   tu_teardown();
 }
@@ -355,7 +355,7 @@ START_TEST(vlan_is_in_key_and_name)
   tu_setup();
   tu_seg_vlan(100, C, 40000, S, 80, 10, PA, "vlan100", 7, 1);
   tu_seg_vlan(200, C, 40000, S, 80, 10, PA, "vlan200", 7, 1);
-  Tf_demux_close_all();
+  Tf_demux_close_all(&tu_ctx);
   assert_str(CFILE "--100", "vlan100");
   assert_str(CFILE "--200", "vlan200");
   tu_teardown();
@@ -374,7 +374,7 @@ START_TEST(flow_over_4gib_is_sparse_and_exact)
     client(seq, PA, "X");
     seq += 0x7fff0000u; /* ~2 GiB further each time */
   }
-  Tf_demux_close_all();
+  Tf_demux_close_all(&tu_ctx);
   snprintf(path, sizeof(path), "%s/%s", tu_outdir(), CFILE);
   ck_assert_int_eq(stat(path, &st), 0);
   ck_assert_uint_eq((uint64_t)st.st_size, 3ull * 0x7fff0000ull + 1);
@@ -390,7 +390,7 @@ START_TEST(findx_sorted_after_out_of_order)
   tu_seg(C, 40000, S, 80, 21, PA, "3333333333", 10, 103);
   tu_seg(C, 40000, S, 80, 1, PA, "1111111111", 10, 104);
   tu_seg(C, 40000, S, 80, 11, PA, "2222222222", 10, 105);
-  Tf_demux_close_all();
+  Tf_demux_close_all(&tu_ctx);
   char *fx = tu_read(CFILE ".findx", NULL);
   ck_assert_ptr_nonnull(fx);
   ck_assert_str_eq(fx, "0|104.000000|10\n10|105.000000|10\n20|103.000000|10\n");

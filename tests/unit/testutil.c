@@ -17,6 +17,7 @@
 #include "testutil.h"
 
 struct tf_options tf_opt;
+struct tf_run tu_ctx;
 static char outdir[256];
 static char *template_copy;
 
@@ -30,9 +31,10 @@ void tu_setup(void)
   template_copy = strdup(TF_DEFAULT_TEMPLATE "");
   tf_opt.outdir = outdir;
   tf_opt.template_str = template_copy;
+  Tf_run_init(&tu_ctx, &tf_opt);
   Tf_flowtab_init();
   Tf_output_init(0);
-  Tf_demux_init();
+  Tf_demux_init(&tu_ctx);
 }
 
 const char *tu_outdir(void)
@@ -50,8 +52,8 @@ static int remove_entry(const char *path, const struct stat *st, int type, struc
 
 void tu_teardown(void)
 {
-  Tf_demux_close_all();
-  Tf_demux_shutdown();
+  Tf_demux_close_all(&tu_ctx);
+  Tf_demux_shutdown(&tu_ctx);
   Tf_output_shutdown();
   Tf_flowtab_free();
   /* Depth first, links not followed: the directory and what tests left. */
@@ -91,7 +93,7 @@ void tu_seg_vlan(int vlan, const char *src, uint16_t sport, const char *dst, uin
   pkt.flags = flags;
   pkt.payload = data;
   pkt.payload_len = len;
-  Tf_demux_packet(&pkt);
+  Tf_demux_packet(&tu_ctx, &pkt);
 }
 
 void tu_seg(const char *src, uint16_t sport, const char *dst, uint16_t dport, uint32_t seq,

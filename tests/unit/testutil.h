@@ -10,9 +10,14 @@
 
 #include <check.h>
 
+#include "run.h"
 #include "tfl_packet.h"
 
-/* Fresh tf_opt defaults with outdir set to a new temporary directory. */
+/* The run the tests drive: its options are tf_opt. */
+extern struct tf_run tu_ctx;
+
+/* Fresh tf_opt defaults with outdir set to a new temporary directory, and
+ * tu_ctx's reassembly, output and flow table started. */
 void tu_setup(void);
 /* Close all flows and remove the directory. */
 void tu_teardown(void);

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copyright (C) 2026 The tcpflow developers */
+/*
+ * The run context: everything one run of tcpflow knows, passed down the
+ * pipeline as tcpdump passes its netdissect_options and curl its easy
+ * handle.  main.c creates one for the process (a -j worker keeps its copy
+ * after fork), the unit tests and fuzzers create their own.
+ *
+ * Each stage keeps its state in a struct of its own, opaque outside the
+ * stage's .c file, created by the stage's init function and freed by its
+ * shutdown, which leave the pointer NULL.  A stage reaches another only
+ * through that stage's functions, never through its fields.
+ *
+ * What remains at file scope in host/ is what a signal handler or the
+ * crash guard must reach without a context (source.c's stop request,
+ * jobs.c's workers, guard.c, dispatch.c's exit handler), the log's
+ * verbosity, and the stages not yet converted (tf_opt's storage, flowtab,
+ * output, report, jsonl and the scanner registry; see README "How the code
+ * is laid out").
+ */
+#ifndef TF_RUN_H
+#define TF_RUN_H
+
+#include "options.h"
+
+struct tf_console;
+struct tf_demux;
+struct tf_pcapout;
+struct tf_progress;
+struct tf_sources;
+
+struct tf_run {
+  /* What the command line and -S decided, read-only for the stages:
+   * main.c (and a -j worker for its part of the work) writes the options
+   * before the stages start. */
+  const struct tf_options *opt;
+
+  struct tf_sources *sources;   /* source.c: decoder counters, fragments, BPF state */
+  struct tf_demux *demux;       /* demux.c: reassembly, stragglers, ids */
+  struct tf_console *console;   /* console.c: -c/-C/-D output */
+  struct tf_pcapout *pcapout;   /* pcapout.c: -w and -K files */
+  struct tf_progress *progress; /* progress.c: the status line (NULL: none) */
+};
+
+/* A run with the options at *opt (owned by the caller, alive as long as
+ * the run) and no stage started. */
+static inline void Tf_run_init(struct tf_run *run, const struct tf_options *opt)
+{
+  *run = (struct tf_run){.opt = opt};
+}
+
+#endif
