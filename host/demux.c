@@ -221,7 +221,7 @@ static void demux_close_foreign(struct tf_run *run, struct tf_flow *f)
   dm->close_seq++;
   remember_straggler(run, f);
   seen_free(f);
-  Tf_flowtab_remove(f);
+  Tf_flowtab_remove(run->flows, f);
 }
 
 /* reason: TFS_END_* of the SDK, handed to the scanners. */
@@ -249,14 +249,14 @@ static void demux_close(struct tf_run *run, struct tf_flow *f, int reason)
   remember_straggler(run, f);
   Tf_output_release(f);
   seen_free(f);
-  Tf_flowtab_remove(f);
+  Tf_flowtab_remove(run->flows, f);
 }
 
 void Tf_demux_close_all(struct tf_run *run)
 {
   struct tf_demux *dm = run->demux;
   size_t n;
-  struct tf_flow **v = Tf_flowtab_sorted(&n);
+  struct tf_flow **v = Tf_flowtab_sorted(run->flows, &n);
   dm->at_end = 1;
   for (size_t i = 0; i < n; i++)
     demux_close(run, v[i], TFS_END_INPUT);
@@ -279,7 +279,7 @@ void Tf_demux_expire(struct tf_run *run, int64_t now)
     return;
   dm->now.tv_sec = now;
   dm->now.tv_usec = 0;
-  while ((f = Tf_flowtab_oldest()) && now - f->last_ts.tv_sec > timeout)
+  while ((f = Tf_flowtab_oldest(run->flows)) && now - f->last_ts.tv_sec > timeout)
     demux_close(run, f, TFS_END_TIMEOUT);
 }
 
@@ -476,13 +476,13 @@ static struct tf_flow *create_flow(struct tf_run *run, const struct tf_flow_key 
   struct tf_demux *dm = run->demux;
   struct tf_flow_key rev;
   struct tf_flow *r;
-  struct tf_flow *f = Tf_flowtab_insert(k);
+  struct tf_flow *f = Tf_flowtab_insert(run->flows, k);
   if (!f) {
     note_error(run, TF_ERR_NOMEM);
     return NULL;
   }
   Tf_flowtab_reverse_key(k, &rev);
-  r = Tf_flowtab_find(&rev);
+  r = Tf_flowtab_find(run->flows, &rev);
   f->session_id = r ? r->session_id : dm->next_session_id++;
   f->flow_id = dm->next_flow_id++;
   f->peer_flow_id = UINT64_MAX;
@@ -519,7 +519,7 @@ void Tf_demux_packet(struct tf_run *run, const struct tfl_packet *pkt)
   int syn = (pkt->flags & TFL_TCP_SYN) != 0;
   make_key(pkt, &key);
   dm->now = pkt->ts;
-  f = Tf_flowtab_find(&key);
+  f = Tf_flowtab_find(run->flows, &key);
   if (!f && dm->continuation)
     return;
   if (f && syn && f->syn_seen && f->length > 0) {
@@ -548,7 +548,7 @@ void Tf_demux_packet(struct tf_run *run, const struct tfl_packet *pkt)
   }
   if (!f && !(f = create_flow(run, &key, pkt)))
     return;
-  Tf_flowtab_touch(f);
+  Tf_flowtab_touch(run->flows, f);
   f->last_ts = pkt->ts;
   f->last_nsec = pkt->nsec;
   f->packets++;
@@ -598,7 +598,7 @@ void Tf_demux_stats(const struct tf_run *run, struct tf_run_stats *st)
   st->open_fds_at_end = Tf_output_open_count();
   st->max_open_flows = Tf_output_max_open();
   st->total_flows = dm->next_flow_id;
-  st->flow_map_size = Tf_flowtab_count();
+  st->flow_map_size = Tf_flowtab_count(run->flows);
   st->total_packets = dm->total_packets;
   st->stragglers_assumed = dm->stragglers_assumed;
   st->stragglers_mismatched = dm->stragglers_mismatched;

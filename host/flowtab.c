@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "flowtab.h"
+#include "run.h"
 
 #define SLAB_FLOWS 1024
 #define INITIAL_BUCKETS 4096
@@ -17,21 +18,25 @@ struct slab {
   struct tf_flow flows[SLAB_FLOWS];
 };
 
-static struct tf_flow **buckets;
-static size_t nbuckets;
-static size_t nflows;
-static struct slab *slabs;
-static struct tf_flow *free_flows;   /* reused through hash_next */
-static struct tf_flow *idle_head;    /* most recent */
-static struct tf_flow *idle_tail;    /* least recent */
-static uint64_t hash_seed;
+/* The flow table of a run; owned by the run (Tf_flowtab_init and
+ * Tf_flowtab_free).  Flows live in slabs it owns. */
+struct tf_flowtab {
+  struct tf_flow **buckets;
+  size_t nbuckets;
+  size_t nflows;
+  struct slab *slabs;
+  struct tf_flow *free_flows;   /* reused through hash_next */
+  struct tf_flow *idle_head;    /* most recent */
+  struct tf_flow *idle_tail;    /* least recent */
+  uint64_t hash_seed;
+};
 
 /* A keyed 64-bit mix over the key's words.  The seed is random per run so
  * that crafted traffic cannot aim many flows at one bucket. */
-static uint64_t flowtab_hash(const struct tf_flow_key *k)
+static uint64_t flowtab_hash(const struct tf_flowtab *ft, const struct tf_flow_key *k)
 {
   uint64_t words[5];
-  uint64_t h = hash_seed;
+  uint64_t h = ft->hash_seed;
   memcpy(words, k, sizeof(words));
   for (int i = 0; i < 5; i++) {
     h ^= words[i];
@@ -44,142 +49,150 @@ static uint64_t flowtab_hash(const struct tf_flow_key *k)
 
 _Static_assert(sizeof(struct tf_flow_key) == 40, "flow key must be 5 words without padding");
 
-tf_err Tf_flowtab_init(void)
+tf_err Tf_flowtab_init(struct tf_run *run)
 {
-  nbuckets = INITIAL_BUCKETS;
-  buckets = calloc(nbuckets, sizeof(*buckets));
-  if (!buckets)
+  struct tf_flowtab *ft = calloc(1, sizeof(*ft));
+  if (!ft)
     return TF_ERR_NOMEM;
-  hash_seed = ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid() ^ (uint64_t)(uintptr_t)buckets;
+  ft->nbuckets = INITIAL_BUCKETS;
+  ft->buckets = calloc(ft->nbuckets, sizeof(*ft->buckets));
+  if (!ft->buckets) {
+    free(ft);
+    return TF_ERR_NOMEM;
+  }
+  run->flows = ft;
+  ft->hash_seed = ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid() ^ (uint64_t)(uintptr_t)ft->buckets;
   return TF_OK;
 }
 
-void Tf_flowtab_free(void)
+void Tf_flowtab_free(struct tf_run *run)
 {
-  while (slabs) {
-    struct slab *n = slabs->next;
-    free(slabs);
-    slabs = n;
+  struct tf_flowtab *ft = run->flows;
+  if (!ft)
+    return;
+  run->flows = NULL;
+  while (ft->slabs) {
+    struct slab *n = ft->slabs->next;
+    free(ft->slabs);
+    ft->slabs = n;
   }
-  free(buckets);
-  buckets = NULL;
-  nflows = 0;
-  free_flows = idle_head = idle_tail = NULL;
+  free(ft->buckets);
+  free(ft);
 }
 
-static void flowtab_grow(void)
+static void flowtab_grow(struct tf_flowtab *ft)
 {
-  size_t nb = nbuckets * 2;
+  size_t nb = ft->nbuckets * 2;
   struct tf_flow **nbk = calloc(nb, sizeof(*nbk));
   if (!nbk)
     return; /* keep working with longer chains */
-  for (size_t i = 0; i < nbuckets; i++) {
-    struct tf_flow *f = buckets[i];
+  for (size_t i = 0; i < ft->nbuckets; i++) {
+    struct tf_flow *f = ft->buckets[i];
     while (f) {
       struct tf_flow *next = f->hash_next;
-      size_t b = flowtab_hash(&f->key) & (nb - 1);
+      size_t b = flowtab_hash(ft, &f->key) & (nb - 1);
       f->hash_next = nbk[b];
       nbk[b] = f;
       f = next;
     }
   }
-  free(buckets);
-  buckets = nbk;
-  nbuckets = nb;
+  free(ft->buckets);
+  ft->buckets = nbk;
+  ft->nbuckets = nb;
 }
 
-struct tf_flow *Tf_flowtab_find(const struct tf_flow_key *key)
+struct tf_flow *Tf_flowtab_find(const struct tf_flowtab *ft, const struct tf_flow_key *key)
 {
-  struct tf_flow *f = buckets[flowtab_hash(key) & (nbuckets - 1)];
+  struct tf_flow *f = ft->buckets[flowtab_hash(ft, key) & (ft->nbuckets - 1)];
   while (f && memcmp(&f->key, key, sizeof(*key)) != 0)
     f = f->hash_next;
   return f;
 }
 
-static void idle_unlink(struct tf_flow *f)
+static void idle_unlink(struct tf_flowtab *ft, struct tf_flow *f)
 {
   if (f->idle_prev)
     f->idle_prev->idle_next = f->idle_next;
   else
-    idle_head = f->idle_next;
+    ft->idle_head = f->idle_next;
   if (f->idle_next)
     f->idle_next->idle_prev = f->idle_prev;
   else
-    idle_tail = f->idle_prev;
+    ft->idle_tail = f->idle_prev;
   f->idle_prev = f->idle_next = NULL;
 }
 
-static void idle_push_front(struct tf_flow *f)
+static void idle_push_front(struct tf_flowtab *ft, struct tf_flow *f)
 {
   f->idle_prev = NULL;
-  f->idle_next = idle_head;
-  if (idle_head)
-    idle_head->idle_prev = f;
-  idle_head = f;
-  if (!idle_tail)
-    idle_tail = f;
+  f->idle_next = ft->idle_head;
+  if (ft->idle_head)
+    ft->idle_head->idle_prev = f;
+  ft->idle_head = f;
+  if (!ft->idle_tail)
+    ft->idle_tail = f;
 }
 
-struct tf_flow *Tf_flowtab_insert(const struct tf_flow_key *key)
+struct tf_flow *Tf_flowtab_insert(struct tf_flowtab *ft, const struct tf_flow_key *key)
 {
   struct tf_flow *f;
   size_t b;
-  if (!free_flows) {
+  if (!ft->free_flows) {
     struct slab *s = malloc(sizeof(*s));
     if (!s)
       return NULL;
-    s->next = slabs;
-    slabs = s;
+    s->next = ft->slabs;
+    ft->slabs = s;
     for (int i = SLAB_FLOWS - 1; i >= 0; i--) {
-      s->flows[i].hash_next = free_flows;
-      free_flows = &s->flows[i];
+      s->flows[i].hash_next = ft->free_flows;
+      ft->free_flows = &s->flows[i];
     }
   }
-  if (nflows >= nbuckets)
-    flowtab_grow();
-  f = free_flows;
-  free_flows = f->hash_next;
+  if (ft->nflows >= ft->nbuckets)
+    flowtab_grow(ft);
+  f = ft->free_flows;
+  ft->free_flows = f->hash_next;
   memset(f, 0, sizeof(*f));
   f->key = *key;
   f->fd = -1;
   f->vlan = -1;
-  b = flowtab_hash(key) & (nbuckets - 1);
-  f->hash_next = buckets[b];
-  buckets[b] = f;
-  idle_push_front(f);
-  nflows++;
+  b = flowtab_hash(ft, key) & (ft->nbuckets - 1);
+  f->hash_next = ft->buckets[b];
+  ft->buckets[b] = f;
+  idle_push_front(ft, f);
+  ft->nflows++;
   return f;
 }
 
-void Tf_flowtab_remove(struct tf_flow *f)
+void Tf_flowtab_remove(struct tf_flowtab *ft, struct tf_flow *f)
 {
-  struct tf_flow **pp = &buckets[flowtab_hash(&f->key) & (nbuckets - 1)];
+  struct tf_flow **pp = &ft->buckets[flowtab_hash(ft, &f->key) & (ft->nbuckets - 1)];
   while (*pp && *pp != f)
     pp = &(*pp)->hash_next;
   if (*pp)
     *pp = f->hash_next;
-  idle_unlink(f);
-  nflows--;
-  f->hash_next = free_flows;
-  free_flows = f;
+  idle_unlink(ft, f);
+  ft->nflows--;
+  f->hash_next = ft->free_flows;
+  ft->free_flows = f;
 }
 
-void Tf_flowtab_touch(struct tf_flow *f)
+void Tf_flowtab_touch(struct tf_flowtab *ft, struct tf_flow *f)
 {
-  if (idle_head == f)
+  if (ft->idle_head == f)
     return;
-  idle_unlink(f);
-  idle_push_front(f);
+  idle_unlink(ft, f);
+  idle_push_front(ft, f);
 }
 
-struct tf_flow *Tf_flowtab_oldest(void)
+struct tf_flow *Tf_flowtab_oldest(const struct tf_flowtab *ft)
 {
-  return idle_tail;
+  return ft->idle_tail;
 }
 
-size_t Tf_flowtab_count(void)
+size_t Tf_flowtab_count(const struct tf_flowtab *ft)
 {
-  return nflows;
+  return ft->nflows;
 }
 
 static int flowtab_cmp_id(const void *a, const void *b)
@@ -188,15 +201,15 @@ static int flowtab_cmp_id(const void *a, const void *b)
   return x->flow_id < y->flow_id ? -1 : x->flow_id > y->flow_id;
 }
 
-struct tf_flow **Tf_flowtab_sorted(size_t *n)
+struct tf_flow **Tf_flowtab_sorted(const struct tf_flowtab *ft, size_t *n)
 {
-  struct tf_flow **v = malloc((nflows ? nflows : 1) * sizeof(*v));
+  struct tf_flow **v = malloc((ft->nflows ? ft->nflows : 1) * sizeof(*v));
   size_t i = 0;
   if (!v) {
     *n = 0;
     return NULL;
   }
-  for (struct tf_flow *f = idle_head; f; f = f->idle_next)
+  for (struct tf_flow *f = ft->idle_head; f; f = f->idle_next)
     v[i++] = f;
   qsort(v, i, sizeof(*v), flowtab_cmp_id);
   *n = i;

@@ -13,23 +13,28 @@
 #include "error.h"
 #include "flow.h"
 
-tf_err Tf_flowtab_init(void);
-void Tf_flowtab_free(void);
+struct tf_run;
+struct tf_flowtab;
 
-struct tf_flow *Tf_flowtab_find(const struct tf_flow_key *key);
+/* Creates run->flows, empty. */
+tf_err Tf_flowtab_init(struct tf_run *run);
+/* Frees run->flows and every flow in it (nothing when there is none). */
+void Tf_flowtab_free(struct tf_run *run);
+
+struct tf_flow *Tf_flowtab_find(const struct tf_flowtab *ft, const struct tf_flow_key *key);
 /* A new zeroed flow with key set, inserted; NULL when out of memory. */
-struct tf_flow *Tf_flowtab_insert(const struct tf_flow_key *key);
+struct tf_flow *Tf_flowtab_insert(struct tf_flowtab *ft, const struct tf_flow_key *key);
 /* Unlink and free (the caller has released what the flow owns). */
-void Tf_flowtab_remove(struct tf_flow *f);
+void Tf_flowtab_remove(struct tf_flowtab *ft, struct tf_flow *f);
 
 /* Mark f active now: it moves to the most-recent end. */
-void Tf_flowtab_touch(struct tf_flow *f);
+void Tf_flowtab_touch(struct tf_flowtab *ft, struct tf_flow *f);
 /* The least recently active flow, or NULL. */
-struct tf_flow *Tf_flowtab_oldest(void);
+struct tf_flow *Tf_flowtab_oldest(const struct tf_flowtab *ft);
 
-size_t Tf_flowtab_count(void);
+size_t Tf_flowtab_count(const struct tf_flowtab *ft);
 /* All flows, sorted by flow_id, in a malloc'd array the caller frees. */
-struct tf_flow **Tf_flowtab_sorted(size_t *n);
+struct tf_flow **Tf_flowtab_sorted(const struct tf_flowtab *ft, size_t *n);
 
 /* The reverse-direction key of k. */
 void Tf_flowtab_reverse_key(const struct tf_flow_key *k, struct tf_flow_key *rev);

@@ -905,7 +905,8 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
     Tf_source_close(&src);
     return e;
   }
-  if ((e = Tf_flowtab_init()) != TF_OK || (e = Tf_output_init(args->opt->max_fds)) != TF_OK ||
+  if ((e = Tf_flowtab_init(run)) != TF_OK ||
+      (e = Tf_output_init(args->opt->max_fds)) != TF_OK ||
       (e = Tf_demux_init(run)) != TF_OK || (e = Tf_console_init(run)) != TF_OK ||
       (e = Tf_pcapout_init(run)) != TF_OK) {
     Tf_source_close(&src);
@@ -999,7 +1000,7 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
   Tf_demux_shutdown(run);
   Tf_source_shutdown(run);
   Tf_output_shutdown();
-  Tf_flowtab_free();
+  Tf_flowtab_free(run);
   if (e != TF_OK)
     return e;
   if (input_err != TF_OK)

@@ -14,7 +14,7 @@
  * What remains at file scope in host/ is what a signal handler or the
  * crash guard must reach without a context (source.c's stop request,
  * jobs.c's workers, guard.c, dispatch.c's exit handler), the log's
- * verbosity, and the stages not yet converted (tf_opt's storage, flowtab,
+ * verbosity, and the stages not yet converted (tf_opt's storage,
  * output, report, jsonl and the scanner registry; see README "How the code
  * is laid out").
  */
@@ -25,6 +25,7 @@
 
 struct tf_console;
 struct tf_demux;
+struct tf_flowtab;
 struct tf_pcapout;
 struct tf_progress;
 struct tf_sources;
@@ -36,6 +37,7 @@ struct tf_run {
   const struct tf_options *opt;
 
   struct tf_sources *sources;   /* source.c: decoder counters, fragments, BPF state */
+  struct tf_flowtab *flows;     /* flowtab.c: the open flows */
   struct tf_demux *demux;       /* demux.c: reassembly, stragglers, ids */
   struct tf_console *console;   /* console.c: -c/-C/-D output */
   struct tf_pcapout *pcapout;   /* pcapout.c: -w and -K files */

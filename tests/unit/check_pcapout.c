@@ -73,7 +73,7 @@ static struct tf_flow *make_flow(int i)
   k.dst[0] = 10, k.dst[3] = 200;
   k.sport = (uint16_t)(1000 + i);
   k.dport = 80;
-  f = Tf_flowtab_insert(&k);
+  f = Tf_flowtab_insert(tu_ctx.flows, &k);
   ck_assert_ptr_nonnull(f);
   f->vlan = -1;
   return f;
@@ -161,7 +161,7 @@ START_TEST(reused_tuple_gets_its_own_file)
   ck_assert_int_eq(Tf_pcapout_flow(&tu_ctx, f, &p), TF_OK);
   Tf_pcapout_flow_close(&tu_ctx, f);
   Tf_output_release(f); /* the end of a flow, as demux does it */
-  Tf_flowtab_remove(f);
+  Tf_flowtab_remove(tu_ctx.flows, f);
   /* a later connection on the same endpoints (a new flow) */
   f = make_flow(7);
   p = packet(DLT_EN10MB, 2);
