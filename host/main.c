@@ -65,6 +65,7 @@ struct main_args {
   const char *check_scanner;  /* --check-scanner FILE */
   int outdir_created;         /* by us: -U hands it to the user */
   int jobs_worker;            /* -j: this process's worker index, else -1 */
+  struct tf_shard *shard;     /* what a partitioned run records; owned */
   char input_desc[4096];      /* what opt->input_desc points to */
 };
 
@@ -182,7 +183,7 @@ static int add_input(struct main_args *args, const char *path, int continuation)
   args->inputs[args->ninputs].path = path;
   args->inputs[args->ninputs].continuation = continuation;
   args->ninputs++;
-  Tf_shard_add_input(path, continuation);
+  Tf_shard_add_input(args->shard, path, continuation);
   return 0;
 }
 
@@ -275,14 +276,14 @@ static const struct option long_options[] = {
 
 /* Shards record the options that decide their output (shard.h); these do
  * not, so shards may differ in them. */
-static void record_option(int c, const char *arg)
+static void record_option(struct main_args *args, int c, const char *arg)
 {
   char name[4];
   if ((c < 256 && strchr("odvqfjrRUzhHVX", c)) || c == OPT_PLUGIN_DIR || c == OPT_SHARD ||
       c == OPT_MERGE || c == OPT_FANOUT || c == OPT_LIST_SCANNERS || c == OPT_CHECK_SCANNER)
     return;
   snprintf(name, sizeof(name), "-%c", c);
-  Tf_shard_add_option(name, arg);
+  Tf_shard_add_option(args->shard, name, arg);
 }
 
 /* Returns -1 on a usage error, 0 to go on; *exit_now for -h/-V. */
@@ -293,7 +294,7 @@ static int parse_args(struct main_args *args, int argc, char **argv, int *help_l
   char err[256];
   while ((c = getopt_long(argc, argv, "aAb:BcCd:De:E:f:F:ghHi:Ij:JKlL:m:o:pPqr:R:sS:T:U:vVw:x:X:z:Z0",
                           long_options, NULL)) != -1) {
-    record_option(c, optarg);
+    record_option(args, c, optarg);
     switch (c) {
     case 'a':
     case 'A':
@@ -879,7 +880,7 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
     if ((e = scale_fork(args, &parent_done)) != TF_OK || parent_done)
       return e;
     if (args->opt->part_count > 1 || args->opt->fanout_group)
-      Tf_report_set_provenance(Tf_shard_write_provenance);
+      Tf_report_set_provenance(Tf_shard_write_provenance, args->shard);
   }
 
   /* Open the first source before creating anything, so that a bad file or
@@ -1020,6 +1021,11 @@ int main(int argc, char **argv)
   struct main_args margs = {.opt = &tf_opt, .jobs_worker = -1};
   struct main_args *args = &margs;
   Tf_options_defaults(args->opt);
+  args->shard = Tf_shard_new(args->opt);
+  if (!args->shard) {
+    Tf_log_error("out of memory");
+    return Tf_err_exit_status(TF_ERR_NOMEM);
+  }
   args->opt->command_line = join_args(argc, argv);
   if (set_template(args, TF_DEFAULT_TEMPLATE) != 0)
     return TF_EXIT_OUTPUT;
@@ -1058,7 +1064,7 @@ int main(int argc, char **argv)
     Tf_run_init(&run, args->opt);
     e = main_run(args, &run, help_level);
   }
-  Tf_shard_free();
+  Tf_shard_free(args->shard);
   Tf_settings_free();
   free(args->opt->template_str);
   free(args->opt->filter);

@@ -63,7 +63,8 @@ static size_t cap_open_attrs;
 static size_t open_text_len; /* escaped bytes of text in the open element */
 static int summary_written;
 static struct timeval start_tv;
-static void (*provenance)(void);
+static void (*provenance)(void *arg);
+static void *provenance_arg;
 
 /* -j workers (Tf_report_set_index): each flow's <fileobject> is known by
  * its byte range in the report, written with its close number to the
@@ -295,7 +296,7 @@ tf_err Tf_report_open(const char *path, const char *jsonl_path)
   end();
   leaf_fmt("tdelta", "%lld", (long long)tf_opt.tdelta);
   if (provenance)
-    provenance();
+    provenance(provenance_arg);
   start("configuration");
   Tf_xmlout_flush(w);
   return TF_OK;
@@ -389,9 +390,10 @@ void Tf_report_flow_begin(const struct tf_flow *f, uint64_t filesize)
   end();
 }
 
-void Tf_report_set_provenance(void (*write)(void))
+void Tf_report_set_provenance(void (*write)(void *arg), void *arg)
 {
   provenance = write;
+  provenance_arg = arg;
 }
 
 void Tf_report_elem_start(const char *name)

@@ -70,8 +70,9 @@ int Tf_report_xml_end(void);
 int Tf_report_name_ok(const char *name);
 
 /* Partitioned runs (-j, --shard, --fanout; shard.c, merge.c).  A function
- * run by Tf_report_open to describe the run before the flows (NULL: none). */
-void Tf_report_set_provenance(void (*write)(void));
+ * run with arg by Tf_report_open to describe the run before the flows
+ * (NULL: none). */
+void Tf_report_set_provenance(void (*write)(void *arg), void *arg);
 /* Plain host elements for that function. */
 void Tf_report_elem_start(const char *name);
 void Tf_report_elem_attr(const char *name, const char *value);

@@ -29,44 +29,57 @@ struct shard_input {
   int continuation;
 };
 
-static char *options;       /* malloc'd, grows */
-static size_t options_len;
-static struct shard_input *inputs;
-static size_t ninputs, inputs_cap;
+/* What a partitioned run records of its command line; owned by main.c's
+ * command line (Tf_shard_new, Tf_shard_free). */
+struct tf_shard {
+  const struct tf_options *opt;
+  char *options;              /* malloc'd, grows */
+  size_t options_len;
+  struct shard_input *inputs; /* malloc'd, grows */
+  size_t ninputs, inputs_cap;
+};
 
-static void shard_append(const char *s)
+struct tf_shard *Tf_shard_new(const struct tf_options *opt)
+{
+  struct tf_shard *sh = calloc(1, sizeof(*sh));
+  if (sh)
+    sh->opt = opt;
+  return sh;
+}
+
+static void shard_append(struct tf_shard *sh, const char *s)
 {
   size_t n = strlen(s);
-  char *p = realloc(options, options_len + n + 2);
+  char *p = realloc(sh->options, sh->options_len + n + 2);
   if (!p)
     return; /* the comparison will then fail: better than a crash */
-  options = p;
-  if (options_len)
-    options[options_len++] = ' ';
-  memcpy(options + options_len, s, n + 1);
-  options_len += n;
+  sh->options = p;
+  if (sh->options_len)
+    sh->options[sh->options_len++] = ' ';
+  memcpy(sh->options + sh->options_len, s, n + 1);
+  sh->options_len += n;
 }
 
-void Tf_shard_add_option(const char *name, const char *arg)
+void Tf_shard_add_option(struct tf_shard *sh, const char *name, const char *arg)
 {
-  shard_append(name);
+  shard_append(sh, name);
   if (arg)
-    shard_append(arg);
+    shard_append(sh, arg);
 }
 
-void Tf_shard_add_input(const char *path, int continuation)
+void Tf_shard_add_input(struct tf_shard *sh, const char *path, int continuation)
 {
-  if (ninputs == inputs_cap) {
-    size_t cap = inputs_cap ? inputs_cap * 2 : 8;
-    struct shard_input *n = realloc(inputs, cap * sizeof(*n));
+  if (sh->ninputs == sh->inputs_cap) {
+    size_t cap = sh->inputs_cap ? sh->inputs_cap * 2 : 8;
+    struct shard_input *n = realloc(sh->inputs, cap * sizeof(*n));
     if (!n)
       return;
-    inputs = n;
-    inputs_cap = cap;
+    sh->inputs = n;
+    sh->inputs_cap = cap;
   }
-  inputs[ninputs].path = path;
-  inputs[ninputs].continuation = continuation;
-  ninputs++;
+  sh->inputs[sh->ninputs].path = path;
+  sh->inputs[sh->ninputs].continuation = continuation;
+  sh->ninputs++;
 }
 
 static uint64_t shard_fnv(uint64_t h, const uint8_t *p, size_t n)
@@ -82,13 +95,15 @@ static uint64_t shard_fnv(uint64_t h, const uint8_t *p, size_t n)
  * name is compared. */
 static uint64_t shard_digest(const char *path, const struct stat *st)
 {
-  static uint8_t buf[SAMPLE];
   uint64_t h = 0xcbf29ce484222325ULL;
   uint8_t size_be[8];
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  uint8_t *buf = malloc(SAMPLE);
+  int fd = buf ? open(path, O_RDONLY | O_CLOEXEC) : -1;
   ssize_t n;
-  if (fd < 0)
+  if (fd < 0) {
+    free(buf);
     return 0;
+  }
   for (int i = 0; i < 8; i++)
     size_be[i] = (uint8_t)((uint64_t)st->st_size >> (56 - 8 * i));
   h = shard_fnv(h, size_be, sizeof(size_be));
@@ -102,6 +117,7 @@ static uint64_t shard_digest(const char *path, const struct stat *st)
       h = shard_fnv(h, buf, (size_t)n);
   }
   close(fd);
+  free(buf);
   return h;
 }
 
@@ -112,30 +128,32 @@ static void shard_attr_u64(const char *name, unsigned long long v)
   Tf_report_elem_attr(name, buf);
 }
 
-void Tf_shard_write_provenance(void)
+void Tf_shard_write_provenance(void *arg)
 {
+  const struct tf_shard *sh = arg;
   char buf[64];
   Tf_report_elem_start("tcpflow:partition");
-  Tf_report_elem_attr("mode", tf_opt.fanout_group ? "fanout" : "shard");
-  shard_attr_u64("index", tf_opt.part_index);
-  shard_attr_u64("count", tf_opt.part_count);
+  Tf_report_elem_attr("mode", sh->opt->fanout_group ? "fanout" : "shard");
+  shard_attr_u64("index", sh->opt->part_index);
+  shard_attr_u64("count", sh->opt->part_count);
   Tf_report_elem_attr("hash", TF_PARTITION_HASH);
-  Tf_report_elem_attr("outdir", tf_opt.outdir);
-  Tf_report_elem_attr("options", options ? options : "");
-  Tf_report_elem_attr("filter", tf_opt.filter ? tf_opt.filter : "");
-  for (size_t i = 0; i < ninputs; i++) {
+  Tf_report_elem_attr("outdir", sh->opt->outdir);
+  Tf_report_elem_attr("options", sh->options ? sh->options : "");
+  Tf_report_elem_attr("filter", sh->opt->filter ? sh->opt->filter : "");
+  for (size_t i = 0; i < sh->ninputs; i++) {
     struct stat st;
-    const char *base = strrchr(inputs[i].path, '/');
+    const char *base = strrchr(sh->inputs[i].path, '/');
     Tf_report_elem_start("tcpflow:input");
-    Tf_report_elem_attr("kind", inputs[i].continuation ? "R" : "r");
-    Tf_report_elem_attr("name", base ? base + 1 : inputs[i].path);
-    Tf_report_elem_attr("path", inputs[i].path);
-    if (strcmp(inputs[i].path, "-") != 0 && stat(inputs[i].path, &st) == 0) {
+    Tf_report_elem_attr("kind", sh->inputs[i].continuation ? "R" : "r");
+    Tf_report_elem_attr("name", base ? base + 1 : sh->inputs[i].path);
+    Tf_report_elem_attr("path", sh->inputs[i].path);
+    if (strcmp(sh->inputs[i].path, "-") != 0 && stat(sh->inputs[i].path, &st) == 0) {
       shard_attr_u64("size", (unsigned long long)st.st_size);
       snprintf(buf, sizeof(buf), "%lld.%09ld", (long long)st.st_mtim.tv_sec,
                (long)st.st_mtim.tv_nsec);
       Tf_report_elem_attr("mtime", buf);
-      snprintf(buf, sizeof(buf), "%016llx", (unsigned long long)shard_digest(inputs[i].path, &st));
+      snprintf(buf, sizeof(buf), "%016llx",
+               (unsigned long long)shard_digest(sh->inputs[i].path, &st));
       Tf_report_elem_attr("digest", buf);
     }
     Tf_report_elem_end();
@@ -143,12 +161,11 @@ void Tf_shard_write_provenance(void)
   Tf_report_elem_end();
 }
 
-void Tf_shard_free(void)
+void Tf_shard_free(struct tf_shard *sh)
 {
-  free(options);
-  options = NULL;
-  options_len = 0;
-  free(inputs);
-  inputs = NULL;
-  ninputs = inputs_cap = 0;
+  if (!sh)
+    return;
+  free(sh->options);
+  free(sh->inputs);
+  free(sh);
 }

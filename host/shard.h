@@ -10,13 +10,22 @@
 #ifndef TF_SHARD_H
 #define TF_SHARD_H
 
+#include "options.h"
+
+struct tf_shard;
+
+/* An empty record of a run with the options at *opt (which must outlive
+ * it); NULL when out of memory.  Freed by Tf_shard_free. */
+struct tf_shard *Tf_shard_new(const struct tf_options *opt);
 /* An option that decides the output, as parsed (letter or long-option id
  * and its argument, or NULL). */
-void Tf_shard_add_option(const char *name, const char *arg);
+void Tf_shard_add_option(struct tf_shard *sh, const char *name, const char *arg);
 /* A capture file in command-line order (-R: continuation). */
-void Tf_shard_add_input(const char *path, int continuation);
-/* The <tcpflow:partition> element (run by Tf_report_open). */
-void Tf_shard_write_provenance(void);
-void Tf_shard_free(void);
+void Tf_shard_add_input(struct tf_shard *sh, const char *path, int continuation);
+/* The <tcpflow:partition> element: the writer Tf_report_set_provenance
+ * takes, with the record as arg. */
+void Tf_shard_write_provenance(void *arg);
+/* Frees the record (nothing for NULL). */
+void Tf_shard_free(struct tf_shard *sh);
 
 #endif
