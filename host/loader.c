@@ -339,9 +339,9 @@ static int write_all(int fd, const uint8_t *p, size_t n)
   return 0;
 }
 
-static const char *signal_name(int sig)
+/* The name of sig, in buf when it has no name of its own. */
+static const char *signal_name(int sig, char *buf, size_t n)
 {
-  static char other[32];
   switch (sig) {
   case SIGSEGV:
     return "SIGSEGV";
@@ -354,8 +354,8 @@ static const char *signal_name(int sig)
   case SIGABRT:
     return "SIGABRT";
   default:
-    snprintf(other, sizeof(other), "signal %d", sig);
-    return other;
+    snprintf(buf, n, "signal %d", sig);
+    return buf;
   }
 }
 
@@ -433,8 +433,9 @@ static int probe_in_child(struct tfs_ctx *m, struct record *r)
     return -1;
   }
   if (WIFSIGNALED(status)) {
+    char sig[32];
     set_error(m, "%s: crashed with %s while being loaded (in an ELF constructor or in %s)",
-              m->path, signal_name(WTERMSIG(status)), TFS_ENTRY_SYMBOL);
+              m->path, signal_name(WTERMSIG(status), sig, sizeof(sig)), TFS_ENTRY_SYMBOL);
     return -1;
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || r->oom) {

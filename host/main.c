@@ -67,6 +67,7 @@ struct main_args {
   int jobs_worker;            /* -j: this process's worker index, else -1 */
   struct tf_shard *shard;     /* what a partitioned run records; owned */
   char input_desc[4096];      /* what opt->input_desc points to */
+  char plugin_path[8192];     /* $TCPFLOW_PLUGIN_PATH, cut into the plugin directories */
 };
 
 
@@ -486,12 +487,12 @@ static int parse_args(struct main_args *args, int argc, char **argv, int *help_l
   return 0;
 }
 
-static void add_plugin_path_dirs(void)
+static void add_plugin_path_dirs(struct main_args *args)
 {
-  static char path_copy[8192];
+  char *path_copy = args->plugin_path;
   const char *env = getenv("TCPFLOW_PLUGIN_PATH");
   if (env && *env) {
-    snprintf(path_copy, sizeof(path_copy), "%s", env);
+    snprintf(path_copy, sizeof(args->plugin_path), "%s", env);
     for (char *save = NULL, *d = strtok_r(path_copy, ":", &save); d;
          d = strtok_r(NULL, ":", &save))
       Tf_plugins_add_dir(d);
@@ -817,7 +818,7 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
   struct tf_run_stats st = {0};
 
   Tf_settings_load_dir(SYSCONFDIR "/tcpflow/scanners.d");
-  add_plugin_path_dirs();
+  add_plugin_path_dirs(args);
   Tf_plugins_set_host_settings(Tf_options_host_settings);
   if ((e = Tf_plugins_discover()) != TF_OK)
     return e;
