@@ -3,7 +3,8 @@
 # Copyright (C) 2026 The tcpflow developers
 # lint.sh SRCDIR BUILDDIR: what `make lint` runs (and tests/integration/
 # lint.sh in make check): banned functions (banned-grep.sh), cppcheck with
-# the reviewed suppressions of tests/cppcheck.supp, and shellcheck on every
+# the reviewed suppressions of tests/cppcheck.supp, the host's mutable
+# globals against their reviewed list (globals.sh), and shellcheck on every
 # shell script (settings in .shellcheckrc).  Exit 1 when any of them
 # complains, 2 when a tool is missing.  Takes well under a minute.
 set -u
@@ -27,6 +28,9 @@ echo "lint: cppcheck"
 cppcheck -q --std=c99 --enable=warning,portability --inline-suppr --error-exitcode=1 \
   --suppressions-list=tests/cppcheck.supp -DHAVE_CONFIG_H -DSHIM_PATH='"shim.so"' \
   -I "$build" -I host -I lib -I sdk -I plugins/testing $csrc || status=1
+
+echo "lint: host globals"
+sh tests/tools/globals.sh "$src" "$build" || status=1
 
 echo "lint: shellcheck"
 # Ours only: not libtool's or autoconf's generated ones.
