@@ -38,18 +38,9 @@
 
 #define PATH_LEN 4096
 
+/* File scope: the parent's SIGINT/SIGTERM handler forwards to them. */
 static pid_t workers[TF_PARTITION_MAX];
 static int nworkers;
-/* a worker's directory, or (direct) its report; (direct) its index */
-static char dir_names[TF_PARTITION_MAX][PATH_LEN + 32];
-static char idx_names[TF_PARTITION_MAX][PATH_LEN + 32];
-static char jsonl_names[TF_PARTITION_MAX][PATH_LEN + 32]; /* (direct) its report.jsonl */
-static const char *worker_jsonl;                          /* in a worker: its own */
-
-const char *Tf_jobs_worker_jsonl(void)
-{
-  return worker_jsonl;
-}
 
 static volatile sig_atomic_t jobs_signalled; /* the workers were told to stop */
 
@@ -162,9 +153,10 @@ static void jobs_clear_outdir(const char *outdir, const char *keep)
   closedir(d);
 }
 
-tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, int *worker,
+tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, struct tf_jobs *jobs,
                    int *fallback)
 {
+  struct tf_jobs_names *names;
   char dir[PATH_LEN];
   const char *dirs[TF_PARTITION_MAX];
   const char *idxs[TF_PARTITION_MAX];
@@ -179,13 +171,20 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, int
    * workers' files from what was there. */
   int direct = !tf_opt.live && jobs_names_separate(tf_opt.template_str) &&
                jobs_dir_empty(tf_opt.outdir);
-  *worker = -1;
+  jobs->worker = -1;
+  jobs->worker_jsonl = NULL;
   *fallback = 0;
   if (final_jsonl && !direct) {
     Tf_log_warn("-j %d: report.jsonl is merged only when the workers write into a new or empty "
                 "output directory with the default names; running as -j 1", n);
     *fallback = 1;
     return TF_OK;
+  }
+  free(jobs->names);
+  jobs->names = names = calloc((size_t)n, sizeof(*names));
+  if (!names) {
+    Tf_log_error("-j: out of memory");
+    return TF_ERR_NOMEM;
   }
   snprintf(dir, sizeof(dir), "%s/.tcpflow-jobs-%ld", tf_opt.outdir, (long)parent);
   if (mkdir(dir, 0700) != 0) {
@@ -197,16 +196,17 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, int
   fflush(NULL); /* nothing buffered is written twice */
   for (nworkers = 0; nworkers < n; nworkers++) {
     int k = nworkers;
+    struct tf_jobs_names *nm = &names[k];
     if (direct) {
-      snprintf(dir_names[k], sizeof(dir_names[k]), "%s/w%d.xml", dir, k);
-      snprintf(idx_names[k], sizeof(idx_names[k]), "%s/w%d.idx", dir, k);
-      snprintf(jsonl_names[k], sizeof(jsonl_names[k]), "%s/w%d.jsonl", dir, k);
+      snprintf(nm->report, sizeof(nm->report), "%s/w%d.xml", dir, k);
+      snprintf(nm->index, sizeof(nm->index), "%s/w%d.idx", dir, k);
+      snprintf(nm->jsonl, sizeof(nm->jsonl), "%s/w%d.jsonl", dir, k);
     } else {
-      snprintf(dir_names[k], sizeof(dir_names[k]), "%s/w%d", dir, k);
+      snprintf(nm->report, sizeof(nm->report), "%s/w%d", dir, k);
     }
-    dirs[k] = dir_names[k];
-    idxs[k] = idx_names[k];
-    jsonls[k] = jsonl_names[k];
+    dirs[k] = nm->report;
+    idxs[k] = nm->index;
+    jsonls[k] = nm->jsonl;
     pid_t pid = fork();
     if (pid < 0) {
       Tf_log_error("-j: cannot start worker %d: %s", k, strerror(errno));
@@ -215,7 +215,7 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, int
     }
     if (pid == 0) {
       nworkers = 0;
-      *worker = k;
+      jobs->worker = k;
       tf_opt.part_index = (uint32_t)k;
       tf_opt.part_count = (uint32_t)n;
       if (tf_opt.live && !tf_opt.fanout_group)
@@ -223,16 +223,16 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, int
       if (tf_opt.live)
         tf_opt.part_count = 1; /* the kernel splits; every packet here is ours */
       if (direct) {
-        tf_opt.report_path = dir_names[k];
-        Tf_report_set_index(idx_names[k]);
+        tf_opt.report_path = nm->report;
+        Tf_report_set_index(nm->index);
         /* report.xml always: the merge reads the run's frame from it */
         tf_opt.report_format = TF_REPORT_DFXML;
         if (final_jsonl) {
           tf_opt.report_format = TF_REPORT_BOTH;
-          worker_jsonl = jsonl_names[k];
+          jobs->worker_jsonl = nm->jsonl;
         }
       } else {
-        tf_opt.outdir = dir_names[k];
+        tf_opt.outdir = nm->report;
         tf_opt.report_path = NULL;
       }
       tf_opt.enable_report = 1; /* the merge needs it */

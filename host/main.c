@@ -64,7 +64,7 @@ struct main_args {
   int list_scanners;          /* --list-scanners */
   const char *check_scanner;  /* --check-scanner FILE */
   int outdir_created;         /* by us: -U hands it to the user */
-  int jobs_worker;            /* -j: this process's worker index, else -1 */
+  struct tf_jobs jobs;        /* -j: names of the workers' reports, this process's index */
   struct tf_shard *shard;     /* what a partitioned run records; owned */
   char input_desc[4096];      /* what opt->input_desc points to */
   char plugin_path[8192];     /* $TCPFLOW_PLUGIN_PATH, cut into the plugin directories */
@@ -288,7 +288,8 @@ static void record_option(struct main_args *args, int c, const char *arg)
 }
 
 /* Returns -1 on a usage error, 0 to go on; *exit_now for -h/-V. */
-static int parse_args(struct main_args *args, int argc, char **argv, int *help_level, int *version)
+static int parse_args(struct main_args *args, int argc, char **argv, int *help_level,
+                      int *version)
 {
   int c, files_mode = 0;
   long long v;
@@ -739,7 +740,7 @@ static void report_paths(struct main_args *args, char *xml_buf, char *jsonl_buf,
 }
 
 /* -j N: the parent forks the workers and merges their reports; a worker
- * comes back with jobs_worker set and runs the pipeline. */
+ * comes back with args->jobs.worker set and runs the pipeline. */
 static tf_err scale_fork(struct main_args *args, int *parent_done)
 {
   char report_buf[4096];
@@ -755,13 +756,13 @@ static tf_err scale_fork(struct main_args *args, int *parent_done)
   if (args->opt->enable_report)
     report_paths(args, report_buf, jsonl_buf, sizeof(report_buf), &final_report, &final_jsonl);
   int fallback;
-  e = Tf_jobs_run(args->opt->jobs, final_report, final_jsonl, &args->jobs_worker, &fallback);
+  e = Tf_jobs_run(args->opt->jobs, final_report, final_jsonl, &args->jobs, &fallback);
   if (fallback) {
     args->opt->jobs = 1;
     install_signals();
     return TF_OK; /* this process goes on alone */
   }
-  if (args->jobs_worker >= 0) {
+  if (args->jobs.worker >= 0) {
     char why[256];
     /* packet scanners stay in partition 0 only */
     if (!args->opt->live && Tf_plugins_partition(1, why, sizeof(why)) != TF_OK) {
@@ -934,20 +935,20 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
     args->opt->enable_report = 0;
   if (args->opt->enable_report) {
     report_paths(args, report_buf, jsonl_buf, sizeof(report_buf), &report_path, &jsonl_path);
-    if (args->jobs_worker >= 0 && Tf_jobs_worker_jsonl())
-      jsonl_path = Tf_jobs_worker_jsonl();
+    if (args->jobs.worker >= 0 && args->jobs.worker_jsonl)
+      jsonl_path = args->jobs.worker_jsonl;
     if ((e = Tf_report_open(report_path, jsonl_path)) != TF_OK) {
       Tf_source_close(&src);
       return e;
     }
-    if (report_path && args->jobs_worker < 0)
+    if (report_path && args->jobs.worker < 0)
       Tf_log_debug(1, "report file: %s", report_path);
-    if (jsonl_path && args->jobs_worker < 0)
+    if (jsonl_path && args->jobs.worker < 0)
       Tf_log_debug(1, "flow log: %s", jsonl_path);
   }
   if ((e = drop_privileges(args, report_path, jsonl_path)) != TF_OK) {
     Tf_source_close(&src);
-  } else if ((e = Tf_progress_init(run, args->jobs_worker < 0)) != TF_OK) {
+  } else if ((e = Tf_progress_init(run, args->jobs.worker < 0)) != TF_OK) {
     Tf_source_close(&src);
   } else if (args->opt->live) {
     e = process_source(run, &src, args->opt->interface, 0);
@@ -1019,7 +1020,7 @@ int main(int argc, char **argv)
   int help_level = 0, version = 0;
   tf_err e;
   /* The process's one command line (a -j worker keeps its copy). */
-  struct main_args margs = {.opt = &tf_opt, .jobs_worker = -1};
+  struct main_args margs = {.opt = &tf_opt, .jobs.worker = -1};
   struct main_args *args = &margs;
   Tf_options_defaults(args->opt);
   args->shard = Tf_shard_new(args->opt);
@@ -1066,6 +1067,7 @@ int main(int argc, char **argv)
     e = main_run(args, &run, help_level);
   }
   Tf_shard_free(args->shard);
+  free(args->jobs.names);
   Tf_settings_free();
   free(args->opt->template_str);
   free(args->opt->filter);
