@@ -178,7 +178,7 @@ static const struct tfs_scanner gz_scanner = {
   TFS_ABI_MAJOR, TFS_ABI_MINOR, sizeof(struct tfs_scanner),
   "gzip", "1.0", "inflates flows that are gzip streams into <flow>-GZIP",
   TFS_SCANNER_WANTS_DATA | TFS_SCANNER_PARALLEL_SAFE, gz_settings,
-  gz_init, NULL, gz_flow_data, gz_flow_close, NULL, NULL, gz_fini, NULL, NULL,
+  gz_init, NULL, gz_flow_data, gz_flow_close, NULL, NULL, gz_fini, NULL, NULL, NULL,
 };
 
 TFS_SCANNER_ENTRY(gz_scanner)

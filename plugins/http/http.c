@@ -717,7 +717,7 @@ static const struct tfs_scanner http_scanner = {
   TFS_ABI_MAJOR, TFS_ABI_MINOR, sizeof(struct tfs_scanner),
   "http", "1.0", "HTTP/1.x bodies and headers of requests and responses on any port",
   TFS_SCANNER_WANTS_DATA | TFS_SCANNER_PARALLEL_SAFE, http_settings,
-  http_init, NULL, http_flow_data, http_flow_close, NULL, NULL, http_fini, NULL, NULL,
+  http_init, NULL, http_flow_data, http_flow_close, NULL, NULL, http_fini, NULL, NULL, NULL,
 };
 
 TFS_SCANNER_ENTRY(http_scanner)

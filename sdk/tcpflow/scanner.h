@@ -107,6 +107,38 @@
  *  (an interpreter whose extensions link against it) promotes them itself
  *  with dlopen(lib, RTLD_NOLOAD | RTLD_GLOBAL).
  *
+ * DEFERRED COMPLETION (1.2)
+ *  A scanner that does its work for a flow on threads of its own (hashing,
+ *  say) need not make the host wait for it in flow_close.  flow_close
+ *  returns TFS_FLOW_LATER instead of TFS_OK; the host then keeps
+ *  *flow->scanner_state as it is (no flow_state_free yet) and a copy of
+ *  the flow info, and later calls flow_finish with them, on the thread
+ *  that calls every other callback, under the same fault and timeout
+ *  containment.  Inside flow_finish the XML services add to the flow's
+ *  <fileobject>, after what flow_close added, exactly as in flow_close;
+ *  output_open is not available there (open derived files in flow_data or
+ *  flow_close).  flow_finish returns:
+ *    TFS_OK          done: the XML is complete, flow_state_free follows;
+ *    TFS_FLOW_LATER  not ready yet (only when called with wait == 0): the
+ *                    host asks again later;
+ *    TFS_ERROR       the scanner is disabled, as after any error.
+ *  With wait != 0 it must block until it is done and not return
+ *  TFS_FLOW_LATER.
+ *  Ordering: flow_finish is called for flows in the order they closed
+ *  (for several deferring scanners, in close order and then in scanner
+ *  order), at most once with TFS_OK per flow; the host asks only for the
+ *  oldest unfinished flow, often (after packets and closes) with wait == 0,
+ *  and with wait != 0 when it cannot wait longer: too many flows or too
+ *  much report pending, end of input, a signal, an output error.  Every
+ *  flow is finished before run_end.  The report (report.xml, report.jsonl)
+ *  still lists flows in close order, byte for byte as if flow_close had
+ *  done all the work: entries of flows closed later wait for the oldest
+ *  unfinished one.  If the scanner is disabled (an error, a fault, a
+ *  timeout) while flows are unfinished, they are reported without its
+ *  XML and not finished; flow_state_free still comes for their state
+ *  unless it crashed.  The flow info passed to flow_finish (path
+ *  included) is the one flow_close saw, valid during the call only.
+ *
  * ABI CHANGELOG
  *  1.0 (2026-11-28)  First release.
  *  1.1 (2026-11-29)  Appended, all optional (old modules load unchanged):
@@ -123,9 +155,15 @@
  *      data_sec, data_nsec); tfs_packet: nsec;
  *    - TFS_HAS_MEMBER, TFS_*_SIZE_1_0, extern "C" in TFS_SCANNER_ENTRY;
  *    - stated: flow_data is never called with len == 0.
- *  The sizes of 1.0 structs are frozen: TFS_SCANNER_SIZE_1_0 and friends
- *  below are the offsets of the first 1.1 member of each struct, and
- *  tests/abi/ checks every member's offset against a stored baseline.
+ *  1.2 (2026-11-30)  Appended, optional (1.0 and 1.1 modules load and
+ *    behave unchanged):
+ *    - tfs_scanner: flow_finish, the deferred completion of a flow's
+ *      report entry (see DEFERRED COMPLETION);
+ *    - the verdict TFS_FLOW_LATER, returned by flow_close and flow_finish.
+ *  The sizes of earlier structs are frozen: TFS_SCANNER_SIZE_1_0 and
+ *  friends below are the offsets of the first 1.1 member of each struct,
+ *  TFS_SCANNER_SIZE_1_1 the offset of the first 1.2 member, and
+ *  tests/abi/ checks every member's offset against stored baselines.
  *
  * This header is plain C99 and usable from C++.
  */
@@ -140,7 +178,7 @@ extern "C" {
 #endif
 
 #define TFS_ABI_MAJOR 1
-#define TFS_ABI_MINOR 1
+#define TFS_ABI_MINOR 2
 
 /* The single symbol every scanner module exports. */
 #define TFS_ENTRY_SYMBOL "tcpflow_scanner_describe"
@@ -157,6 +195,11 @@ extern "C" {
  *                 this flow (flow_state_free still comes if the slot is set). */
 #define TFS_FLOW_DONE 1
 #define TFS_FLOW_SKIP 2
+/* 1.2: returned by flow_close (and by flow_finish called with wait == 0)
+ * of a 1.2 scanner that has a flow_finish: "I finish this flow in the
+ * background" (see DEFERRED COMPLETION).  From any other callback, or from
+ * a scanner without flow_finish, it is an error. */
+#define TFS_FLOW_LATER 3
 
 /* Log levels for tfs_host.log. */
 enum tfs_log_level {
@@ -361,7 +404,9 @@ struct tfs_scanner {
    * return a verdict (TFS_FLOW_DONE, TFS_FLOW_SKIP). */
   int (*flow_data)(void *state, const struct tfs_flow_info *flow,
                    uint64_t offset, const uint8_t *data, size_t len);
-  /* The flow is complete; XML services add to its <fileobject>. */
+  /* The flow is complete; XML services add to its <fileobject>.  A 1.2
+   * scanner with flow_finish may return TFS_FLOW_LATER (see DEFERRED
+   * COMPLETION). */
   int (*flow_close)(void *state, const struct tfs_flow_info *flow);
   /* Every captured frame, before any decoding. */
   void (*packet)(void *state, const struct tfs_packet *pkt);
@@ -385,6 +430,16 @@ struct tfs_scanner {
    * an error) except after the scanner crashed.  The slot is cleared by
    * the host afterwards. */
   void (*flow_state_free)(void *state, const struct tfs_flow_info *flow, void *flow_state);
+
+  /* --- 1.2 (set abi_minor = 2 and struct_size = sizeof to use it) --- */
+
+  /* Completes a flow whose flow_close returned TFS_FLOW_LATER: XML services
+   * add to its <fileobject>.  wait == 0: return TFS_FLOW_LATER if not done
+   * yet, without blocking; wait != 0: block until done.  flow is a copy of
+   * what flow_close saw; *flow->scanner_state is the slot flow_close left.
+   * Returns TFS_OK, TFS_FLOW_LATER (wait == 0 only) or TFS_ERROR.  See
+   * DEFERRED COMPLETION above. */
+  int (*flow_finish)(void *state, const struct tfs_flow_info *flow, int wait);
 };
 
 typedef const struct tfs_scanner *(*tfs_describe_fn)(void);
@@ -402,6 +457,17 @@ typedef const struct tfs_scanner *(*tfs_describe_fn)(void);
 #define TFS_HOST_SIZE_1_0 offsetof(struct tfs_host, error)
 #define TFS_FLOW_INFO_SIZE_1_0 offsetof(struct tfs_flow_info, peer_flow_id)
 #define TFS_PACKET_SIZE_1_0 offsetof(struct tfs_packet, nsec)
+
+/* The sizes ABI 1.1 defined (frozen): where the descriptor's 1.2 part
+ * starts, and for the structs 1.2 left alone the end of their last 1.1
+ * member (what TFS_HAS_MEMBER needs of a 1.1 peer). */
+#define TFS_SCANNER_SIZE_1_1 offsetof(struct tfs_scanner, flow_finish)
+#define TFS_HOST_SIZE_1_1 \
+  (offsetof(struct tfs_host, output_register) + sizeof(((struct tfs_host *)0)->output_register))
+#define TFS_FLOW_INFO_SIZE_1_1 \
+  (offsetof(struct tfs_flow_info, data_nsec) + sizeof(((struct tfs_flow_info *)0)->data_nsec))
+#define TFS_PACKET_SIZE_1_1 \
+  (offsetof(struct tfs_packet, nsec) + sizeof(((struct tfs_packet *)0)->nsec))
 
 /* Declare the entry point with the right linkage and visibility. */
 #if defined(__GNUC__)

@@ -61,7 +61,7 @@ check "--list-scanners: valid JSON, the module unusable, md5 usable" python3 - "
 import json, sys
 d = json.load(open(sys.argv[1]))
 by = {s["name"]: s for s in d["scanners"]}
-assert d["abi"] == "1.1", d["abi"]
+assert d["abi"] == "1.2", d["abi"]
 assert by["ctor"]["usable"] is False and "crashed with SIGSEGV while being loaded" in by["ctor"]["error"]
 assert by["md5"]["usable"] is True and "wants_data" in by["md5"]["flags"]
 assert any(s["name"] == "md5_extra_digests" for s in by["md5"]["settings"])
