@@ -243,6 +243,7 @@ static void demux_close(struct tf_run *run, struct tf_flow *f, int reason)
     Tf_report_flow_order(seq, dm->at_end ? NULL : &dm->now, f->flow_id);
   Tf_dispatch_flow_close(f);
   Tf_report_flow_end();
+  Tf_dispatch_finish_pending(0); /* older flows a scanner finishes later */
   if (f->has_file && !f->temp_storage) {
     Tf_alerts_close(f->path);
   }
@@ -261,6 +262,7 @@ void Tf_demux_close_all(struct tf_run *run)
   for (size_t i = 0; i < n; i++)
     demux_close(run, v[i], TFS_END_INPUT);
   free(v);
+  Tf_dispatch_finish_pending(1); /* the input ended, or a signal or error ended it */
 }
 
 static int64_t effective_timeout(struct tf_run *run)
@@ -275,6 +277,7 @@ void Tf_demux_expire(struct tf_run *run, int64_t now)
   struct tf_demux *dm = run->demux;
   int64_t timeout = effective_timeout(run);
   struct tf_flow *f;
+  Tf_dispatch_finish_pending(0); /* called after every packet: a cheap look */
   if (timeout <= 0)
     return;
   dm->now.tv_sec = now;

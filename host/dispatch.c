@@ -11,6 +11,12 @@
  * of delivery state: whether flow_begin was called and the verdict the
  * scanner gave (SDK 1.1).  Both live in one allocation per flow, made when
  * the flow opens.
+ *
+ * A 1.2 scanner may finish a flow later (TFS_FLOW_LATER from flow_close):
+ * the flow waits in a FIFO with a copy of its flow info and the scanner's
+ * slot, its report entry is recorded (report.h), and flow_finish is asked
+ * for the oldest one after packets and closes, waiting for it when too
+ * much waits and at the end of the input (Tf_dispatch_finish_pending).
  */
 #include "config.h"
 
@@ -57,12 +63,13 @@ enum call_kind {
   CALL_RUN_END,
   CALL_FINI,
   CALL_FLOW_BEGIN,
-  CALL_FLOW_STATE_FREE
+  CALL_FLOW_STATE_FREE,
+  CALL_FLOW_FINISH
 };
 
 static const char *const call_names[] = {"init", "packet", "flow_open", "flow_data",
                                          "flow_close", "run_end", "fini", "flow_begin",
-                                         "flow_state_free"};
+                                         "flow_state_free", "flow_finish"};
 
 struct call {
   enum call_kind kind;
@@ -72,6 +79,7 @@ struct call {
   const uint8_t *data;
   size_t len;
   void *flow_state;
+  int wait; /* flow_finish */
 };
 
 #define CALL_CRASHED (-100) /* not a TFS_ code: the scanner faulted */
@@ -85,6 +93,27 @@ struct call {
  * too short to have it (a 1.0 module). */
 #define DESC_FN(m, member) \
   (TFS_HAS_MEMBER((m)->desc, struct tfs_scanner, member) ? (m)->desc->member : NULL)
+
+/* May m answer TFS_FLOW_LATER (a 1.2 scanner with a flow_finish)? */
+#define CAN_DEFER(m) ((m)->desc->abi_minor >= 2 && DESC_FN(m, flow_finish) != NULL)
+
+/* A flow a scanner finishes later, oldest first.  fi is the copy flow_close
+ * saw (fi.path -> a copy, fi.scanner_state -> slot); path names the flow in
+ * messages.  Owned here. */
+struct pending {
+  struct pending *next;
+  struct tfs_ctx *m;
+  struct tfs_flow_info fi;
+  char *path;
+  void *slot;
+  struct tf_report_hole hole;
+};
+static struct pending *pending_head, *pending_tail;
+static size_t npending;
+/* Past either, the oldest is waited for: a flow's entry and its copy cost
+ * memory, and the report would lag behind the capture without end. */
+#define PENDING_MAX_FLOWS 4096
+#define PENDING_MAX_BYTES (64u << 20)
 
 /* The scanner inside which the host is now, for the exit() handler. */
 static struct tfs_ctx *calling;
@@ -118,6 +147,8 @@ static int plugins_invoke(struct tfs_ctx *m, const struct call *c)
   case CALL_FLOW_STATE_FREE:
     d->flow_state_free(m->state, c->fi, c->flow_state);
     return TFS_OK;
+  case CALL_FLOW_FINISH:
+    return d->flow_finish(m->state, c->fi, c->wait);
   }
   return TFS_ERROR;
 }
@@ -252,8 +283,15 @@ static int plugins_run(struct tfs_ctx *m, const struct call *c, const struct tf_
   if ((rc == TFS_FLOW_DONE || rc == TFS_FLOW_SKIP) && m->desc->abi_minor >= 1 &&
       (c->kind == CALL_FLOW_DATA || c->kind == CALL_FLOW_BEGIN))
     return rc;
+  if (rc == TFS_FLOW_LATER && CAN_DEFER(m) &&
+      (c->kind == CALL_FLOW_CLOSE || (c->kind == CALL_FLOW_FINISH && !c->wait)))
+    return rc;
   snprintf(what, sizeof(what), "scanner '%s' failed", m->name);
-  if (m->error_msg[0])
+  if (rc == TFS_FLOW_LATER && m->desc->abi_minor >= 2)
+    snprintf(reason, sizeof(reason), "returned TFS_FLOW_LATER %s",
+             c->kind == CALL_FLOW_FINISH ? "when asked to wait" :
+             c->kind == CALL_FLOW_CLOSE ? "without a flow_finish" : "outside flow_close");
+  else if (m->error_msg[0])
     snprintf(reason, sizeof(reason), "returned an error: %s", m->error_msg);
   else
     snprintf(reason, sizeof(reason), "returned an error");
@@ -321,8 +359,13 @@ int Tf_dispatch_failures(void)
 
 static void update_active(void)
 {
+  int nmodules, defer = 0;
+  struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
   data_active = any_active(TFS_SCANNER_WANTS_DATA);
   stream_active = any_active(TFS_SCANNER_WANTS_DATA | TFS_SCANNER_STREAMS);
+  for (int i = 0; i < nmodules; i++)
+    defer |= active(&modules[i], 0) && CAN_DEFER(&modules[i]);
+  Tf_report_set_deferring(defer);
 }
 
 void Tf_dispatch_packet(const struct tfl_packet *pkt)
@@ -554,6 +597,83 @@ static void free_flow_states(struct tf_flow *f, struct tfs_flow_info *fi)
   f->scanner_slots = NULL;
 }
 
+/* Scanner i finishes f later: the flow waits, the scanner's slot taken
+ * from f (flow_state_free comes after flow_finish).  Without memory for
+ * that, the scanner is asked to finish now. */
+static void defer(struct tfs_ctx *m, int i, const struct tfs_flow_info *fi, struct tf_flow *f)
+{
+  struct pending *p = calloc(1, sizeof(*p));
+  if (p && f->path && !(p->path = strdup(f->path))) {
+    free(p);
+    p = NULL;
+  }
+  if (!p) {
+    struct call c = {.kind = CALL_FLOW_FINISH, .fi = fi, .wait = 1};
+    (void)plugins_run(m, &c, f); /* a failure disabled it */
+    return;
+  }
+  p->m = m;
+  p->fi = *fi;
+  p->fi.path = fi->path ? p->path : NULL;
+  p->fi.scanner_state = &p->slot;
+  if (f->scanner_slots) {
+    p->slot = f->scanner_slots[i];
+    f->scanner_slots[i] = NULL;
+  }
+  (void)Tf_report_defer(&p->hole); /* nothing to fill when no report is open */
+  if (pending_tail)
+    pending_tail->next = p;
+  else
+    pending_head = p;
+  pending_tail = p;
+  npending++;
+}
+
+/* Asks p's scanner to finish p (waiting for it with wait != 0).  0 when
+ * it is not done yet; 1 when p is done with: finished, or abandoned
+ * because its scanner stopped (its report entry goes without the rest of
+ * the scanner's XML). */
+static int finish_one(struct pending *p, int wait)
+{
+  struct tfs_ctx *m = p->m;
+  struct tf_flow named; /* names the flow in messages: path only */
+  memset(&named, 0, sizeof(named));
+  named.path = p->path;
+  if (active(m, 0)) {
+    struct call c = {.kind = CALL_FLOW_FINISH, .fi = &p->fi, .wait = wait};
+    int rc;
+    Tf_report_fill_begin(&p->hole, m->name);
+    rc = plugins_run(m, &c, &named); /* a failure disabled it */
+    Tf_report_fill_end();
+    if (rc == TFS_FLOW_LATER)
+      return 0;
+  }
+  Tf_report_hole_close(&p->hole);
+  if (p->slot && m->started && !m->crashed && DESC_FN(m, flow_state_free)) {
+    struct call c = {.kind = CALL_FLOW_STATE_FREE, .fi = &p->fi, .flow_state = p->slot};
+    p->slot = NULL;
+    (void)plugins_call(m, &c, &named); /* nothing to report: it only frees */
+  }
+  return 1;
+}
+
+void Tf_dispatch_finish_pending(int wait)
+{
+  struct pending *p;
+  while ((p = pending_head)) {
+    int must = wait || npending > PENDING_MAX_FLOWS ||
+               Tf_report_pending_bytes() > PENDING_MAX_BYTES;
+    if (!finish_one(p, must))
+      break;
+    pending_head = p->next;
+    if (!pending_head)
+      pending_tail = NULL;
+    npending--;
+    free(p->path);
+    free(p);
+  }
+}
+
 void Tf_dispatch_flow_close(struct tf_flow *f)
 {
   int nmodules;
@@ -587,7 +707,8 @@ void Tf_dispatch_flow_close(struct tf_flow *f)
       continue;
     set_slot(&fi, f, i);
     Tf_report_scope_begin(m->name);
-    (void)plugins_run(m, &c, f); /* a failure disabled it */
+    if (plugins_run(m, &c, f) == TFS_FLOW_LATER) /* a failure disabled it */
+      defer(m, i, &fi, f);
     Tf_report_scope_end();
   }
   Tf_report_scope_begin("tcpflow"); /* the host lists derived files */
@@ -602,6 +723,7 @@ void Tf_dispatch_run_end(void)
   int nmodules;
   struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
   struct call c = {.kind = CALL_RUN_END};
+  Tf_dispatch_finish_pending(1); /* every flow before run_end, as promised */
   for (int i = 0; i < nmodules; i++) {
     struct tfs_ctx *m = &modules[i];
     if (!active(m, 0) || !m->desc->run_end)

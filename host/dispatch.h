@@ -39,7 +39,13 @@ void Tf_dispatch_flow_open(struct tf_flow *f);
 /* Replay the flow's bytes to data scanners and let every scanner add to
  * the flow's <fileobject> (which the caller has opened). */
 void Tf_dispatch_flow_close(struct tf_flow *f);
-/* run_end of every scanner, inside <summary>. */
+/* Flows a scanner finishes later (SDK 1.2 TFS_FLOW_LATER): with wait == 0
+ * asks for the oldest ones while they are done (and waits for the oldest
+ * when too many flows or too much report wait); with wait != 0 finishes
+ * every one.  Cheap when nothing waits.  Call it outside a flow's close:
+ * after packets and closes, and with wait at the end of the input. */
+void Tf_dispatch_finish_pending(int wait);
+/* run_end of every scanner, inside <summary> (every flow finished first). */
 void Tf_dispatch_run_end(void);
 /* fini of every started scanner that did not crash; closes what they
  * left open.  Called by Tf_plugins_shutdown. */

@@ -75,6 +75,38 @@ static uint64_t index_seq;     /* close number of the flow being written */
 static uint64_t index_start;   /* where its <fileobject> starts */
 static int index_flows;        /* flows written so far */
 
+/* Deferred completion (SDK 1.2, Tf_report_defer): while a scanner that may
+ * finish flows later is active, or an entry waits, each flow's entry is
+ * recorded rather than written -- its fields, then every scope's accepted
+ * XML calls -- and written by replaying the same calls through the
+ * functions below once it and every entry before it are complete, so the
+ * bytes are those of a report written at close.  The scanner calls are
+ * checked when they are made (the checks depend only on the scope), so
+ * replaying them never refuses one. */
+struct report_seg {
+  const char *scanner; /* borrowed: module names outlive the report */
+  char *ops;           /* 'S' name, 'A' name value, 'T' text ('\0' ends
+                          each string), 'E'; owned */
+  size_t len, cap;
+};
+struct report_entry {
+  struct report_entry *next;
+  struct tf_flow flow;  /* a copy: path owned, no other pointer is read */
+  uint64_t filesize;
+  int ordered, order_at_end;
+  uint64_t order_seq, order_flow_id;
+  struct timeval order_when;
+  struct report_seg *segs; /* one per scope, in order; owned */
+  size_t nsegs, cap_segs;
+  int holes;            /* scopes a scanner has still to complete */
+};
+static int deferring;              /* Tf_report_set_deferring */
+static struct report_entry *rec;   /* entry being recorded (its close or a fill) */
+static struct report_seg *rec_seg; /* the scope calls go to, or NULL: written */
+static struct report_entry *queue_head, *queue_tail; /* complete or not, in close order */
+static size_t queue_bytes;         /* their recorded calls */
+static size_t queue_len;
+
 int Tf_report_is_open(void)
 {
   return w != NULL || Tf_jsonl_is_open();
@@ -104,6 +136,33 @@ static const char *esc(const char *value, char **tmp)
     return value;
   *tmp = Tfl_escape_text(value, n);
   return *tmp;
+}
+
+/* One recorded call: op and up to two strings.  -1 when memory ran out
+ * (the call is refused, as a failed write would be). */
+static int rec_put(char op, const char *a, const char *b)
+{
+  size_t na = a ? strlen(a) + 1 : 0, nb = b ? strlen(b) + 1 : 0;
+  size_t need = rec_seg->len + 1 + na + nb;
+  if (need > rec_seg->cap) {
+    size_t cap = rec_seg->cap ? 2 * rec_seg->cap : 256;
+    char *grown;
+    while (cap < need)
+      cap *= 2;
+    if (!(grown = realloc(rec_seg->ops, cap)))
+      return -1;
+    queue_bytes += cap - rec_seg->cap;
+    rec_seg->ops = grown;
+    rec_seg->cap = cap;
+  }
+  rec_seg->ops[rec_seg->len++] = op;
+  if (a)
+    memcpy(rec_seg->ops + rec_seg->len, a, na);
+  rec_seg->len += na;
+  if (b)
+    memcpy(rec_seg->ops + rec_seg->len, b, nb);
+  rec_seg->len += nb;
+  return 0;
 }
 
 static int attr(const char *name, const char *value)
@@ -340,7 +399,57 @@ static void report_addr(int family, const uint8_t *a, char *buf, size_t n)
   inet_ntop(family == 4 ? AF_INET : AF_INET6, a, buf, (socklen_t)n);
 }
 
+static void flow_begin_now(const struct tf_flow *f, uint64_t filesize);
+
+void Tf_report_set_deferring(int on)
+{
+  deferring = on;
+}
+
+/* A new recorded entry for f, or NULL when memory ran out (then the entry
+ * is written now, which is in order only when nothing waits). */
+static struct report_entry *entry_new(const struct tf_flow *f, uint64_t filesize)
+{
+  struct report_entry *e = calloc(1, sizeof(*e));
+  if (!e)
+    return NULL;
+  e->flow = *f;
+  e->flow.path = f->path ? strdup(f->path) : NULL;
+  if (f->path && !e->flow.path) {
+    free(e);
+    return NULL;
+  }
+  /* Nothing reads them, and nothing may: they belong to the live flow. */
+  e->flow.seen = NULL;
+  e->flow.scanner_slots = NULL;
+  e->flow.wbuf = NULL;
+  e->flow.findx = NULL;
+  e->flow.kpcap = NULL;
+  e->filesize = filesize;
+  queue_bytes += sizeof(*e);
+  return e;
+}
+
+static void entry_free(struct report_entry *e)
+{
+  for (size_t i = 0; i < e->nsegs; i++) {
+    free(e->segs[i].ops);
+    queue_bytes -= e->segs[i].cap;
+  }
+  queue_bytes -= sizeof(*e) + e->cap_segs * sizeof(*e->segs);
+  free(e->segs);
+  free(e->flow.path);
+  free(e);
+}
+
 void Tf_report_flow_begin(const struct tf_flow *f, uint64_t filesize)
+{
+  if ((deferring || queue_head) && Tf_report_is_open() && (rec = entry_new(f, filesize)))
+    return;
+  flow_begin_now(f, filesize);
+}
+
+static void flow_begin_now(const struct tf_flow *f, uint64_t filesize)
 {
   char buf[INET6_ADDRSTRLEN + 32];
   /* jsonl.c writes the same fields under the same conditions. */
@@ -417,6 +526,15 @@ void Tf_report_elem_end(void)
 void Tf_report_flow_order(uint64_t close_seq, const struct timeval *when, uint64_t flow_id)
 {
   char buf[64];
+  if (rec) {
+    rec->ordered = 1;
+    rec->order_seq = close_seq;
+    rec->order_at_end = when == NULL;
+    if (when)
+      rec->order_when = *when;
+    rec->order_flow_id = flow_id;
+    return;
+  }
   if (!w)
     return;
   if (index_fp) { /* the index says it */
@@ -433,7 +551,145 @@ void Tf_report_flow_order(uint64_t close_seq, const struct timeval *when, uint64
   end();
 }
 
+static void flow_end_now(void);
+static void queue_write(int all);
+
 void Tf_report_flow_end(void)
+{
+  if (rec) {
+    if (queue_tail)
+      queue_tail->next = rec;
+    else
+      queue_head = rec;
+    queue_tail = rec;
+    queue_len++;
+    rec = NULL;
+    queue_write(0);
+    return;
+  }
+  flow_end_now();
+}
+
+/* The recorded calls of one scope, made again (they were checked). */
+static void seg_replay(const struct report_seg *g)
+{
+  const char *p = g->ops, *end = g->ops + g->len;
+  Tf_report_scope_begin(g->scanner);
+  while (p < end) {
+    char op = *p++;
+    const char *a = p, *b;
+    switch (op) {
+    case 'S':
+      (void)Tf_report_xml_start(a); /* a failed write shows at close */
+      p += strlen(a) + 1;
+      break;
+    case 'A':
+      b = a + strlen(a) + 1;
+      (void)Tf_report_xml_attr(a, b);
+      p = b + strlen(b) + 1;
+      break;
+    case 'T':
+      (void)Tf_report_xml_text(a);
+      p += strlen(a) + 1;
+      break;
+    default: /* 'E' */
+      (void)Tf_report_xml_end();
+      break;
+    }
+  }
+  Tf_report_scope_end();
+}
+
+/* Writes the entries at the head of the queue that are complete, or with
+ * all != 0 every entry as it is (a scope still to be completed stays as
+ * far as it got: its scanner was stopped, or the run is ending). */
+static void queue_write(int all)
+{
+  struct report_entry *e;
+  while ((e = queue_head) && (all || e->holes == 0)) {
+    queue_head = e->next;
+    if (!queue_head)
+      queue_tail = NULL;
+    queue_len--;
+    flow_begin_now(&e->flow, e->filesize);
+    if (e->ordered)
+      Tf_report_flow_order(e->order_seq, e->order_at_end ? NULL : &e->order_when,
+                           e->order_flow_id);
+    for (size_t i = 0; i < e->nsegs; i++)
+      seg_replay(&e->segs[i]);
+    flow_end_now();
+    entry_free(e);
+  }
+}
+
+int Tf_report_defer(struct tf_report_hole *h)
+{
+  h->entry = NULL;
+  h->seg = 0;
+  if (!rec || !rec_seg)
+    return -1;
+  h->entry = rec;
+  h->seg = (size_t)(rec_seg - rec->segs);
+  rec->holes++;
+  return 0;
+}
+
+void Tf_report_fill_begin(const struct tf_report_hole *h, const char *scanner)
+{
+  struct report_entry *e = h->entry;
+  Tf_report_scope_begin(scanner);
+  if (!e)
+    return;
+  rec = e;
+  rec_seg = &e->segs[h->seg];
+  scope_on = 1;
+}
+
+void Tf_report_fill_end(void)
+{
+  rec = NULL;
+  Tf_report_scope_end();
+}
+
+void Tf_report_hole_close(const struct tf_report_hole *h)
+{
+  struct report_entry *e = h->entry;
+  if (!e)
+    return;
+  e->holes--;
+  queue_write(0);
+}
+
+size_t Tf_report_pending_bytes(void)
+{
+  return queue_bytes;
+}
+
+size_t Tf_report_pending_flows(void)
+{
+  return queue_len;
+}
+
+/* An entry being recorded when the run ends abruptly (exit() inside a
+ * callback) is written as far as it got, like a fileobject left open. */
+static void queue_flush_all(void)
+{
+  if (rec && !rec_seg) {
+    Tf_report_flow_end();
+  } else if (rec) { /* inside a scope */
+    struct report_entry *e = rec;
+    int filling = e->next || e == queue_tail;
+    rec = NULL;
+    rec_seg = NULL;
+    if (!filling) {
+      rec = e;
+      Tf_report_flow_end();
+    }
+  }
+  queue_write(1);
+}
+
+static void flow_end_now(void)
 {
   Tf_jsonl_flow_end();
   if (!w)
@@ -464,19 +720,41 @@ void Tf_report_scope_begin(const char *scanner)
   scope_owner = scanner;
   scope_bytes = 0;
   open_attrs_clear();
+  if (rec) { /* recorded: a new scope of the entry */
+    struct report_seg *grown;
+    rec_seg = NULL;
+    if (rec->nsegs == rec->cap_segs) {
+      size_t cap = rec->cap_segs ? 2 * rec->cap_segs : 4;
+      if (!(grown = realloc(rec->segs, cap * sizeof(*grown)))) {
+        scope_on = 0; /* the scanner's calls are refused */
+        return;
+      }
+      queue_bytes += (cap - rec->cap_segs) * sizeof(*grown);
+      rec->segs = grown;
+      rec->cap_segs = cap;
+    }
+    rec_seg = &rec->segs[rec->nsegs++];
+    memset(rec_seg, 0, sizeof(*rec_seg));
+    rec_seg->scanner = scanner;
+    return;
+  }
   Tf_jsonl_scope_begin(scanner);
 }
 
 void Tf_report_scope_end(void)
 {
-  while (w && depth > scope_floor)
+  /* Recorded: elements left open are closed when the scope is replayed. */
+  int recorded = rec_seg != NULL;
+  rec_seg = NULL;
+  while (!recorded && w && depth > scope_floor)
     end();
   scope_floor = 0;
   scope_on = 0;
   sdepth = 0;
   scope_owner = NULL;
   open_attrs_clear();
-  Tf_jsonl_scope_end();
+  if (!recorded)
+    Tf_jsonl_scope_end();
 }
 
 /* A refused call: one log line naming the scanner, the call and why (the
@@ -525,16 +803,20 @@ int Tf_report_xml_start(const char *name)
     return refuse("xml_start", "elements nested too deep for", name);
   if (scope_bytes + strlen(name) > REPORT_MAX_SCOPE)
     return refuse("xml_start", "over 16 MiB for this flow, element", name);
-  scope_bytes += strlen(name);
-  if (w) {
+  if (rec_seg) {
+    if (rec_put('S', name, NULL) < 0)
+      return -1;
+  } else if (w) {
     if (Tf_xmlout_start(w, name) < 0)
       return -1;
     depth++;
   }
+  scope_bytes += strlen(name);
   sdepth++;
   open_content = 0;
   open_attrs_clear();
-  Tf_jsonl_start(name);
+  if (!rec_seg)
+    Tf_jsonl_start(name);
   return 0;
 }
 
@@ -562,13 +844,14 @@ int Tf_report_xml_attr(const char *name, const char *value)
     open_attrs = grown;
     cap_open_attrs = cap;
   }
-  if (w && attr(name, value) < 0)
+  if (rec_seg ? rec_put('A', name, value ? value : "") < 0 : w && attr(name, value) < 0)
     return -1;
   open_attrs[n_open_attrs] = strdup(name);
   if (open_attrs[n_open_attrs])
     n_open_attrs++;
   scope_bytes += strlen(name) + (value ? strlen(value) : 0);
-  Tf_jsonl_attr(name, value);
+  if (!rec_seg)
+    Tf_jsonl_attr(name, value);
   return 0;
 }
 
@@ -588,14 +871,17 @@ int Tf_report_xml_text(const char *text)
   rc = -1;
   if (v) {
     rc = 0;
-    if (w)
+    if (rec_seg)
+      rc = rec_put('T', text ? text : "", NULL); /* escaped when replayed */
+    else if (w)
       Tf_xmlout_text(w, v, strlen(v));
   }
   if (rc >= 0) {
     open_text_len += strlen(v);
     open_content = 1; /* text closes the start tag: no more attributes */
     scope_bytes += n;
-    Tf_jsonl_text(text ? text : "");
+    if (!rec_seg)
+      Tf_jsonl_text(text ? text : "");
   }
   free(tmp);
   return rc < 0 ? -1 : 0;
@@ -605,17 +891,23 @@ int Tf_report_xml_end(void)
 {
   if (!scope_on || sdepth == 0)
     return -1;
-  if (w)
+  if (rec_seg) {
+    if (rec_put('E', NULL, NULL) < 0)
+      return -1;
+  } else if (w) {
     end();
+  }
   sdepth--;
   open_content = 1; /* the parent now has a child */
   open_attrs_clear();
-  Tf_jsonl_end();
+  if (!rec_seg)
+    Tf_jsonl_end();
   return 0;
 }
 
 void Tf_report_summary_begin(void)
 {
+  queue_flush_all();
   Tf_jsonl_summary_begin();
   if (!w)
     return;
@@ -658,7 +950,9 @@ tf_err Tf_report_close(const struct tf_run_stats *st)
 {
   struct rusage ru;
   struct timeval now;
-  tf_err e = Tf_jsonl_close(st);
+  tf_err e;
+  queue_flush_all();
+  e = Tf_jsonl_close(st);
   if (!w)
     return e;
   scope_floor = 0;

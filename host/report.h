@@ -10,6 +10,7 @@
 #ifndef TF_REPORT_H
 #define TF_REPORT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -45,6 +46,35 @@ int Tf_report_is_open(void);
  * element.  Scanner XML may follow until Tf_report_flow_end. */
 void Tf_report_flow_begin(const struct tf_flow *f, uint64_t filesize);
 void Tf_report_flow_end(void);
+
+/* Deferred completion (SDK 1.2, dispatch.c).  With on != 0 (a scanner
+ * that may finish flows later is active), each flow's entry from
+ * Tf_report_flow_begin to Tf_report_flow_end is recorded in memory instead
+ * of written; so is every entry while an earlier one waits.  An entry is
+ * written, byte for byte as if at close, once it and all before it are
+ * complete.  Tf_report_summary_begin and Tf_report_close write whatever
+ * still waits, as far as it got. */
+void Tf_report_set_deferring(int on);
+/* A place in a recorded entry a scanner fills later: entry NULL when
+ * nothing is recorded (no report open). */
+struct tf_report_hole {
+  void *entry;
+  size_t seg;
+};
+/* Inside a scanner's scope of a recorded entry: the entry waits for that
+ * scope to be completed.  0, or -1 (h->entry NULL) when not recording. */
+int Tf_report_defer(struct tf_report_hole *h);
+/* Between these, the scanner XML calls (Tf_report_xml_*) add to the scope
+ * of h, checked as in a scope; scanner is borrowed until fill_end.  Only
+ * outside a flow's entry (not between flow_begin and flow_end). */
+void Tf_report_fill_begin(const struct tf_report_hole *h, const char *scanner);
+void Tf_report_fill_end(void);
+/* The scope of h is complete (or abandoned): entries now complete at the
+ * head of the queue are written.  Once per hole. */
+void Tf_report_hole_close(const struct tf_report_hole *h);
+/* What waits: bytes of memory held, and entries. */
+size_t Tf_report_pending_bytes(void);
+size_t Tf_report_pending_flows(void);
 
 void Tf_report_summary_begin(void);
 void Tf_report_summary_end(void);
