@@ -8,16 +8,18 @@
  * exactly the flow file's content (gaps are zeros there), so they equal
  * md5sum of the file, without the file being read again.
  *
- * Hashing runs at about 700 MB/s, slower than the host places bytes, so a
- * worker thread does it (md5_thread=1, the default) for flows larger than
- * MD5_INLINE: flow_data copies the bytes into a ring and returns.
- * flow_close never waits for other flows' bytes queued before its own: it
- * hashes what the worker has not reached of its flow itself (waiting only
- * for a piece of it the worker is hashing that moment), then writes the
- * digests.  The worker blocks every signal, so the host's handlers (and
- * its crash guard) stay on the thread that calls us.  Digest types are
- * fetched once and finished flows' contexts reused: OpenSSL 3 would
- * otherwise look the digest up and allocate a context for every flow.
+ * Hashing runs at about 700 MB/s, slower than the host places bytes, so
+ * worker threads do it (md5_thread=1, the default; md5_threads of them):
+ * flow_data copies the bytes into the ring of the flow's worker and
+ * returns, every byte of every flow.  The calling thread never hashes and
+ * never waits for a hash: when the worker has not finished a closing
+ * flow, flow_close says TFS_FLOW_LATER (SDK 1.2) and the host asks
+ * flow_finish later, which writes the digests once the worker is done.
+ * A flow stays on one worker, so its chunks are hashed in order.  The
+ * workers block every signal, so the host's handlers (and its crash
+ * guard) stay on the thread that calls us.  Digest types are fetched once
+ * and finished flows' contexts reused: OpenSSL 3 would otherwise look the
+ * digest up and allocate a context for every flow.
  */
 #include <ctype.h>
 #include <openssl/evp.h>
@@ -26,6 +28,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <tcpflow/scanner.h>
 
@@ -34,7 +37,8 @@
 #define MD5_JOBS 4096           /* chunks waiting for the worker */
 #define MD5_MAX_JOB (256u << 10) /* larger chunks are queued in pieces */
 #define MD5_WAKE (256u << 10)   /* bytes queued before an idle worker is woken */
-#define MD5_INLINE (64u << 10)  /* a flow's first bytes are hashed inline */
+#define MD5_MAX_THREADS 16
+#define MD5_NUDGE_MS 2          /* a closed flow waits this long for a batch to fill */
 #define MD5_SPARE 64            /* finished flows kept for reuse (contexts and all) */
 
 struct md5_flow;
@@ -73,7 +77,9 @@ struct md5_state {
    * OpenSSL 3 at every EVP_DigestInit_ex, i.e. for every flow.  Owned. */
   EVP_MD *md[MD5_MAX_DIGESTS];
   const char *label[MD5_MAX_DIGESTS]; /* the type attribute */
-  struct md5_worker *worker;    /* NULL: hash on the calling thread */
+  struct md5_worker *workers[MD5_MAX_THREADS]; /* none: hash on the calling thread */
+  int nworkers;
+  unsigned next_worker;         /* flows are given to workers in turn */
   /* Finished flows, their contexts kept: a million flows need not
    * allocate a million contexts.  Owned; next through `spare_next`. */
   struct md5_flow *spare;
@@ -85,16 +91,17 @@ struct md5_state {
 struct md5_flow {
   EVP_MD_CTX *mdctx[MD5_MAX_DIGESTS];
   int ndigests;
-  unsigned pending;             /* jobs queued for it (under the lock) */
+  struct md5_worker *w;         /* its worker, or NULL (md5_thread=0) */
+  unsigned pending;             /* jobs queued for it (under w's lock) */
   int failed;                   /* a digest update failed in the worker */
-  uint64_t inline_bytes;        /* hashed on the calling thread */
-  int offloaded;                /* later bytes go to the worker, in order */
+  uint64_t closed_ms;           /* when flow_close said TFS_FLOW_LATER */
   struct md5_flow *spare_next;  /* on md5_state's spare list */
 };
 
 static const struct tfs_setting md5_settings[] = {
     {"md5_extra_digests", "", "further digests as extra hashdigest elements: sha1,sha256"},
-    {"md5_thread", "1", "1: hash on a worker thread while the capture is read; 0: inline"},
+    {"md5_thread", "1", "1: hash on worker threads while the capture is read; 0: inline"},
+    {"md5_threads", "1", "worker threads with md5_thread=1 (1-16)"},
     {NULL, NULL, NULL}};
 
 /* ------------------------------------------------------------ worker */
@@ -136,16 +143,14 @@ static void *md5_worker_main(void *arg)
     j = w->jobs[w->tail];
     w->busy = 1;
     pthread_mutex_unlock(&w->lock);
-    /* mf NULL: taken over by the flow's close (md5_take_over). */
-    rc = !j.mf ? 0 : j.zeros ? md5_hash_zeros(j.mf, j.len) : md5_hash(j.mf, w->ring + j.at, j.len);
+    rc = j.zeros ? md5_hash_zeros(j.mf, j.len) : md5_hash(j.mf, w->ring + j.at, j.len);
     pthread_mutex_lock(&w->lock);
     /* A job grows only while it waits, never once busy: j is current. */
     if (!j.zeros)
       w->ring_used -= j.skip + j.len;
-    if (j.mf && rc != 0)
+    if (rc != 0)
       j.mf->failed = 1;
-    if (j.mf)
-      j.mf->pending--;
+    j.mf->pending--;
     w->tail = (w->tail + 1) % MD5_JOBS;
     w->njobs--;
     w->busy = 0;
@@ -291,40 +296,33 @@ static void md5_wait(struct md5_worker *w, struct md5_flow *mf)
   pthread_mutex_unlock(&w->lock);
 }
 
-/* At close: mf's queued bytes are hashed here rather than waited for.
- * The worker hashes in queue order, so waiting would mean waiting for
- * every other flow's bytes queued before mf's last ones too; instead only
- * a job of mf the worker is hashing right now is waited for, and the
- * rest of mf's jobs are taken out of its hands (their ring bytes stay put
- * until the worker passes them: nothing else writes the ring meanwhile,
- * this thread being the only one that queues). */
-static void md5_take_over(struct md5_worker *w, struct md5_flow *mf)
+static uint64_t md5_now_ms(void)
 {
-  static struct md5_job taken[MD5_JOBS]; /* the calling thread's only */
-  unsigned n = 0;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* Has the worker hashed every byte queued for mf?  With wait, until it
+ * has.  Without, an idle worker that has not been woken for a closed
+ * flow (its batch not full yet) is woken once the flow has waited
+ * MD5_NUDGE_MS, so that a quiet live capture still gets its digests. */
+static int md5_done(struct md5_flow *mf, int wait)
+{
+  struct md5_worker *w = mf->w;
+  int done;
   if (!w)
-    return;
+    return 1;
   pthread_mutex_lock(&w->lock);
-  while (w->busy && w->njobs > 0 && w->jobs[w->tail].mf == mf) {
+  while (wait && mf->pending > 0) {
     md5_kick(w, 1);
     pthread_cond_wait(&w->done, &w->lock);
   }
-  for (unsigned k = 0; k < w->njobs && mf->pending > 0; k++) {
-    struct md5_job *j = &w->jobs[(w->tail + k) % MD5_JOBS];
-    if (j->mf != mf || (k == 0 && w->busy))
-      continue;
-    taken[n++] = *j;
-    j->mf = NULL;
-    mf->pending--;
-  }
+  done = mf->pending == 0;
+  if (!done && w->idle && md5_now_ms() - mf->closed_ms >= MD5_NUDGE_MS)
+    md5_kick(w, 1);
   pthread_mutex_unlock(&w->lock);
-  for (unsigned k = 0; k < n; k++) {
-    int rc = taken[k].zeros ? md5_hash_zeros(mf, taken[k].len)
-                            : md5_hash(mf, w->ring + taken[k].at, taken[k].len);
-    if (rc != 0)
-      mf->failed = 1;
-  }
-  md5_wait(w, mf); /* nothing left, unless a job was busy: then it is done */
+  return done;
 }
 
 static int md5_add_digest(struct md5_state *st, const char *name, const char *label)
@@ -357,7 +355,8 @@ static void md5_fini(void *state)
   struct md5_state *st = state;
   if (!st)
     return;
-  md5_worker_stop(st->worker);
+  for (int i = 0; i < st->nworkers; i++)
+    md5_worker_stop(st->workers[i]);
   while (st->spare) {
     struct md5_flow *next = st->spare->spare_next;
     md5_flow_destroy(st->spare);
@@ -373,7 +372,8 @@ static void md5_fini(void *state)
 static int md5_init(const struct tfs_host *host, tfs_ctx *ctx, void **state)
 {
   struct md5_state *st = calloc(1, sizeof(*st));
-  const char *extra, *thread;
+  const char *extra, *thread, *threads;
+  long nthreads = 1;
   if (!st)
     return TFS_ERROR;
   st->host = host;
@@ -400,8 +400,20 @@ static int md5_init(const struct tfs_host *host, tfs_ctx *ctx, void **state)
       extra++;
   }
   thread = host->setting(ctx, "md5_thread");
-  if (!thread || strcmp(thread, "0") != 0)
-    st->worker = md5_worker_start(); /* NULL (no thread): hash inline */
+  threads = host->setting(ctx, "md5_threads");
+  if (threads) {
+    char *end;
+    nthreads = strtol(threads, &end, 10);
+    if (*threads == '\0' || *end != '\0' || nthreads < 1 || nthreads > MD5_MAX_THREADS) {
+      host->log(ctx, TFS_LOG_ERROR, "md5_threads: '%s' is not a number from 1 to %d", threads,
+                MD5_MAX_THREADS);
+      return TFS_ERROR;
+    }
+  }
+  /* No thread at all (none could start): hash inline. */
+  for (long i = 0; (!thread || strcmp(thread, "0") != 0) && i < nthreads; i++)
+    if ((st->workers[st->nworkers] = md5_worker_start()))
+      st->nworkers++;
   return TFS_OK;
 }
 
@@ -410,7 +422,7 @@ static void md5_flow_free(struct md5_state *st, struct md5_flow *mf)
 {
   if (!mf)
     return;
-  md5_wait(st->worker, mf);
+  md5_wait(mf->w, mf);
   if (st->nspare >= MD5_SPARE || mf->failed) {
     md5_flow_destroy(mf);
     return;
@@ -437,11 +449,12 @@ static struct md5_flow *md5_begin(struct md5_state *st, const struct tfs_flow_in
       return NULL;
     *flow->scanner_state = mf;
   }
-  md5_wait(st->worker, mf); /* starting over: nothing of before may still be hashed */
+  md5_wait(mf->w, mf); /* starting over: nothing of before may still be hashed */
   mf->ndigests = st->ndigests;
   mf->failed = 0;
-  mf->inline_bytes = 0;
-  mf->offloaded = 0;
+  /* A flow keeps its worker (its chunks in order); a new one takes the next. */
+  if (!mf->w && st->nworkers > 0)
+    mf->w = st->workers[st->next_worker++ % (unsigned)st->nworkers];
   for (int i = 0; i < st->ndigests; i++) {
     if (!mf->mdctx[i] && !(mf->mdctx[i] = EVP_MD_CTX_new()))
       return NULL;
@@ -458,35 +471,23 @@ static int md5_flow_data(void *state, const struct tfs_flow_info *flow, uint64_t
   struct md5_flow *mf = *flow->scanner_state;
   if ((!mf || offset == 0) && !(mf = md5_begin(st, flow)))
     return TFS_ERROR;
-  /* Small flows are hashed at once, so that closing them never waits for
-   * the worker; a flow that grows past MD5_INLINE goes to the worker for
-   * the rest of its bytes (all of them, to keep them in order). */
-  if (st->worker && (mf->offloaded || mf->inline_bytes + len > MD5_INLINE)) {
-    mf->offloaded = 1;
-    md5_queue(st->worker, mf, data, len); /* data NULL: a gap, zeros in the file */
+  if (mf->w) {
+    md5_queue(mf->w, mf, data, len); /* data NULL: a gap, zeros in the file */
     return TFS_OK;
   }
-  mf->inline_bytes += len;
   if (data)
     return md5_hash(mf, data, len) == 0 ? TFS_OK : TFS_ERROR;
   return md5_hash_zeros(mf, len) == 0 ? TFS_OK : TFS_ERROR;
 }
 
-static int md5_flow_close(void *state, const struct tfs_flow_info *flow)
+/* The digests of mf (all hashed) into the flow's <fileobject>; mf is done
+ * with afterwards. */
+static int md5_report(struct md5_state *st, const struct tfs_flow_info *flow, struct md5_flow *mf)
 {
-  struct md5_state *st = state;
-  struct md5_flow *mf = *flow->scanner_state;
   unsigned char digest[EVP_MAX_MD_SIZE];
   char hex[2 * EVP_MAX_MD_SIZE + 1];
   unsigned int n;
-  int rc = TFS_OK;
-  /* A flow without a file and without bytes has nothing to digest; an
-   * empty file gets the digest of nothing. */
-  if (!mf && (!flow->path || !(mf = md5_begin(st, flow))))
-    return flow->path ? TFS_ERROR : TFS_OK;
-  md5_take_over(st->worker, mf);
-  if (mf->failed)
-    rc = TFS_ERROR;
+  int rc = mf->failed ? TFS_ERROR : TFS_OK;
   for (int i = 0; i < st->ndigests && rc == TFS_OK; i++) {
     if (EVP_DigestFinal_ex(mf->mdctx[i], digest, &n) != 1) {
       rc = TFS_ERROR;
@@ -508,12 +509,47 @@ static int md5_flow_close(void *state, const struct tfs_flow_info *flow)
   return rc;
 }
 
+static int md5_flow_close(void *state, const struct tfs_flow_info *flow)
+{
+  struct md5_state *st = state;
+  struct md5_flow *mf = *flow->scanner_state;
+  /* A flow without a file and without bytes has nothing to digest; an
+   * empty file gets the digest of nothing. */
+  if (!mf && (!flow->path || !(mf = md5_begin(st, flow))))
+    return flow->path ? TFS_ERROR : TFS_OK;
+  if (!md5_done(mf, 0)) {
+    mf->closed_ms = md5_now_ms();
+    return TFS_FLOW_LATER; /* the slot stays ours until flow_finish */
+  }
+  return md5_report(st, flow, mf);
+}
+
+static int md5_flow_finish(void *state, const struct tfs_flow_info *flow, int wait)
+{
+  struct md5_state *st = state;
+  struct md5_flow *mf = *flow->scanner_state;
+  if (!mf)
+    return TFS_ERROR; /* not a flow we deferred */
+  if (!md5_done(mf, wait))
+    return TFS_FLOW_LATER;
+  return md5_report(st, flow, mf);
+}
+
+/* A flow that ends without flow_close or flow_finish (the scanner was
+ * disabled, the run stopped): its state goes back once the worker is done
+ * with it. */
+static void md5_flow_state_free(void *state, const struct tfs_flow_info *flow, void *flow_state)
+{
+  (void)flow;
+  md5_flow_free(state, flow_state);
+}
+
 static const struct tfs_scanner md5_scanner = {
     .abi_major = TFS_ABI_MAJOR,
     .abi_minor = TFS_ABI_MINOR,
     .struct_size = sizeof(struct tfs_scanner),
     .name = "md5",
-    .version = "1.0",
+    .version = "1.1",
     .description = "MD5 (and optionally SHA-1/SHA-256) of every flow, in the report",
     .flags = TFS_SCANNER_WANTS_DATA | TFS_SCANNER_STREAMS | TFS_SCANNER_PARALLEL_SAFE,
     .settings = md5_settings,
@@ -521,6 +557,8 @@ static const struct tfs_scanner md5_scanner = {
     .flow_data = md5_flow_data,
     .flow_close = md5_flow_close,
     .fini = md5_fini,
+    .flow_state_free = md5_flow_state_free,
+    .flow_finish = md5_flow_finish,
 };
 
 TFS_SCANNER_ENTRY(md5_scanner)
