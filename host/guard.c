@@ -42,27 +42,34 @@ static const int guard_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 #endif
 #define GUARD_NSIGNALS (sizeof(guard_signals) / sizeof(guard_signals[0]))
 
-static struct sigaction guard_previous[GUARD_NSIGNALS];
-static int guard_installed;
-static int guard_own_stack;
-/* Enough for the handler and for libc's longjmp; the stack a scanner blew
- * is not used any more once the handler runs here. */
-static char guard_stack[64 * 1024] __attribute__((aligned(16)));
+/* The fault handlers' state.  File scope on purpose, as all of this
+ * file's state: signal handlers and the watchdog thread reach it without
+ * a context (tests/tools/host-globals.txt). */
+static struct {
+  struct sigaction previous[GUARD_NSIGNALS];
+  int installed;
+  int own_stack;
+  /* Enough for the handler and for libc's longjmp; the stack a scanner
+   * blew is not used any more once the handler runs here. */
+  char stack[64 * 1024] __attribute__((aligned(16)));
+} guard_sig;
 static _Thread_local struct tf_guard *guard_current;
 
-/* The watchdog: guard_seq is odd while the main thread is inside a guarded
+/* The watchdog: guard_wd.seq is odd while the main thread is inside a guarded
  * call and changes on every enter and leave (one writer: plain relaxed
  * stores, no system call per call).  A thread samples it once a second;
  * when the same call has run scanner_timeout seconds it sends SIGALRM to
  * the main thread, whose handler leaves the call like a fault does. */
-static unsigned long guard_seq;
-static unsigned long guard_wd_target;
-static unsigned guard_wd_seconds;
-static int guard_wd_running;
-static pthread_t guard_wd_thread, guard_wd_main;
-static pthread_mutex_t guard_wd_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t guard_wd_cond = PTHREAD_COND_INITIALIZER;
-static struct sigaction guard_alarm_previous;
+static struct {
+  unsigned long seq;
+  unsigned long target;
+  unsigned seconds;
+  int running;
+  pthread_t thread, main;
+  pthread_mutex_t lock;
+  pthread_cond_t cond;
+  struct sigaction alarm_previous;
+} guard_wd = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
 static int guard_index(int sig)
 {
@@ -91,7 +98,7 @@ static void guard_on_fault(int sig, siginfo_t *si, void *uc)
      * re-executes the instruction and meets that disposition; a signal that
      * was sent (abort, kill) is sent again. */
     if (i >= 0)
-      sigaction(sig, &guard_previous[i], NULL);
+      sigaction(sig, &guard_sig.previous[i], NULL);
     if (si->si_code <= 0)
       raise(sig);
     return;
@@ -119,8 +126,8 @@ static void guard_on_alarm(int sig, siginfo_t *si, void *uc)
 {
   (void)si;
   (void)uc;
-  if (__atomic_load_n(&guard_seq, __ATOMIC_RELAXED) ==
-      __atomic_load_n(&guard_wd_target, __ATOMIC_RELAXED))
+  if (__atomic_load_n(&guard_wd.seq, __ATOMIC_RELAXED) ==
+      __atomic_load_n(&guard_wd.target, __ATOMIC_RELAXED))
     guard_escape(sig);
 }
 
@@ -134,20 +141,20 @@ static void *guard_wd_loop(void *arg)
   unsigned long last = 0;
   unsigned stuck = 0;
   (void)arg;
-  pthread_mutex_lock(&guard_wd_lock);
-  while (guard_wd_running) {
+  pthread_mutex_lock(&guard_wd.lock);
+  while (guard_wd.running) {
     struct timespec until;
     unsigned long now;
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_sec += 1;
-    pthread_cond_timedwait(&guard_wd_cond, &guard_wd_lock, &until);
-    if (!guard_wd_running)
+    pthread_cond_timedwait(&guard_wd.cond, &guard_wd.lock, &until);
+    if (!guard_wd.running)
       break;
-    now = __atomic_load_n(&guard_seq, __ATOMIC_RELAXED);
+    now = __atomic_load_n(&guard_wd.seq, __ATOMIC_RELAXED);
     if ((now & 1) && now == last) {
-      if (++stuck >= guard_wd_seconds) {
-        __atomic_store_n(&guard_wd_target, now, __ATOMIC_RELAXED);
-        pthread_kill(guard_wd_main, SIGALRM);
+      if (++stuck >= guard_wd.seconds) {
+        __atomic_store_n(&guard_wd.target, now, __ATOMIC_RELAXED);
+        pthread_kill(guard_wd.main, SIGALRM);
         stuck = 0;
       }
     } else {
@@ -155,7 +162,7 @@ static void *guard_wd_loop(void *arg)
     }
     last = now;
   }
-  pthread_mutex_unlock(&guard_wd_lock);
+  pthread_mutex_unlock(&guard_wd.lock);
   return NULL;
 }
 
@@ -166,10 +173,10 @@ static void guard_wd_forget(void)
 {
   static const pthread_mutex_t fresh_lock = PTHREAD_MUTEX_INITIALIZER;
   static const pthread_cond_t fresh_cond = PTHREAD_COND_INITIALIZER;
-  guard_wd_running = 0;
+  guard_wd.running = 0;
   /* The thread may have held them at the fork. */
-  guard_wd_lock = fresh_lock;
-  guard_wd_cond = fresh_cond;
+  guard_wd.lock = fresh_lock;
+  guard_wd.cond = fresh_cond;
 }
 
 tf_err Tf_guard_watchdog_start(unsigned seconds)
@@ -178,30 +185,30 @@ tf_err Tf_guard_watchdog_start(unsigned seconds)
   struct sigaction sa;
   sigset_t all, old;
   int rc;
-  if (seconds == 0 || guard_wd_running)
+  if (seconds == 0 || guard_wd.running)
     return TF_OK;
   memset(&sa, 0, sizeof(sa));
   sa.sa_sigaction = guard_on_alarm;
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
   sigemptyset(&sa.sa_mask);
-  if (sigaction(SIGALRM, &sa, &guard_alarm_previous) != 0) {
+  if (sigaction(SIGALRM, &sa, &guard_wd.alarm_previous) != 0) {
     Tf_log_error("cannot set up the scanner watchdog: %s", strerror(errno));
     return TF_ERR_INTERNAL;
   }
   if (!atfork_done && pthread_atfork(NULL, NULL, guard_wd_forget) == 0)
     atfork_done = 1;
-  guard_wd_seconds = seconds;
-  guard_wd_main = pthread_self();
-  __atomic_store_n(&guard_wd_target, 0UL, __ATOMIC_RELAXED);
-  guard_wd_running = 1;
+  guard_wd.seconds = seconds;
+  guard_wd.main = pthread_self();
+  __atomic_store_n(&guard_wd.target, 0UL, __ATOMIC_RELAXED);
+  guard_wd.running = 1;
   /* The watchdog thread takes no signal meant for the process. */
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
-  rc = pthread_create(&guard_wd_thread, NULL, guard_wd_loop, NULL);
+  rc = pthread_create(&guard_wd.thread, NULL, guard_wd_loop, NULL);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (rc != 0) {
-    guard_wd_running = 0;
-    sigaction(SIGALRM, &guard_alarm_previous, NULL);
+    guard_wd.running = 0;
+    sigaction(SIGALRM, &guard_wd.alarm_previous, NULL);
     Tf_log_error("cannot start the scanner watchdog: %s", strerror(rc));
     return TF_ERR_INTERNAL;
   }
@@ -210,66 +217,66 @@ tf_err Tf_guard_watchdog_start(unsigned seconds)
 
 static void guard_watchdog_stop(void)
 {
-  if (!guard_wd_running)
+  if (!guard_wd.running)
     return;
-  pthread_mutex_lock(&guard_wd_lock);
-  guard_wd_running = 0;
-  pthread_cond_signal(&guard_wd_cond);
-  pthread_mutex_unlock(&guard_wd_lock);
-  pthread_join(guard_wd_thread, NULL);
-  sigaction(SIGALRM, &guard_alarm_previous, NULL);
+  pthread_mutex_lock(&guard_wd.lock);
+  guard_wd.running = 0;
+  pthread_cond_signal(&guard_wd.cond);
+  pthread_mutex_unlock(&guard_wd.lock);
+  pthread_join(guard_wd.thread, NULL);
+  sigaction(SIGALRM, &guard_wd.alarm_previous, NULL);
 }
 
 unsigned Tf_guard_watchdog_seconds(void)
 {
-  return guard_wd_seconds;
+  return guard_wd.seconds;
 }
 
 tf_err Tf_guard_init(void)
 {
   struct sigaction sa;
   stack_t old;
-  if (guard_installed)
+  if (guard_sig.installed)
     return TF_OK;
   /* Keep an alternate stack that is already there (sanitizers set one). */
   if (sigaltstack(NULL, &old) == 0 && (old.ss_flags & SS_DISABLE)) {
-    stack_t ss = {.ss_sp = guard_stack, .ss_size = sizeof(guard_stack), .ss_flags = 0};
+    stack_t ss = {.ss_sp = guard_sig.stack, .ss_size = sizeof(guard_sig.stack), .ss_flags = 0};
     if (sigaltstack(&ss, NULL) != 0) {
       Tf_log_error("cannot set up the signal stack for scanner crashes: %s", strerror(errno));
       return TF_ERR_INTERNAL;
     }
-    guard_own_stack = 1;
+    guard_sig.own_stack = 1;
   }
   memset(&sa, 0, sizeof(sa));
   sa.sa_sigaction = guard_on_fault;
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
   sigemptyset(&sa.sa_mask);
   for (size_t i = 0; i < GUARD_NSIGNALS; i++) {
-    if (sigaction(guard_signals[i], &sa, &guard_previous[i]) != 0) {
+    if (sigaction(guard_signals[i], &sa, &guard_sig.previous[i]) != 0) {
       Tf_log_error("cannot catch signal %d for scanner crashes: %s", guard_signals[i],
                    strerror(errno));
       while (i-- > 0)
-        sigaction(guard_signals[i], &guard_previous[i], NULL);
+        sigaction(guard_signals[i], &guard_sig.previous[i], NULL);
       return TF_ERR_INTERNAL;
     }
   }
-  guard_installed = 1;
+  guard_sig.installed = 1;
   return TF_OK;
 }
 
 void Tf_guard_shutdown(void)
 {
   guard_watchdog_stop();
-  if (!guard_installed)
+  if (!guard_sig.installed)
     return;
   for (size_t i = 0; i < GUARD_NSIGNALS; i++)
-    sigaction(guard_signals[i], &guard_previous[i], NULL);
-  if (guard_own_stack) {
+    sigaction(guard_signals[i], &guard_sig.previous[i], NULL);
+  if (guard_sig.own_stack) {
     stack_t ss = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
     sigaltstack(&ss, NULL);
-    guard_own_stack = 0;
+    guard_sig.own_stack = 0;
   }
-  guard_installed = 0;
+  guard_sig.installed = 0;
 }
 
 void Tf_guard_enter(struct tf_guard *g)
@@ -277,13 +284,13 @@ void Tf_guard_enter(struct tf_guard *g)
   g->sig = 0;
   g->addr = NULL;
   guard_current = g;
-  __atomic_store_n(&guard_seq, guard_seq + 1, __ATOMIC_RELAXED);
+  __atomic_store_n(&guard_wd.seq, guard_wd.seq + 1, __ATOMIC_RELAXED);
 }
 
 void Tf_guard_leave(void)
 {
   guard_current = NULL;
-  __atomic_store_n(&guard_seq, guard_seq + 1, __ATOMIC_RELAXED);
+  __atomic_store_n(&guard_wd.seq, guard_wd.seq + 1, __ATOMIC_RELAXED);
 }
 
 void Tf_guard_describe(const struct tf_guard *g, char *buf, size_t n)
@@ -298,7 +305,7 @@ void Tf_guard_describe(const struct tf_guard *g, char *buf, size_t n)
       {SIGABRT, "SIGABRT (abort", 0},
   };
   if (g->sig == SIGALRM) {
-    snprintf(buf, n, "no return within %u seconds (scanner_timeout)", guard_wd_seconds);
+    snprintf(buf, n, "no return within %u seconds (scanner_timeout)", guard_wd.seconds);
     return;
   }
   if (g->sig == SIGINT || g->sig == SIGTERM || g->sig == SIGHUP) {
