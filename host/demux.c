@@ -277,7 +277,7 @@ void Tf_demux_expire(struct tf_run *run, int64_t now)
   struct tf_demux *dm = run->demux;
   int64_t timeout = effective_timeout(run);
   struct tf_flow *f;
-  Tf_dispatch_finish_pending(0); /* called after every packet: a cheap look */
+  Tf_dispatch_tick(); /* called after every packet */
   if (timeout <= 0)
     return;
   dm->now.tv_sec = now;

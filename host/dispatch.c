@@ -657,6 +657,14 @@ static int finish_one(struct pending *p, int wait)
   return 1;
 }
 
+void Tf_dispatch_tick(void)
+{
+  static unsigned ticks;
+  /* Every 32nd packet: a look costs a guarded call into the scanner. */
+  if (pending_head && (++ticks & 31u) == 0)
+    Tf_dispatch_finish_pending(0);
+}
+
 void Tf_dispatch_finish_pending(int wait)
 {
   struct pending *p;

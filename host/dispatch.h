@@ -45,6 +45,9 @@ void Tf_dispatch_flow_close(struct tf_flow *f);
  * every one.  Cheap when nothing waits.  Call it outside a flow's close:
  * after packets and closes, and with wait at the end of the input. */
 void Tf_dispatch_finish_pending(int wait);
+/* After a packet: Tf_dispatch_finish_pending(0) now and then (every 32nd
+ * call while flows wait), a look cheap enough for every packet. */
+void Tf_dispatch_tick(void);
 /* run_end of every scanner, inside <summary> (every flow finished first). */
 void Tf_dispatch_run_end(void);
 /* fini of every started scanner that did not crash; closes what they

@@ -91,12 +91,15 @@ struct report_seg {
 };
 struct report_entry {
   struct report_entry *next;
-  struct tf_flow flow;  /* a copy: path owned, no other pointer is read */
+  struct tf_flow flow;  /* a copy: path is path_buf, no other pointer is read */
+  char *path_buf;       /* owned, path_cap bytes */
+  size_t path_cap;
   uint64_t filesize;
   int ordered, order_at_end;
   uint64_t order_seq, order_flow_id;
   struct timeval order_when;
-  struct report_seg *segs; /* one per scope, in order; owned */
+  struct report_seg *segs; /* one per scope, in order; owned, with the ops
+                              buffers of all cap_segs kept for reuse */
   size_t nsegs, cap_segs;
   int holes;            /* scopes a scanner has still to complete */
 };
@@ -106,6 +109,12 @@ static struct report_seg *rec_seg; /* the scope calls go to, or NULL: written */
 static struct report_entry *queue_head, *queue_tail; /* complete or not, in close order */
 static size_t queue_bytes;         /* their recorded calls */
 static size_t queue_len;
+/* Written entries kept with their buffers: a flow costs no allocation once
+ * the queue has been as long as it gets. */
+static struct report_entry *spare_entries;
+static int nspare_entries;
+#define REPORT_SPARE_ENTRIES 256
+#define REPORT_SPARE_MAX_BYTES (64 * 1024) /* a larger entry is not kept */
 
 int Tf_report_is_open(void)
 {
@@ -408,17 +417,38 @@ void Tf_report_set_deferring(int on)
 
 /* A new recorded entry for f, or NULL when memory ran out (then the entry
  * is written now, which is in order only when nothing waits). */
+/* Memory held by e. */
+static size_t entry_size(const struct report_entry *e)
+{
+  size_t n = sizeof(*e) + e->path_cap + e->cap_segs * sizeof(*e->segs);
+  for (size_t i = 0; i < e->cap_segs; i++)
+    n += e->segs[i].cap;
+  return n;
+}
+
 static struct report_entry *entry_new(const struct tf_flow *f, uint64_t filesize)
 {
-  struct report_entry *e = calloc(1, sizeof(*e));
-  if (!e)
-    return NULL;
-  e->flow = *f;
-  e->flow.path = f->path ? strdup(f->path) : NULL;
-  if (f->path && !e->flow.path) {
-    free(e);
+  struct report_entry *e = spare_entries;
+  size_t plen = f->path ? strlen(f->path) + 1 : 0;
+  if (e) {
+    spare_entries = e->next;
+    nspare_entries--;
+  } else if (!(e = calloc(1, sizeof(*e)))) {
     return NULL;
   }
+  if (plen > e->path_cap) {
+    char *grown = realloc(e->path_buf, plen);
+    if (!grown) {
+      free(e->path_buf);
+      free(e);
+      return NULL;
+    }
+    e->path_buf = grown;
+    e->path_cap = plen;
+  }
+  e->next = NULL;
+  e->flow = *f;
+  e->flow.path = f->path ? memcpy(e->path_buf, f->path, plen) : NULL;
   /* Nothing reads them, and nothing may: they belong to the live flow. */
   e->flow.seen = NULL;
   e->flow.scanner_slots = NULL;
@@ -426,20 +456,45 @@ static struct report_entry *entry_new(const struct tf_flow *f, uint64_t filesize
   e->flow.findx = NULL;
   e->flow.kpcap = NULL;
   e->filesize = filesize;
-  queue_bytes += sizeof(*e);
+  e->ordered = 0;
+  e->nsegs = 0;
+  e->holes = 0;
+  queue_bytes += entry_size(e);
   return e;
 }
 
+static void entry_destroy(struct report_entry *e)
+{
+  for (size_t i = 0; i < e->cap_segs; i++)
+    free(e->segs[i].ops);
+  free(e->segs);
+  free(e->path_buf);
+  free(e);
+}
+
+/* A written entry: kept for the next flow, or freed. */
 static void entry_free(struct report_entry *e)
 {
-  for (size_t i = 0; i < e->nsegs; i++) {
-    free(e->segs[i].ops);
-    queue_bytes -= e->segs[i].cap;
+  size_t n = entry_size(e);
+  queue_bytes -= n;
+  if (nspare_entries < REPORT_SPARE_ENTRIES && n <= REPORT_SPARE_MAX_BYTES) {
+    e->next = spare_entries;
+    spare_entries = e;
+    nspare_entries++;
+    return;
   }
-  queue_bytes -= sizeof(*e) + e->cap_segs * sizeof(*e->segs);
-  free(e->segs);
-  free(e->flow.path);
-  free(e);
+  entry_destroy(e);
+}
+
+/* The spare entries, at the end of the report. */
+static void spare_entries_free(void)
+{
+  while (spare_entries) {
+    struct report_entry *e = spare_entries;
+    spare_entries = e->next;
+    entry_destroy(e);
+  }
+  nspare_entries = 0;
 }
 
 void Tf_report_flow_begin(const struct tf_flow *f, uint64_t filesize)
@@ -570,30 +625,47 @@ void Tf_report_flow_end(void)
   flow_end_now();
 }
 
-/* The recorded calls of one scope, made again (they were checked). */
+/* The recorded calls of one scope, written as Tf_report_xml_* would have
+ * written them at close, without checking them again (they were checked
+ * when recorded).  A failed write shows at Tf_report_close. */
 static void seg_replay(const struct report_seg *g)
 {
-  const char *p = g->ops, *end = g->ops + g->len;
+  const char *p = g->ops, *stop = g->ops + g->len;
   Tf_report_scope_begin(g->scanner);
-  while (p < end) {
+  while (p < stop) {
     char op = *p++;
-    const char *a = p, *b;
+    const char *a = p, *b, *v;
+    char *tmp;
     switch (op) {
     case 'S':
-      (void)Tf_report_xml_start(a); /* a failed write shows at close */
       p += strlen(a) + 1;
+      if (w && Tf_xmlout_start(w, a) < 0)
+        break;
+      if (w)
+        depth++;
+      Tf_jsonl_start(a);
       break;
     case 'A':
       b = a + strlen(a) + 1;
-      (void)Tf_report_xml_attr(a, b);
       p = b + strlen(b) + 1;
+      if (w && attr(a, b) < 0)
+        break;
+      Tf_jsonl_attr(a, b);
       break;
     case 'T':
-      (void)Tf_report_xml_text(a);
       p += strlen(a) + 1;
+      v = esc(a, &tmp);
+      if (!v)
+        break;
+      if (w)
+        Tf_xmlout_text(w, v, strlen(v));
+      free(tmp);
+      Tf_jsonl_text(a);
       break;
     default: /* 'E' */
-      (void)Tf_report_xml_end();
+      if (w)
+        end();
+      Tf_jsonl_end();
       break;
     }
   }
@@ -730,11 +802,12 @@ void Tf_report_scope_begin(const char *scanner)
         return;
       }
       queue_bytes += (cap - rec->cap_segs) * sizeof(*grown);
+      memset(grown + rec->cap_segs, 0, (cap - rec->cap_segs) * sizeof(*grown));
       rec->segs = grown;
       rec->cap_segs = cap;
     }
     rec_seg = &rec->segs[rec->nsegs++];
-    memset(rec_seg, 0, sizeof(*rec_seg));
+    rec_seg->len = 0; /* its ops buffer is reused */
     rec_seg->scanner = scanner;
     return;
   }
@@ -952,6 +1025,7 @@ tf_err Tf_report_close(const struct tf_run_stats *st)
   struct timeval now;
   tf_err e;
   queue_flush_all();
+  spare_entries_free();
   e = Tf_jsonl_close(st);
   if (!w)
     return e;
