@@ -36,37 +36,55 @@
 #define MD5_RING (4u << 20)     /* bytes waiting for the worker */
 #define MD5_JOBS 4096           /* chunks waiting for the worker */
 #define MD5_MAX_JOB (256u << 10) /* larger chunks are queued in pieces */
-#define MD5_WAKE (256u << 10)   /* bytes queued before an idle worker is woken */
+#define MD5_WAKE (1u << 20)     /* bytes queued before an idle worker is woken */
 #define MD5_MAX_THREADS 16
-#define MD5_NUDGE_MS 2          /* a closed flow waits this long for a batch to fill */
-#define MD5_SPARE 64            /* finished flows kept for reuse (contexts and all) */
+#define MD5_NUDGE_MS 10         /* a closed flow waits this long for a batch to fill */
+#define MD5_SPARE 1024          /* finished flows kept for reuse (contexts and all) */
 
 struct md5_flow;
 
-/* A chunk for the worker: len bytes at ring offset `at`, or len zeros (a
- * gap) when `zeros` is set. */
+/* What the worker does for a job. */
+enum md5_kind {
+  MD5_BYTES,                    /* len bytes at ring offset `at` */
+  MD5_ZEROS,                    /* len zeros (a gap) */
+  MD5_FINAL                     /* the flow is complete: finish its digests */
+};
+
+/* A job for the worker.  With `init`, the flow's digests start over
+ * first (the flow's first job): digest set-up and finish run on the
+ * worker too, not on the thread that calls the scanner. */
 struct md5_job {
   struct md5_flow *mf;
   size_t at, len;
   size_t skip;                  /* ring bytes left unused before `at` */
-  int zeros;
+  uint8_t kind;                 /* enum md5_kind */
+  uint8_t init;
 };
 
-/* The worker and what it shares with the scanner's thread, under `lock`:
- * jobs [tail, head) are queued, the first one possibly being hashed
- * (`busy`); their bytes (and skipped ring ends) take ring_used bytes of
- * the ring, ending at ring_head. */
+/* One worker and its queue: one producer (the thread that calls the
+ * scanner), one consumer (the worker), no lock on the way.  Jobs
+ * [tail, head) are queued (free-running counters, slot = counter %
+ * MD5_JOBS); their bytes and skipped ring ends take ring_used bytes of the
+ * ring.  The producer writes a job and its bytes, then publishes it by
+ * advancing head; the worker hashes it, gives its bytes back, then
+ * advances tail.  The lock and the two conditions serve only to sleep:
+ * the worker when the queue is empty (`idle`), the producer when it waits
+ * for room or for a flow (`want`).  Those flags and the counters are
+ * sequentially consistent atomics, so that a sleeper is always seen by
+ * the other side (each sets its flag, then looks at the other's counters;
+ * the other changes its counter, then looks at the flag). */
 struct md5_worker {
   pthread_t thread;
   pthread_mutex_t lock;
-  pthread_cond_t work;          /* jobs queued, or quit */
-  pthread_cond_t done;          /* a job finished */
+  pthread_cond_t work;          /* jobs published, or quit */
+  pthread_cond_t done;          /* a job hashed while the producer waits */
   uint8_t *ring;
-  size_t ring_head, ring_used;
   struct md5_job jobs[MD5_JOBS];
-  unsigned head, tail, njobs;
-  int busy, quit;
-  int idle;                     /* the worker waits for `work` (woken in batches) */
+  size_t ring_head;             /* where the next bytes go (producer only) */
+  unsigned head, tail;          /* atomic */
+  size_t ring_used;             /* atomic */
+  int idle, want, quit;         /* atomic */
+  uint64_t nudged_ms;           /* last md5_done wake-up (producer only) */
 };
 
 struct md5_state {
@@ -90,9 +108,14 @@ struct md5_state {
  * host streams bytes as they arrive, interleaved across flows. */
 struct md5_flow {
   EVP_MD_CTX *mdctx[MD5_MAX_DIGESTS];
+  const EVP_MD *md[MD5_MAX_DIGESTS]; /* borrowed from md5_state */
   int ndigests;
+  int need_init;                /* the next job starts the digests (producer only) */
+  unsigned char digest[MD5_MAX_DIGESTS][EVP_MAX_MD_SIZE]; /* once finished */
+  unsigned int dlen[MD5_MAX_DIGESTS];
+  int finished;
   struct md5_worker *w;         /* its worker, or NULL (md5_thread=0) */
-  unsigned pending;             /* jobs queued for it (under w's lock) */
+  unsigned pending;             /* jobs queued for it (atomic) */
   int failed;                   /* a digest update failed in the worker */
   uint64_t closed_ms;           /* when flow_close said TFS_FLOW_LATER */
   struct md5_flow *spare_next;  /* on md5_state's spare list */
@@ -106,11 +129,34 @@ static const struct tfs_setting md5_settings[] = {
 
 /* ------------------------------------------------------------ worker */
 
+#define LOAD(p) __atomic_load_n((p), __ATOMIC_SEQ_CST)
+#define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_SEQ_CST)
+#define ADD(p, v) __atomic_add_fetch((p), (v), __ATOMIC_SEQ_CST)
+#define SUB(p, v) __atomic_sub_fetch((p), (v), __ATOMIC_SEQ_CST)
+
 static int md5_hash(struct md5_flow *mf, const void *data, size_t len)
 {
   for (int i = 0; i < mf->ndigests; i++)
     if (EVP_DigestUpdate(mf->mdctx[i], data, len) != 1)
       return -1;
+  return 0;
+}
+
+static int md5_start(struct md5_flow *mf)
+{
+  mf->finished = 0;
+  for (int i = 0; i < mf->ndigests; i++)
+    if (EVP_DigestInit_ex(mf->mdctx[i], mf->md[i], NULL) != 1)
+      return -1;
+  return 0;
+}
+
+static int md5_finish(struct md5_flow *mf)
+{
+  for (int i = 0; i < mf->ndigests; i++)
+    if (EVP_DigestFinal_ex(mf->mdctx[i], mf->digest[i], &mf->dlen[i]) != 1)
+      return -1;
+  mf->finished = 1;
   return 0;
 }
 
@@ -129,34 +175,41 @@ static int md5_hash_zeros(struct md5_flow *mf, size_t len)
 static void *md5_worker_main(void *arg)
 {
   struct md5_worker *w = arg;
-  pthread_mutex_lock(&w->lock);
+  unsigned tail = LOAD(&w->tail);
   for (;;) {
     struct md5_job j;
     int rc;
-    while (w->njobs == 0 && !w->quit) {
-      w->idle = 1;
-      pthread_cond_wait(&w->work, &w->lock);
+    if (tail == LOAD(&w->head)) {
+      int quit;
+      pthread_mutex_lock(&w->lock);
+      STORE(&w->idle, 1);
+      while (tail == LOAD(&w->head) && !LOAD(&w->quit))
+        pthread_cond_wait(&w->work, &w->lock);
+      STORE(&w->idle, 0);
+      quit = tail == LOAD(&w->head);
+      pthread_mutex_unlock(&w->lock);
+      if (quit)
+        break;
+      continue;
     }
-    w->idle = 0;
-    if (w->njobs == 0)
-      break;
-    j = w->jobs[w->tail];
-    w->busy = 1;
-    pthread_mutex_unlock(&w->lock);
-    rc = j.zeros ? md5_hash_zeros(j.mf, j.len) : md5_hash(j.mf, w->ring + j.at, j.len);
-    pthread_mutex_lock(&w->lock);
-    /* A job grows only while it waits, never once busy: j is current. */
-    if (!j.zeros)
-      w->ring_used -= j.skip + j.len;
+    j = w->jobs[tail % MD5_JOBS];
+    rc = j.init ? md5_start(j.mf) : 0;
+    if (rc == 0)
+      rc = j.kind == MD5_ZEROS ? md5_hash_zeros(j.mf, j.len)
+         : j.kind == MD5_FINAL ? md5_finish(j.mf) : md5_hash(j.mf, w->ring + j.at, j.len);
     if (rc != 0)
       j.mf->failed = 1;
-    j.mf->pending--;
-    w->tail = (w->tail + 1) % MD5_JOBS;
-    w->njobs--;
-    w->busy = 0;
-    pthread_cond_broadcast(&w->done);
+    if (j.kind == MD5_BYTES)
+      SUB(&w->ring_used, j.skip + j.len);
+    /* After `failed` and the digests: who reads 0 sees them. */
+    SUB(&j.mf->pending, 1);
+    STORE(&w->tail, ++tail);
+    if (LOAD(&w->want)) {
+      pthread_mutex_lock(&w->lock);
+      pthread_cond_signal(&w->done);
+      pthread_mutex_unlock(&w->lock);
+    }
   }
-  pthread_mutex_unlock(&w->lock);
   return NULL;
 }
 
@@ -177,6 +230,9 @@ static struct md5_worker *md5_worker_start(void)
   rc = pthread_create(&w->thread, NULL, md5_worker_main, w);
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   if (rc != 0) {
+    pthread_mutex_destroy(&w->lock);
+    pthread_cond_destroy(&w->work);
+    pthread_cond_destroy(&w->done);
     free(w->ring);
     free(w);
     return NULL;
@@ -184,15 +240,25 @@ static struct md5_worker *md5_worker_start(void)
   return w;
 }
 
+/* Wakes the worker if it sleeps (it then hashes all that is queued). */
+static void md5_kick(struct md5_worker *w)
+{
+  if (LOAD(&w->idle)) {
+    pthread_mutex_lock(&w->lock);
+    pthread_cond_signal(&w->work);
+    pthread_mutex_unlock(&w->lock);
+  }
+}
+
 static void md5_worker_stop(struct md5_worker *w)
 {
   if (!w)
     return;
   pthread_mutex_lock(&w->lock);
-  w->quit = 1;
+  STORE(&w->quit, 1);
   pthread_cond_signal(&w->work);
   pthread_mutex_unlock(&w->lock);
-  pthread_join(w->thread, NULL);
+  pthread_join(w->thread, NULL); /* it hashes what is queued first */
   pthread_mutex_destroy(&w->lock);
   pthread_cond_destroy(&w->work);
   pthread_cond_destroy(&w->done);
@@ -200,37 +266,74 @@ static void md5_worker_stop(struct md5_worker *w)
   free(w);
 }
 
-/* Wake an idle worker when there is work (lock held).  Unless `now`, only
- * once a batch is queued: waking it for every segment would cost a
- * futex round trip per segment. */
-static void md5_kick(struct md5_worker *w, int now)
+/* What the producer may wait for. */
+struct md5_until {
+  size_t room;                  /* ring bytes needed, with a free job slot */
+  const struct md5_flow *mf;    /* or: every job of mf hashed */
+};
+
+static int md5_until_met(struct md5_worker *w, const struct md5_until *u)
 {
-  if (w->idle && w->njobs > 0 &&
-      (now || w->ring_used >= MD5_WAKE || w->njobs >= MD5_JOBS / 2)) {
-    w->idle = 0;
-    pthread_cond_signal(&w->work);
-  }
+  if (u->mf)
+    return LOAD(&u->mf->pending) == 0;
+  return LOAD(&w->head) - LOAD(&w->tail) < MD5_JOBS && LOAD(&w->ring_used) + u->room <= MD5_RING;
 }
 
-/* Room for len contiguous ring bytes (called with the lock held): their
- * offset, and in *skip the bytes left unused at the ring's end before it. */
-static size_t md5_ring_reserve(struct md5_worker *w, size_t len, size_t *skip)
+/* Sleeps until u holds, waking the worker first. */
+static void md5_wait_until(struct md5_worker *w, const struct md5_until *u)
 {
-  for (;;) {
-    size_t at;
-    if (w->njobs == 0) /* all hashed: start again at the front */
-      w->ring_head = w->ring_used = 0;
-    at = w->ring_head;
-    *skip = 0;
-    if (at + len > MD5_RING) {
-      *skip = MD5_RING - at;
-      at = 0;
-    }
-    if (w->njobs < MD5_JOBS && w->ring_used + *skip + len <= MD5_RING)
-      return at;
-    md5_kick(w, 1);
+  if (md5_until_met(w, u))
+    return;
+  pthread_mutex_lock(&w->lock);
+  STORE(&w->want, 1);
+  while (!md5_until_met(w, u)) {
+    if (LOAD(&w->idle))
+      pthread_cond_signal(&w->work);
     pthread_cond_wait(&w->done, &w->lock);
   }
+  STORE(&w->want, 0);
+  pthread_mutex_unlock(&w->lock);
+}
+
+/* Queues one job of mf: n bytes of data (at most MD5_MAX_JOB), n zeros
+ * (data NULL), or the finish (kind MD5_FINAL). */
+static void md5_push(struct md5_worker *w, struct md5_flow *mf, enum md5_kind kind,
+                     const uint8_t *data, size_t n)
+{
+  size_t at = 0, skip = 0;
+  unsigned head = LOAD(&w->head);
+  struct md5_job *j;
+  struct md5_until u = {0, NULL};
+  if (kind == MD5_BYTES) {
+    if (LOAD(&w->tail) == head) /* all hashed: start again at the front */
+      w->ring_head = 0;
+    at = w->ring_head;
+    if (at + n > MD5_RING) {
+      skip = MD5_RING - at;
+      at = 0;
+    }
+    u.room = skip + n;
+  }
+  md5_wait_until(w, &u);
+  j = &w->jobs[head % MD5_JOBS];
+  j->mf = mf;
+  j->at = at;
+  j->skip = skip;
+  j->len = n;
+  j->kind = (uint8_t)kind;
+  j->init = (uint8_t)mf->need_init;
+  mf->need_init = 0;
+  if (kind == MD5_BYTES) {
+    memcpy(w->ring + at, data, n);
+    w->ring_head = at + n;
+    ADD(&w->ring_used, skip + n);
+  }
+  ADD(&mf->pending, 1);
+  STORE(&w->head, head + 1);
+  /* Woken in batches: a wake-up per segment would cost a futex round
+   * trip and a context switch each. */
+  if (LOAD(&w->ring_used) >= MD5_WAKE || head + 1 - LOAD(&w->tail) >= MD5_JOBS / 2)
+    md5_kick(w);
 }
 
 /* Queue len bytes (or len zeros when data is NULL) of mf for the worker. */
@@ -238,45 +341,7 @@ static void md5_queue(struct md5_worker *w, struct md5_flow *mf, const uint8_t *
 {
   while (len > 0) {
     size_t n = len < MD5_MAX_JOB ? len : MD5_MAX_JOB;
-    struct md5_job *last;
-    pthread_mutex_lock(&w->lock);
-    last = w->njobs ? &w->jobs[(w->head + MD5_JOBS - 1) % MD5_JOBS] : NULL;
-    if (data && last && last->mf == mf && !last->zeros && !(w->busy && w->njobs == 1) &&
-        last->at + last->len == w->ring_head && w->ring_head + n <= MD5_RING &&
-        w->ring_used + n <= MD5_RING && last->len + n <= MD5_MAX_JOB) {
-      /* The same flow again, its chunk still waiting: it grows (one
-       * hand-over for a run of segments, not one each). */
-      memcpy(w->ring + w->ring_head, data, n);
-      last->len += n;
-      w->ring_head += n;
-      w->ring_used += n;
-    } else {
-      struct md5_job *j;
-      size_t at = 0, skip = 0;
-      if (data)
-        at = md5_ring_reserve(w, n, &skip);
-      else
-        while (w->njobs == MD5_JOBS) {
-          md5_kick(w, 1);
-          pthread_cond_wait(&w->done, &w->lock);
-        }
-      j = &w->jobs[w->head];
-      j->mf = mf;
-      j->at = at;
-      j->skip = skip;
-      j->len = n;
-      j->zeros = data == NULL;
-      if (data) {
-        memcpy(w->ring + at, data, n);
-        w->ring_head = at + n;
-        w->ring_used += skip + n;
-      }
-      w->head = (w->head + 1) % MD5_JOBS;
-      w->njobs++;
-      mf->pending++;
-    }
-    md5_kick(w, 0);
-    pthread_mutex_unlock(&w->lock);
+    md5_push(w, mf, data ? MD5_BYTES : MD5_ZEROS, data, n);
     if (data)
       data += n;
     len -= n;
@@ -286,14 +351,9 @@ static void md5_queue(struct md5_worker *w, struct md5_flow *mf, const uint8_t *
 /* Until the worker has hashed everything queued for mf. */
 static void md5_wait(struct md5_worker *w, struct md5_flow *mf)
 {
-  if (!w)
-    return;
-  pthread_mutex_lock(&w->lock);
-  while (mf->pending > 0) {
-    md5_kick(w, 1);
-    pthread_cond_wait(&w->done, &w->lock);
-  }
-  pthread_mutex_unlock(&w->lock);
+  struct md5_until u = {0, mf};
+  if (w)
+    md5_wait_until(w, &u);
 }
 
 static uint64_t md5_now_ms(void)
@@ -310,19 +370,21 @@ static uint64_t md5_now_ms(void)
 static int md5_done(struct md5_flow *mf, int wait)
 {
   struct md5_worker *w = mf->w;
-  int done;
-  if (!w)
+  uint64_t now;
+  if (!w || LOAD(&mf->pending) == 0)
     return 1;
-  pthread_mutex_lock(&w->lock);
-  while (wait && mf->pending > 0) {
-    md5_kick(w, 1);
-    pthread_cond_wait(&w->done, &w->lock);
+  if (wait) {
+    md5_wait(w, mf);
+    return 1;
   }
-  done = mf->pending == 0;
-  if (!done && w->idle && md5_now_ms() - mf->closed_ms >= MD5_NUDGE_MS)
-    md5_kick(w, 1);
-  pthread_mutex_unlock(&w->lock);
-  return done;
+  /* At most one wake-up per MD5_NUDGE_MS: the host asks after every close,
+   * and waking the worker for each would undo the batching. */
+  now = md5_now_ms();
+  if (now - mf->closed_ms >= MD5_NUDGE_MS && now - w->nudged_ms >= MD5_NUDGE_MS) {
+    w->nudged_ms = now;
+    md5_kick(w);
+  }
+  return LOAD(&mf->pending) == 0;
 }
 
 static int md5_add_digest(struct md5_state *st, const char *name, const char *label)
@@ -452,15 +514,19 @@ static struct md5_flow *md5_begin(struct md5_state *st, const struct tfs_flow_in
   md5_wait(mf->w, mf); /* starting over: nothing of before may still be hashed */
   mf->ndigests = st->ndigests;
   mf->failed = 0;
+  mf->finished = 0;
   /* A flow keeps its worker (its chunks in order); a new one takes the next. */
   if (!mf->w && st->nworkers > 0)
     mf->w = st->workers[st->next_worker++ % (unsigned)st->nworkers];
   for (int i = 0; i < st->ndigests; i++) {
     if (!mf->mdctx[i] && !(mf->mdctx[i] = EVP_MD_CTX_new()))
       return NULL;
-    if (EVP_DigestInit_ex(mf->mdctx[i], st->md[i], NULL) != 1)
-      return NULL;
+    mf->md[i] = st->md[i];
   }
+  /* The worker starts the digests with the flow's first job. */
+  mf->need_init = mf->w != NULL;
+  if (!mf->w && md5_start(mf) != 0)
+    return NULL;
   return mf;
 }
 
@@ -484,21 +550,15 @@ static int md5_flow_data(void *state, const struct tfs_flow_info *flow, uint64_t
  * with afterwards. */
 static int md5_report(struct md5_state *st, const struct tfs_flow_info *flow, struct md5_flow *mf)
 {
-  unsigned char digest[EVP_MAX_MD_SIZE];
   char hex[2 * EVP_MAX_MD_SIZE + 1];
-  unsigned int n;
-  int rc = mf->failed ? TFS_ERROR : TFS_OK;
+  int rc = mf->failed || !mf->finished ? TFS_ERROR : TFS_OK;
   for (int i = 0; i < st->ndigests && rc == TFS_OK; i++) {
-    if (EVP_DigestFinal_ex(mf->mdctx[i], digest, &n) != 1) {
-      rc = TFS_ERROR;
-      break;
-    }
-    for (unsigned j = 0; j < n; j++) {
+    for (unsigned j = 0; j < mf->dlen[i]; j++) {
       static const char x[] = "0123456789abcdef";
-      hex[2 * j] = x[digest[j] >> 4];
-      hex[2 * j + 1] = x[digest[j] & 15];
+      hex[2 * j] = x[mf->digest[i][j] >> 4];
+      hex[2 * j + 1] = x[mf->digest[i][j] & 15];
     }
-    hex[2 * n] = '\0';
+    hex[2 * mf->dlen[i]] = '\0';
     if (st->host->xml_start(st->ctx, "hashdigest") != TFS_OK ||
         st->host->xml_attr(st->ctx, "type", st->label[i]) != TFS_OK ||
         st->host->xml_text(st->ctx, hex) != TFS_OK || st->host->xml_end(st->ctx) != TFS_OK)
@@ -517,6 +577,10 @@ static int md5_flow_close(void *state, const struct tfs_flow_info *flow)
    * empty file gets the digest of nothing. */
   if (!mf && (!flow->path || !(mf = md5_begin(st, flow))))
     return flow->path ? TFS_ERROR : TFS_OK;
+  if (mf->w)
+    md5_push(mf->w, mf, MD5_FINAL, NULL, 0);
+  else if (md5_finish(mf) != 0)
+    mf->failed = 1;
   if (!md5_done(mf, 0)) {
     mf->closed_ms = md5_now_ms();
     return TFS_FLOW_LATER; /* the slot stays ours until flow_finish */
