@@ -17,17 +17,32 @@
 #include "options.h"
 #include "output.h"
 
-#define WBUF_MIN 512            /* a buffer's first size */
+#define WBUF_MIN 32             /* a buffer's first size */
 #define WBUF_MAX (64 * 1024)    /* ... and its largest: then it is written */
-#define WBUF_COUNT 1024         /* flows with pending appends at once */
-#define WBUF_BUDGET (8u << 20)  /* bytes of all buffers together */
+#define WBUF_BUDGET (4u << 20)  /* bytes of all buffers together */
+#define WBUF_COUNT (64u * 1024) /* flows with pending appends at once */
 #define RESERVED_FDS 16         /* stdio, pcap, report, -w, scanners */
 #define MAX_COUNTER 1000000     /* names tried before giving up */
 #define PATH_MAX_LEN 4096
 
 /* Pending appends of one flow.  A buffer grows from WBUF_MIN to WBUF_MAX
  * as its flows write, within WBUF_BUDGET for all: a million small flows
- * keep little memory, a bulk flow writes 64 KiB at a time. */
+ * keep little memory, a bulk flow writes 64 KiB at a time.  When the
+ * budget is spent, the buffer under a clock hand gives its bytes to its
+ * file and its memory back.
+ *
+ * A flow's file is created at its first byte, and keeps a descriptor from
+ * the cache.  When the cache is full and the template spells out the
+ * flow's key (the default, -Fk, ...: output_names_by_key), the file is
+ * created only when the bytes leave the buffer instead: at close for a
+ * small flow.  Taking a descriptor from another flow there meant, with
+ * more flows open than descriptors allowed (W4: 100,000 against a limit
+ * of 20,000), closing and opening most files once more in between (four
+ * more system calls per file).  The name is
+ * the same either way: it depends on the key and on which names exist,
+ * and the flow of a key is closed before the next flow of that key starts.
+ * Other templates (%T alone, ...) keep creating at the first byte, so
+ * that flows whose names collide take counters in the order they start. */
 struct tf_wbuf {
   struct tf_flow *owner;        /* NULL when free */
   uint64_t start;               /* stream offset of data[0] */
@@ -40,7 +55,8 @@ static struct tf_wbuf *wbufs;
  * run with few flows touches (and keeps resident) only a few buffers. */
 static struct tf_wbuf **wbuf_free;
 static unsigned wbuf_nfree;
-static unsigned wbuf_clock;     /* next buffer to steal when all are busy */
+static unsigned wbuf_fresh;     /* slots [wbuf_fresh, WBUF_COUNT) never used yet */
+static unsigned wbuf_clock;     /* next buffer to steal: all busy, or the budget spent */
 static size_t wbuf_total;       /* sum of the buffers' cap */
 static long fd_budget;
 static long open_count, max_open;
@@ -81,9 +97,7 @@ tf_err Tf_output_init(long max_fds)
     wbuf_free = NULL;
     return TF_ERR_NOMEM;
   }
-  /* Pushed in reverse, so buffer 0 is handed out first. */
-  for (unsigned i = WBUF_COUNT; i-- > 0;)
-    wbuf_free[wbuf_nfree++] = &wbufs[i];
+  wbuf_nfree = wbuf_fresh = wbuf_clock = 0;
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
     /* Ask for all we may have: each open flow file is a descriptor. */
     if (rl.rlim_cur < rl.rlim_max) {
@@ -112,13 +126,13 @@ void Tf_output_shutdown(void)
   outdir_fd = -1;
   free(outdir_fd_for);
   outdir_fd_for = NULL;
-  for (unsigned i = 0; wbufs && i < WBUF_COUNT; i++)
+  for (unsigned i = 0; wbufs && i < wbuf_fresh; i++)
     free(wbufs[i].data);
   free(wbufs);
   free(wbuf_free);
   wbufs = NULL;
   wbuf_free = NULL;
-  wbuf_nfree = 0;
+  wbuf_nfree = wbuf_fresh = wbuf_clock = 0;
   wbuf_total = 0;
 }
 
@@ -336,6 +350,26 @@ static int hints_key_only(const char *tmpl)
   return 1;
 }
 
+/* Flows of different keys never get the same name from tmpl: it spells
+ * out both addresses, both ports and the VLAN (other conversions only
+ * make names more distinct).  Then a flow's name depends only on which
+ * names exist when it is created, not on the order flows are created in
+ * (the flow of a key is closed before the next flow of that key starts),
+ * and its file may be created late (see struct tf_wbuf). */
+static int output_names_by_key(const char *tmpl)
+{
+  unsigned seen = 0;
+  for (const char *p = tmpl; *p; p++) {
+    const char *c;
+    if (*p != '%' || !*++p)
+      continue;
+    c = strchr("AaBbv", *p);
+    if (c)
+      seen |= 1u << (c - "AaBbv");
+  }
+  return seen == 0x1f;
+}
+
 /* f's slot, or NULL when hints do not apply (or are not allocated and
  * `create` is 0). */
 static struct output_hint *hints_slot(const struct tf_flow *f, int create)
@@ -466,31 +500,45 @@ static tf_err output_pwrite(struct tf_flow *f, uint64_t offset, const uint8_t *d
 
 /* ------------------------------------------------------------ append buffers */
 
+/* Give b's memory back to the budget (its bytes are written). */
+static void wbuf_drop_data(struct tf_wbuf *b)
+{
+  wbuf_total -= b->cap;
+  free(b->data);
+  b->data = NULL;
+  b->cap = 0;
+}
+
 static void wbuf_put(struct tf_wbuf *b)
 {
   b->owner = NULL;
   b->len = 0;
-  if (b->cap > WBUF_MIN && wbuf_total > WBUF_BUDGET / 2) {
-    /* Memory is scarce: a large buffer is given back on its way out. */
-    wbuf_total -= b->cap;
-    free(b->data);
-    b->data = NULL;
-    b->cap = 0;
-  }
+  if (b->cap > WBUF_MIN && wbuf_total > WBUF_BUDGET / 2)
+    wbuf_drop_data(b); /* memory is scarce: a large buffer is given back on its way out */
   wbuf_free[wbuf_nfree++] = b;
+}
+
+/* The first size of at least need bytes a buffer of cap bytes grows to.
+ * Small buffers grow WBUF_MIN bytes at a time (at most 15 times): the
+ * 100-200 bytes of a short flow would waste a third of their memory on
+ * doubling; larger ones double. */
+static size_t wbuf_cap_for(size_t cap, size_t need)
+{
+  if (!cap)
+    cap = WBUF_MIN;
+  while (cap < need)
+    cap = cap < 16 * WBUF_MIN ? cap + WBUF_MIN : cap * 2;
+  return cap > WBUF_MAX ? WBUF_MAX : cap;
 }
 
 /* Room for `need` bytes in b (need <= WBUF_MAX): 0 when the budget says no. */
 static int wbuf_reserve(struct tf_wbuf *b, size_t need)
 {
-  size_t cap = b->cap ? b->cap : WBUF_MIN;
+  size_t cap;
   uint8_t *d;
   if (need <= b->cap)
     return 1;
-  while (cap < need)
-    cap *= 2;
-  if (cap > WBUF_MAX)
-    cap = WBUF_MAX;
+  cap = wbuf_cap_for(b->cap, need);
   if (wbuf_total - b->cap + cap > WBUF_BUDGET || !(d = realloc(b->data, cap)))
     return 0;
   wbuf_total = wbuf_total - b->cap + cap;
@@ -512,18 +560,47 @@ static tf_err wbuf_flush(struct tf_flow *f)
   return e;
 }
 
+/* The buffer under the clock hand, not f's, gives its bytes to its file
+ * and its memory back.  1 when one did, 0 when none is busy, -1 when its
+ * file could not be written (logged). */
+static int wbuf_steal(const struct tf_flow *f)
+{
+  for (unsigned n = 0; n < wbuf_fresh; n++) {
+    struct tf_wbuf *b = &wbufs[wbuf_clock];
+    wbuf_clock = (wbuf_clock + 1) % wbuf_fresh;
+    if (!b->owner || b->owner == f)
+      continue;
+    if (wbuf_flush(b->owner) != TF_OK)
+      return -1;
+    if (b->data && !b->owner)
+      wbuf_drop_data(b);
+    return 1;
+  }
+  return 0;
+}
+
+/* Make room in the budget for f to buffer len more bytes.  Older buffers
+ * are written out first, so the newest flows keep theirs; writing may
+ * also close descriptors (and write out f's own buffer: read f->wbuf
+ * again afterwards). */
+static void wbuf_make_room(struct tf_flow *f, size_t len)
+{
+  size_t extra;
+  if (f->wbuf)
+    extra = wbuf_cap_for(f->wbuf->cap, f->wbuf->len + len) - f->wbuf->cap;
+  else
+    extra = wbuf_cap_for(0, len);
+  while (wbuf_total + extra > WBUF_BUDGET && wbuf_steal(f) > 0)
+    ;
+}
+
 static struct tf_wbuf *wbuf_get(void)
 {
-  struct tf_wbuf *b;
-  if (wbuf_nfree == 0) {
-    /* All busy: the one under the clock hand gives its bytes to its file
-     * (which puts it back on the free stack). */
-    b = &wbufs[wbuf_clock];
-    wbuf_clock = (wbuf_clock + 1) % WBUF_COUNT;
-    if (wbuf_flush(b->owner) != TF_OK)
-      return NULL;
-  }
-  return wbuf_free[--wbuf_nfree];
+  if (wbuf_nfree == 0 && wbuf_fresh < WBUF_COUNT)
+    return &wbufs[wbuf_fresh++];
+  if (wbuf_nfree == 0 && wbuf_steal(NULL) <= 0)
+    return NULL; /* all busy */
+  return wbuf_nfree ? wbuf_free[--wbuf_nfree] : NULL;
 }
 
 static uint64_t output_end(const struct tf_flow *f)
@@ -537,17 +614,22 @@ static uint64_t output_end(const struct tf_flow *f)
 tf_err Tf_output_write(struct tf_flow *f, uint64_t offset, const uint8_t *data, size_t len)
 {
   tf_err e;
-  if (!f->has_file && tf_opt.store_output) {
+  if (!f->has_file && tf_opt.store_output &&
+      (len == 0 || open_count < fd_budget || !output_names_by_key(tf_opt.template_str))) {
     e = output_ensure_open(f);
     if (e != TF_OK || len == 0)
       return e;
   }
   /* -FX: the bytes are for the scanners only.  They stay in the flow's
-   * append buffer; a hidden file is made only when they must leave it. */
+   * append buffer; a hidden file is made only when they must leave it.
+   * So do the bytes of a flow named by its key (see struct tf_wbuf). */
   if (len == 0)
     return TF_OK;
   if (offset == output_end(f) && len < WBUF_MAX) {
-    struct tf_wbuf *b = f->wbuf;
+    struct tf_wbuf *b;
+    if (!f->wbuf || f->wbuf->len + len <= WBUF_MAX)
+      wbuf_make_room(f, len);
+    b = f->wbuf;
     if (b && (b->len + len > WBUF_MAX || !wbuf_reserve(b, b->len + len))) {
       e = wbuf_flush(f); /* full, or may not grow: its bytes go to the file */
       if (e != TF_OK)

@@ -11,6 +11,7 @@
 
 #include "demux.h"
 #include "options.h"
+#include "output.h"
 #include "tfl_packet.h"
 #include "testutil.h"
 
@@ -217,6 +218,66 @@ START_TEST(four_tuple_reuse_around_existing_files)
 }
 END_TEST
 
+/* More flows open at once than descriptors (-f 4), each written in three
+ * rounds of segments, with more bytes pending than the append buffers'
+ * budget holds (200 x 24,000 bytes): every file still gets exactly its
+ * bytes, and no more than 4 descriptors were ever open. */
+START_TEST(many_flows_few_descriptors)
+{
+  enum { FLOWS = 200, SEG = 8000, ROUNDS = 3 };
+  static char seg[SEG];
+  tu_setup();
+  Tf_output_shutdown();
+  ck_assert_int_eq(Tf_output_init(4), TF_OK);
+  for (int f = 0; f < FLOWS; f++)
+    tu_seg(C, (uint16_t)(20000 + f), S, 80, 0, SYN, NULL, 0, 1577934245);
+  for (int r = 0; r < ROUNDS; r++) {
+    for (int f = 0; f < FLOWS; f++) {
+      memset(seg, 'a' + (f + r) % 26, sizeof(seg));
+      tu_seg(C, (uint16_t)(20000 + f), S, 80, 1u + (uint32_t)(r * SEG), PA, seg, SEG,
+             1577934245);
+    }
+  }
+  for (int f = 0; f < FLOWS; f++)
+    tu_seg(C, (uint16_t)(20000 + f), S, 80, 1u + ROUNDS * SEG, FIN, NULL, 0, 1577934245);
+  ck_assert_int_le(Tf_output_max_open(), 4);
+  for (int f = 0; f < FLOWS; f++) {
+    char name[64];
+    size_t len;
+    char *got;
+    snprintf(name, sizeof(name), "010.000.000.001.%05d-010.000.000.002.00080", 20000 + f);
+    got = tu_read(name, &len);
+    ck_assert_msg(got != NULL, "%s missing", name);
+    ck_assert_uint_eq(len, (size_t)ROUNDS * SEG);
+    for (int r = 0; r < ROUNDS; r++)
+      for (size_t i = 0; i < SEG; i++)
+        ck_assert_int_eq(got[(size_t)r * SEG + i], 'a' + (f + r) % 26);
+    free(got);
+  }
+  ck_assert_int_eq(tu_count_files(), FLOWS);
+  tu_teardown();
+}
+END_TEST
+
+/* With a template that does not tell flows apart (%T: the start second),
+ * names are taken in the order flows start, not the order they end: the
+ * flow that started first keeps the plain name although it ends last. */
+START_TEST(colliding_template_names_in_start_order)
+{
+  tu_setup();
+  tf_opt.template_str = "%T%C%c";
+  client(1000, SYN, NULL);
+  client(1001, PA, "first\n");
+  tu_seg(C, 40001, S, 80, 5000, SYN, NULL, 0, 1577934245);
+  tu_seg(C, 40001, S, 80, 5001, PA, "second\n", 7, 1577934245);
+  tu_seg(C, 40001, S, 80, 5008, FIN, NULL, 0, 1577934245);
+  client(1007, FIN, NULL);
+  assert_str("2020-01-02T03:04:05Z", "first\n");
+  assert_str("2020-01-02T03:04:05Zc1", "second\n");
+  tu_teardown();
+}
+END_TEST
+
 START_TEST(sequence_wraparound)
 {
   tu_setup();
@@ -415,6 +476,8 @@ static Suite *reasm_suite(void)
   tcase_add_test(tc, rst_closes_and_new_data_starts_c1);
   tcase_add_test(tc, four_tuple_reuse);
   tcase_add_test(tc, four_tuple_reuse_around_existing_files);
+  tcase_add_test(tc, many_flows_few_descriptors);
+  tcase_add_test(tc, colliding_template_names_in_start_order);
   tcase_add_test(tc, sequence_wraparound);
   tcase_add_test(tc, max_seek_splits_flow);
   tcase_add_test(tc, small_jump_is_a_hole);
