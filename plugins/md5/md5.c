@@ -81,11 +81,22 @@ struct md5_worker {
   uint8_t *ring;
   struct md5_job jobs[MD5_JOBS];
   size_t ring_head;             /* where the next bytes go (producer only) */
+  int staged;                   /* jobs[head % MD5_JOBS] is filled but not yet
+                                   published: a flow's next segments extend it
+                                   (producer only) */
   unsigned head, tail;          /* atomic */
   size_t ring_used;             /* atomic */
-  int idle, want, quit;         /* atomic */
+  int idle, want, quit;         /* atomic; want: MD5_WANT_* */
+  const struct md5_flow *want_mf; /* atomic: the flow waited for */
   uint64_t nudged_ms;           /* last md5_done wake-up (producer only) */
 };
+
+/* What the producer sleeps for: the worker wakes it only then, not after
+ * every job (a wake-up per job costs a futex round trip and a context
+ * switch each). */
+#define MD5_WANT_NONE 0
+#define MD5_WANT_SPACE 1 /* woken once half the ring and half the jobs are free */
+#define MD5_WANT_FLOW 2  /* woken once every job of want_mf is hashed */
 
 struct md5_state {
   const struct tfs_host *host;
@@ -178,7 +189,7 @@ static void *md5_worker_main(void *arg)
   unsigned tail = LOAD(&w->tail);
   for (;;) {
     struct md5_job j;
-    int rc;
+    int rc, want, empty;
     if (tail == LOAD(&w->head)) {
       int quit;
       pthread_mutex_lock(&w->lock);
@@ -204,7 +215,13 @@ static void *md5_worker_main(void *arg)
     /* After `failed` and the digests: who reads 0 sees them. */
     SUB(&j.mf->pending, 1);
     STORE(&w->tail, ++tail);
-    if (LOAD(&w->want)) {
+    /* An empty queue wakes any waiter: nothing more will come. */
+    want = LOAD(&w->want);
+    empty = LOAD(&w->head) == tail;
+    if ((want == MD5_WANT_SPACE && (empty || (LOAD(&w->ring_used) <= MD5_RING / 2 &&
+                                              LOAD(&w->head) - tail <= MD5_JOBS / 2))) ||
+        (want == MD5_WANT_FLOW && (empty || (LOAD(&w->want_mf) == j.mf &&
+                                             LOAD(&j.mf->pending) == 0)))) {
       pthread_mutex_lock(&w->lock);
       pthread_cond_signal(&w->done);
       pthread_mutex_unlock(&w->lock);
@@ -250,10 +267,30 @@ static void md5_kick(struct md5_worker *w)
   }
 }
 
+/* Hands the staged job to the worker. */
+static void md5_publish(struct md5_worker *w)
+{
+  if (w->staged) {
+    w->staged = 0;
+    STORE(&w->head, LOAD(&w->head) + 1);
+  }
+}
+
+/* Woken in batches: a wake-up per segment would cost a futex round trip
+ * and a context switch each. */
+static void md5_batch_wake(struct md5_worker *w)
+{
+  if (LOAD(&w->ring_used) >= MD5_WAKE || LOAD(&w->head) - LOAD(&w->tail) >= MD5_JOBS / 2) {
+    md5_publish(w);
+    md5_kick(w);
+  }
+}
+
 static void md5_worker_stop(struct md5_worker *w)
 {
   if (!w)
     return;
+  md5_publish(w);
   pthread_mutex_lock(&w->lock);
   STORE(&w->quit, 1);
   pthread_cond_signal(&w->work);
@@ -282,16 +319,18 @@ static int md5_until_met(struct md5_worker *w, const struct md5_until *u)
 /* Sleeps until u holds, waking the worker first. */
 static void md5_wait_until(struct md5_worker *w, const struct md5_until *u)
 {
+  md5_publish(w); /* what we wait for may be in it */
   if (md5_until_met(w, u))
     return;
   pthread_mutex_lock(&w->lock);
-  STORE(&w->want, 1);
+  STORE(&w->want_mf, u->mf);
+  STORE(&w->want, u->mf ? MD5_WANT_FLOW : MD5_WANT_SPACE);
   while (!md5_until_met(w, u)) {
     if (LOAD(&w->idle))
       pthread_cond_signal(&w->work);
     pthread_cond_wait(&w->done, &w->lock);
   }
-  STORE(&w->want, 0);
+  STORE(&w->want, MD5_WANT_NONE);
   pthread_mutex_unlock(&w->lock);
 }
 
@@ -302,8 +341,22 @@ static void md5_push(struct md5_worker *w, struct md5_flow *mf, enum md5_kind ki
 {
   size_t at = 0, skip = 0;
   unsigned head = LOAD(&w->head);
-  struct md5_job *j;
+  struct md5_job *j = &w->jobs[head % MD5_JOBS];
   struct md5_until u = {0, NULL};
+  if (w->staged && kind == MD5_BYTES && j->kind == MD5_BYTES && j->mf == mf &&
+      j->at + j->len == w->ring_head && j->len + n <= MD5_MAX_JOB &&
+      w->ring_head + n <= MD5_RING && LOAD(&w->ring_used) + n <= MD5_RING) {
+    /* The same flow again: its staged job grows (one job for a run of
+     * segments, not one each; the worker's cost is per job). */
+    memcpy(w->ring + w->ring_head, data, n);
+    j->len += n;
+    w->ring_head += n;
+    ADD(&w->ring_used, n);
+    md5_batch_wake(w);
+    return;
+  }
+  md5_publish(w);
+  head = LOAD(&w->head);
   if (kind == MD5_BYTES) {
     if (LOAD(&w->tail) == head) /* all hashed: start again at the front */
       w->ring_head = 0;
@@ -329,11 +382,11 @@ static void md5_push(struct md5_worker *w, struct md5_flow *mf, enum md5_kind ki
     ADD(&w->ring_used, skip + n);
   }
   ADD(&mf->pending, 1);
-  STORE(&w->head, head + 1);
-  /* Woken in batches: a wake-up per segment would cost a futex round
-   * trip and a context switch each. */
-  if (LOAD(&w->ring_used) >= MD5_WAKE || head + 1 - LOAD(&w->tail) >= MD5_JOBS / 2)
-    md5_kick(w);
+  if (kind == MD5_BYTES)
+    w->staged = 1; /* published with the next job, or when someone waits */
+  else
+    STORE(&w->head, head + 1);
+  md5_batch_wake(w);
 }
 
 /* Queue len bytes (or len zeros when data is NULL) of mf for the worker. */
@@ -382,6 +435,7 @@ static int md5_done(struct md5_flow *mf, int wait)
   now = md5_now_ms();
   if (now - mf->closed_ms >= MD5_NUDGE_MS && now - w->nudged_ms >= MD5_NUDGE_MS) {
     w->nudged_ms = now;
+    md5_publish(w);
     md5_kick(w);
   }
   return LOAD(&mf->pending) == 0;
