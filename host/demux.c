@@ -241,9 +241,9 @@ static void demux_close(struct tf_run *run, struct tf_flow *f, int reason)
   Tf_report_flow_begin(f, reported_size(run, f));
   if (run->opt->part_count > 1 || run->opt->fanout_group)
     Tf_report_flow_order(seq, dm->at_end ? NULL : &dm->now, f->flow_id);
-  Tf_dispatch_flow_close(f);
+  Tf_dispatch_flow_close(run, f);
   Tf_report_flow_end();
-  Tf_dispatch_finish_pending(0); /* older flows a scanner finishes later */
+  Tf_dispatch_finish_pending(run, 0); /* older flows a scanner finishes later */
   if (f->has_file && !f->temp_storage) {
     Tf_alerts_close(f->path);
   }
@@ -262,7 +262,7 @@ void Tf_demux_close_all(struct tf_run *run)
   for (size_t i = 0; i < n; i++)
     demux_close(run, v[i], TFS_END_INPUT);
   free(v);
-  Tf_dispatch_finish_pending(1); /* the input ended, or a signal or error ended it */
+  Tf_dispatch_finish_pending(run, 1); /* the input ended, or a signal or error ended it */
 }
 
 static int64_t effective_timeout(struct tf_run *run)
@@ -277,7 +277,7 @@ void Tf_demux_expire(struct tf_run *run, int64_t now)
   struct tf_demux *dm = run->demux;
   int64_t timeout = effective_timeout(run);
   struct tf_flow *f;
-  Tf_dispatch_tick(); /* called after every packet */
+  Tf_dispatch_tick(run); /* called after every packet */
   if (timeout <= 0)
     return;
   dm->now.tv_sec = now;
@@ -347,7 +347,7 @@ static void stream_advance(struct tf_run *run, struct tf_flow *f, uint64_t offse
   if (f->stream_diverged)
     return;
   if (offset <= f->streamed && end > f->streamed) {
-    Tf_dispatch_stream(f, f->streamed, data + (f->streamed - offset), (size_t)(end - f->streamed));
+    Tf_dispatch_stream(run, f, f->streamed, data + (f->streamed - offset), (size_t)(end - f->streamed));
     f->streamed = end;
   }
   if (f->nseen == 0 || f->seen[0].start != 0 || f->seen_overflow)
@@ -360,7 +360,7 @@ static void stream_advance(struct tf_run *run, struct tf_flow *f, uint64_t offse
       f->stream_diverged = 1; /* the close-time replay will say what failed */
       return;
     }
-    Tf_dispatch_stream(f, f->streamed, dm->scratch, n);
+    Tf_dispatch_stream(run, f, f->streamed, dm->scratch, n);
     f->streamed += n;
   }
 }
@@ -369,7 +369,7 @@ static void stream_advance(struct tf_run *run, struct tf_flow *f, uint64_t offse
  * bytes (the straggler check needs whether a file exists and its size). */
 static void shadow_write(struct tf_run *run, struct tf_flow *f, uint64_t offset, uint64_t wlen)
 {
-  if (!run->opt->store_output && !Tf_dispatch_want_data())
+  if (!run->opt->store_output && !Tf_dispatch_want_data(run))
     return;
   f->has_file = 1;
   f->temp_storage = !run->opt->store_output;
@@ -380,7 +380,7 @@ static void shadow_write(struct tf_run *run, struct tf_flow *f, uint64_t offset,
 static void store(struct tf_run *run, struct tf_flow *f, uint32_t seq, const uint8_t *data,
                   size_t len, const struct timeval *ts)
 {
-  int streaming = Tf_dispatch_want_stream();
+  int streaming = Tf_dispatch_want_stream(run);
   int32_t delta = (int32_t)(seq - f->nsn);
   int64_t offset;
   uint64_t wlen;
@@ -446,7 +446,7 @@ static void store(struct tf_run *run, struct tf_flow *f, uint32_t seq, const uin
     }
     if (streaming && wlen > 0)
       stream_check_overwrite(run, f, (uint64_t)offset, data, (size_t)wlen);
-    if (run->opt->store_output || Tf_dispatch_want_data())
+    if (run->opt->store_output || Tf_dispatch_want_data(run))
       note_error(run, Tf_output_write(f, (uint64_t)offset, data, (size_t)wlen));
     if (run->opt->findx && wlen > 0 && run->opt->store_output)
       Tf_output_findx_add(f, (uint64_t)offset, ts, wlen);
@@ -507,7 +507,7 @@ static struct tf_flow *create_flow(struct tf_run *run, const struct tf_flow_key 
   if (run->opt->part_count > 1 && Tf_partition_of(k, run->opt->part_count) != run->opt->part_index)
     f->foreign = 1;
   else
-    Tf_dispatch_flow_open(f);
+    Tf_dispatch_flow_open(run, f);
   return f;
 }
 

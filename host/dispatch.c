@@ -39,18 +39,28 @@
 #include "tfl_packet.h"
 #include "plugins.h"
 #include "report.h"
+#include "run.h"
 #include "services.h"
 
 #define REPLAY_CHUNK (256 * 1024)
 
-static uint8_t replay_buf[REPLAY_CHUNK];
-/* Asked for every stored segment, so kept up to date (update_active)
- * instead of looping over the modules each time. */
-static int data_active;   /* a started scanner wants flow bytes */
-static int stream_active; /* ... and takes them while the capture is read */
-static int nfailures;     /* scanners disabled during the run (outlives shutdown) */
+struct pending;
 
-static void update_active(void);
+/* The dispatch stage of a run; created by Tf_dispatch_start, freed by
+ * Tf_dispatch_fini. */
+struct tf_dispatch {
+  /* Asked for every stored segment, so kept up to date (update_active)
+   * instead of looping over the modules each time. */
+  int data_active;   /* a started scanner wants flow bytes */
+  int stream_active; /* ... and takes them while the capture is read */
+  /* Flows a scanner finishes later, oldest first (struct pending). */
+  struct pending *pending_head, *pending_tail;
+  size_t npending;
+  unsigned ticks;    /* Tf_dispatch_tick's count */
+  uint8_t replay_buf[REPLAY_CHUNK];
+};
+
+static void update_active(struct tf_run *run);
 
 /* Every call into a scanner goes through plugins_call, under the crash
  * guard (guard.h); the kinds name the callbacks in messages. */
@@ -108,14 +118,13 @@ struct pending {
   void *slot;
   struct tf_report_hole hole;
 };
-static struct pending *pending_head, *pending_tail;
-static size_t npending;
 /* Past either, the oldest is waited for: a flow's entry and its copy cost
  * memory, and the report would lag behind the capture without end. */
 #define PENDING_MAX_FLOWS 4096
 #define PENDING_MAX_BYTES (64u << 20)
 
-/* The scanner inside which the host is now, for the exit() handler. */
+/* The scanner inside which the host is now, for the exit() handler (which
+ * has no context but this; the scanner's run is calling->run). */
 static struct tfs_ctx *calling;
 static enum call_kind calling_kind;
 static const struct tf_flow *calling_flow;
@@ -159,7 +168,6 @@ static void failure_record(struct tfs_ctx *m, const char *event, const char *rea
                            const char *flow)
 {
   m->failed = 1;
-  nfailures++;
   m->fail_event = event;
   snprintf(m->fail_reason, sizeof(m->fail_reason), "%s", reason);
   snprintf(m->fail_flow, sizeof(m->fail_flow), "%s", flow);
@@ -168,14 +176,14 @@ static void failure_record(struct tfs_ctx *m, const char *event, const char *rea
 /* Says why m stops ("scanner 'x' failed", "... crashed with ...") and in
  * which callback and flow, and remembers it for the report's
  * <scanner_failure> and for the exit status. */
-static void plugins_disable(struct tfs_ctx *m, enum call_kind kind, const struct tf_flow *f,
+static void plugins_disable(struct tf_run *run, struct tfs_ctx *m, enum call_kind kind, const struct tf_flow *f,
                             const char *what, const char *reason)
 {
   const char *flow = f && f->path ? f->path : "";
   Tf_log_error("%s in %s%s%s%s", what, call_names[kind], *flow ? " for " : "", flow,
                kind == CALL_INIT ? "" : "; it is disabled for the rest of the run");
   failure_record(m, call_names[kind], reason, flow);
-  update_active();
+  update_active(run);
 }
 
 void Tf_dispatch_load_failed(struct tfs_ctx *m)
@@ -183,10 +191,10 @@ void Tf_dispatch_load_failed(struct tfs_ctx *m)
   failure_record(m, "load", m->load_error, "");
 }
 
-static void report_failures(void)
+static void report_failures(struct tf_run *run)
 {
   int nmodules;
-  struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
+  struct tfs_ctx *modules = Tf_plugins_table(run->plugins, &nmodules);
   for (int i = 0; i < nmodules; i++) {
     const struct tfs_ctx *m = &modules[i];
     if (m->failed)
@@ -203,19 +211,21 @@ static void report_failures(void)
 static void dispatch_on_exit(void)
 {
   struct tfs_ctx *m = calling;
+  struct tf_run *run;
   char what[TF_MODULE_MAX_NAME + 4096 + 64];
   if (!m)
     return;
+  run = m->run;
   calling = NULL;
   m->crashed = 1;
   snprintf(what, sizeof(what), "scanner '%s' (%s) called exit()", m->name, m->path);
-  plugins_disable(m, calling_kind, calling_flow, what,
+  plugins_disable(run, m, calling_kind, calling_flow, what,
                   "called exit(); the run was ended, flows still open are not reported");
   if (Tf_report_is_open()) {
     struct tf_run_stats st;
     memset(&st, 0, sizeof(st));
     Tf_report_summary_begin();
-    report_failures();
+    report_failures(run);
     Tf_report_summary_end();
     (void)Tf_report_close(&st); /* a failure to write it was logged */
   }
@@ -240,7 +250,7 @@ static void unblock_escape_signals(void)
  * scanner faulted, hung or was interrupted: it is then disabled for good,
  * its state is not touched again (not even by fini), and the run goes on
  * without it. */
-static int plugins_call(struct tfs_ctx *m, const struct call *c, const struct tf_flow *f)
+static int plugins_call(struct tf_run *run, struct tfs_ctx *m, const struct call *c, const struct tf_flow *f)
 {
   struct tf_guard g;
   int rc;
@@ -256,7 +266,7 @@ static int plugins_call(struct tfs_ctx *m, const struct call *c, const struct tf
              g.sig == SIGALRM ? "hung:" : g.sig == SIGINT || g.sig == SIGTERM ||
              g.sig == SIGHUP ? "was stopped by" : "crashed with", why);
     m->crashed = 1;
-    plugins_disable(m, c->kind, f, what, why);
+    plugins_disable(run, m, c->kind, f, what, why);
     Tf_services_close_outputs(m);
     return CALL_CRASHED;
   }
@@ -273,11 +283,11 @@ static int plugins_call(struct tfs_ctx *m, const struct call *c, const struct tf
 /* A callback whose error disables the scanner (all but init).  Returns
  * TFS_OK, a verdict (1.1 scanners, from flow_begin and flow_data),
  * TFS_ERROR or CALL_CRASHED. */
-static int plugins_run(struct tfs_ctx *m, const struct call *c, const struct tf_flow *f)
+static int plugins_run(struct tf_run *run, struct tfs_ctx *m, const struct call *c, const struct tf_flow *f)
 {
   char what[TF_MODULE_MAX_NAME + 32];
   char reason[sizeof(m->error_msg) + 32];
-  int rc = plugins_call(m, c, f);
+  int rc = plugins_call(run, m, c, f);
   if (rc == TFS_OK || rc == CALL_CRASHED)
     return rc;
   if ((rc == TFS_FLOW_DONE || rc == TFS_FLOW_SKIP) && m->desc->abi_minor >= 1 &&
@@ -295,24 +305,28 @@ static int plugins_run(struct tfs_ctx *m, const struct call *c, const struct tf_
     snprintf(reason, sizeof(reason), "returned an error: %s", m->error_msg);
   else
     snprintf(reason, sizeof(reason), "returned an error");
-  plugins_disable(m, c->kind, f, what, reason);
+  plugins_disable(run, m, c->kind, f, what, reason);
   return TFS_ERROR;
 }
 
-tf_err Tf_dispatch_start(void)
+tf_err Tf_dispatch_start(struct tf_run *run)
 {
   int nmodules;
-  struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
+  struct tfs_ctx *modules = Tf_plugins_table(run->plugins, &nmodules);
   tf_err e;
+  run->dispatch = calloc(1, sizeof(*run->dispatch));
+  if (!run->dispatch || Tf_services_init(run) != TF_OK)
+    return TF_ERR_NOMEM;
   if (!exit_handler_armed && atexit(dispatch_on_exit) == 0)
     exit_handler_armed = 1;
   for (int i = 0; i < nmodules; i++) {
     struct tfs_ctx *m = &modules[i];
     struct call c = {.kind = CALL_INIT};
     int rc;
+    m->run = run;
     if (!m->enabled)
       continue;
-    if (m->desc->init && (rc = plugins_call(m, &c, NULL)) != TFS_OK) {
+    if (m->desc->init && (rc = plugins_call(run, m, &c, NULL)) != TFS_OK) {
       if (rc != CALL_CRASHED)
         Tf_log_error("scanner '%s' (%s) failed to start%s%s", m->name, m->path,
                      m->error_msg[0] ? ": " : "", m->error_msg);
@@ -321,8 +335,9 @@ tf_err Tf_dispatch_start(void)
     m->started = 1;
     Tf_log_debug(2, "scanner %s started", m->name);
   }
-  update_active();
-  if (Tf_plugins_any_enabled() && (e = Tf_guard_watchdog_start(tf_opt.scanner_timeout)) != TF_OK)
+  update_active(run);
+  if (Tf_plugins_any_enabled(run->plugins) &&
+      (e = Tf_guard_watchdog_start(run->opt->scanner_timeout)) != TF_OK)
     return e;
   return TF_OK;
 }
@@ -332,46 +347,48 @@ static int active(const struct tfs_ctx *m, uint32_t flags)
   return m->started && !m->failed && (m->desc->flags & flags) == flags;
 }
 
-static int any_active(uint32_t flag)
+static int any_active(struct tf_run *run, uint32_t flag)
 {
   int nmodules;
-  struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
+  struct tfs_ctx *modules = Tf_plugins_table(run->plugins, &nmodules);
   for (int i = 0; i < nmodules; i++)
     if (active(&modules[i], flag))
       return 1;
   return 0;
 }
 
-int Tf_dispatch_want_data(void)
+int Tf_dispatch_want_data(struct tf_run *run)
 {
-  return data_active;
+  if (!run->dispatch)
+    return 0;
+  return run->dispatch->data_active;
 }
 
-int Tf_dispatch_want_packets(void)
+int Tf_dispatch_want_packets(struct tf_run *run)
 {
-  return any_active(TFS_SCANNER_WANTS_PACKETS);
+  if (!run->dispatch)
+    return 0;
+  return any_active(run, TFS_SCANNER_WANTS_PACKETS);
 }
 
-int Tf_dispatch_failures(void)
-{
-  return nfailures;
-}
 
-static void update_active(void)
+static void update_active(struct tf_run *run)
 {
   int nmodules, defer = 0;
-  struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
-  data_active = any_active(TFS_SCANNER_WANTS_DATA);
-  stream_active = any_active(TFS_SCANNER_WANTS_DATA | TFS_SCANNER_STREAMS);
+  struct tfs_ctx *modules = Tf_plugins_table(run->plugins, &nmodules);
+  run->dispatch->data_active = any_active(run, TFS_SCANNER_WANTS_DATA);
+  run->dispatch->stream_active = any_active(run, TFS_SCANNER_WANTS_DATA | TFS_SCANNER_STREAMS);
   for (int i = 0; i < nmodules; i++)
     defer |= active(&modules[i], 0) && CAN_DEFER(&modules[i]);
   Tf_report_set_deferring(defer);
 }
 
-void Tf_dispatch_packet(const struct tfl_packet *pkt)
+void Tf_dispatch_packet(struct tf_run *run, const struct tfl_packet *pkt)
 {
+  if (!run->dispatch)
+    return; /* a run without scanners */
   int nmodules;
-  struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
+  struct tfs_ctx *modules = Tf_plugins_table(run->plugins, &nmodules);
   struct tfs_packet p = {.struct_size = sizeof(p), .dlt = pkt->dlt, .sec = pkt->ts.tv_sec,
                          .usec = (int32_t)pkt->ts.tv_usec, .caplen = pkt->caplen,
                          .len = pkt->wirelen, .data = pkt->frame,
@@ -379,7 +396,7 @@ void Tf_dispatch_packet(const struct tfl_packet *pkt)
   struct call c = {.kind = CALL_PACKET, .pkt = &p};
   for (int i = 0; i < nmodules; i++)
     if (active(&modules[i], TFS_SCANNER_WANTS_PACKETS) && modules[i].desc->packet)
-      (void)plugins_run(&modules[i], &c, NULL); /* a failure disabled it */
+      (void)plugins_run(run, &modules[i], &c, NULL); /* a failure disabled it */
 }
 
 static void flow_info(const struct tf_flow *f, struct tfs_flow_info *fi)
@@ -425,18 +442,22 @@ static uint8_t *flow_marks(struct tf_flow *f, int nmodules)
   return f->scanner_slots ? (uint8_t *)(f->scanner_slots + nmodules) : NULL;
 }
 
-int Tf_dispatch_want_stream(void)
+int Tf_dispatch_want_stream(struct tf_run *run)
 {
-  return stream_active;
+  if (!run->dispatch)
+    return 0;
+  return run->dispatch->stream_active;
 }
 
-void Tf_dispatch_flow_open(struct tf_flow *f)
+void Tf_dispatch_flow_open(struct tf_run *run, struct tf_flow *f)
 {
+  if (!run->dispatch)
+    return; /* a run without scanners */
   int nmodules;
-  struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
+  struct tfs_ctx *modules = Tf_plugins_table(run->plugins, &nmodules);
   struct tfs_flow_info fi;
   struct call c = {.kind = CALL_FLOW_OPEN, .fi = &fi};
-  if (!any_active(0))
+  if (!any_active(run, 0))
     return;
   /* One slot and one mark byte per scanner, for the life of the flow. */
   f->scanner_slots = calloc(1, (size_t)nmodules * (sizeof(void *) + 1));
@@ -444,7 +465,7 @@ void Tf_dispatch_flow_open(struct tf_flow *f)
   for (int i = 0; i < nmodules; i++) {
     if (active(&modules[i], 0) && modules[i].desc->flow_open) {
       set_slot(&fi, f, i);
-      (void)plugins_run(&modules[i], &c, f); /* a failure disabled it */
+      (void)plugins_run(run, &modules[i], &c, f); /* a failure disabled it */
     }
   }
 }
@@ -468,7 +489,7 @@ static void apply_verdict(uint8_t *mark, int rc)
 }
 
 /* flow_begin of scanner i for f unless already called (1.1 scanners). */
-static void begin(struct tfs_ctx *m, int i, struct tfs_flow_info *fi, struct tf_flow *f,
+static void begin(struct tf_run *run, struct tfs_ctx *m, int i, struct tfs_flow_info *fi, struct tf_flow *f,
                   uint8_t *marks)
 {
   struct call c = {.kind = CALL_FLOW_BEGIN, .fi = fi};
@@ -478,15 +499,15 @@ static void begin(struct tfs_ctx *m, int i, struct tfs_flow_info *fi, struct tf_
   if (!DESC_FN(m, flow_begin))
     return;
   set_slot(fi, f, i);
-  apply_verdict(&marks[i], plugins_run(m, &c, f));
+  apply_verdict(&marks[i], plugins_run(run, m, &c, f));
 }
 
 /* Never called with len 0: the SDK promises flow_data a length. */
-static void deliver(struct tfs_flow_info *fi, struct tf_flow *f, enum audience who,
+static void deliver(struct tf_run *run, struct tfs_flow_info *fi, struct tf_flow *f, enum audience who,
                     uint64_t off, const uint8_t *data, size_t len)
 {
   int nmodules;
-  struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
+  struct tfs_ctx *modules = Tf_plugins_table(run->plugins, &nmodules);
   uint8_t *marks = flow_marks(f, nmodules);
   struct call c = {.kind = CALL_FLOW_DATA, .fi = fi, .off = off, .data = data, .len = len};
   if (len == 0)
@@ -495,49 +516,51 @@ static void deliver(struct tfs_flow_info *fi, struct tf_flow *f, enum audience w
     struct tfs_ctx *m = &modules[i];
     if (!in_audience(m, who))
       continue;
-    begin(m, i, fi, f, marks);
+    begin(run, m, i, fi, f, marks);
     if (marks && (marks[i] & (V_DONE | V_SKIP)))
       continue;
     if (!in_audience(m, who)) /* flow_begin failed */
       continue;
     set_slot(fi, f, i);
-    apply_verdict(marks ? &marks[i] : NULL, plugins_run(m, &c, f));
+    apply_verdict(marks ? &marks[i] : NULL, plugins_run(run, m, &c, f));
   }
 }
 
-void Tf_dispatch_stream(struct tf_flow *f, uint64_t off, const uint8_t *data, size_t len)
+void Tf_dispatch_stream(struct tf_run *run, struct tf_flow *f, uint64_t off, const uint8_t *data, size_t len)
 {
+  if (!run->dispatch)
+    return; /* a run without scanners */
   struct tfs_flow_info fi;
   flow_info(f, &fi);
-  Tf_services_set_flow(f);
-  deliver(&fi, f, TO_STREAMERS, off, data, len);
-  Tf_services_set_flow(NULL);
+  Tf_services_set_flow(run, f);
+  deliver(run, &fi, f, TO_STREAMERS, off, data, len);
+  Tf_services_set_flow(run, NULL);
 }
 
 /* Bytes [from, to) of the file, in chunks. */
-static void replay_file_range(int fd, struct tfs_flow_info *fi, struct tf_flow *f,
+static void replay_file_range(struct tf_run *run, int fd, struct tfs_flow_info *fi, struct tf_flow *f,
                               enum audience who, uint64_t from, uint64_t to)
 {
   while (from < to) {
     size_t want = to - from > REPLAY_CHUNK ? REPLAY_CHUNK : (size_t)(to - from);
-    ssize_t n = pread(fd, replay_buf, want, (off_t)from);
+    ssize_t n = pread(fd, run->dispatch->replay_buf, want, (off_t)from);
     if (n <= 0) {
       Tf_log_error("cannot read back %s for the scanners: %s", f->path,
                    n < 0 ? strerror(errno) : "file shorter than expected");
       return;
     }
-    deliver(fi, f, who, from, replay_buf, (size_t)n);
+    deliver(run, fi, f, who, from, run->dispatch->replay_buf, (size_t)n);
     from += (uint64_t)n;
   }
 }
 
 /* The flow file in order from `from`; ranges never placed are gaps. */
-static void replay(struct tfs_flow_info *fi, struct tf_flow *f, enum audience who, uint64_t from)
+static void replay(struct tf_run *run, struct tfs_flow_info *fi, struct tf_flow *f, enum audience who, uint64_t from)
 {
   uint64_t cursor = from, size = Tf_output_size(f);
   const uint8_t *held = Tf_output_held(f);
   int fd, nmodules, anyone = 0;
-  struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
+  struct tfs_ctx *modules = Tf_plugins_table(run->plugins, &nmodules);
   for (int i = 0; i < nmodules && !anyone; i++)
     anyone = in_audience(&modules[i], who);
   if (cursor >= size || !anyone)
@@ -546,7 +569,7 @@ static void replay(struct tfs_flow_info *fi, struct tf_flow *f, enum audience wh
     /* The whole flow is still in memory, in order and without holes. */
     for (uint64_t n; cursor < size; cursor += n) {
       n = size - cursor < REPLAY_CHUNK ? size - cursor : REPLAY_CHUNK;
-      deliver(fi, f, who, cursor, held + cursor, (size_t)n);
+      deliver(run, fi, f, who, cursor, held + cursor, (size_t)n);
     }
     return;
   }
@@ -561,24 +584,24 @@ static void replay(struct tfs_flow_info *fi, struct tf_flow *f, enum audience wh
       if (e <= cursor)
         continue;
       if (s > cursor) {
-        deliver(fi, f, who, cursor, NULL, (size_t)(s - cursor));
+        deliver(run, fi, f, who, cursor, NULL, (size_t)(s - cursor));
         cursor = s;
       }
-      replay_file_range(fd, fi, f, who, cursor, e);
+      replay_file_range(run, fd, fi, f, who, cursor, e);
       cursor = e;
     }
   }
-  replay_file_range(fd, fi, f, who, cursor, size);
+  replay_file_range(run, fd, fi, f, who, cursor, size);
   close(fd);
 }
 
 /* The end of f's life for the scanners: flow_state_free of every slot a
  * scanner left set (also of scanners disabled by an error, never of one
  * that crashed), then the slots go. */
-static void free_flow_states(struct tf_flow *f, struct tfs_flow_info *fi)
+static void free_flow_states(struct tf_run *run, struct tf_flow *f, struct tfs_flow_info *fi)
 {
   int nmodules;
-  struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
+  struct tfs_ctx *modules = Tf_plugins_table(run->plugins, &nmodules);
   if (!f->scanner_slots)
     return;
   for (int i = 0; i < nmodules; i++) {
@@ -590,7 +613,7 @@ static void free_flow_states(struct tf_flow *f, struct tfs_flow_info *fi)
     f->scanner_slots[i] = NULL;
     if (m->started && !m->crashed && DESC_FN(m, flow_state_free)) {
       set_slot(fi, f, i);
-      (void)plugins_call(m, &c, f); /* nothing to report: it only frees */
+      (void)plugins_call(run, m, &c, f); /* nothing to report: it only frees */
     }
   }
   free(f->scanner_slots);
@@ -600,7 +623,7 @@ static void free_flow_states(struct tf_flow *f, struct tfs_flow_info *fi)
 /* Scanner i finishes f later: the flow waits, the scanner's slot taken
  * from f (flow_state_free comes after flow_finish).  Without memory for
  * that, the scanner is asked to finish now. */
-static void defer(struct tfs_ctx *m, int i, const struct tfs_flow_info *fi, struct tf_flow *f)
+static void defer(struct tf_run *run, struct tfs_ctx *m, int i, const struct tfs_flow_info *fi, struct tf_flow *f)
 {
   struct pending *p = calloc(1, sizeof(*p));
   if (p && f->path && !(p->path = strdup(f->path))) {
@@ -609,7 +632,7 @@ static void defer(struct tfs_ctx *m, int i, const struct tfs_flow_info *fi, stru
   }
   if (!p) {
     struct call c = {.kind = CALL_FLOW_FINISH, .fi = fi, .wait = 1};
-    (void)plugins_run(m, &c, f); /* a failure disabled it */
+    (void)plugins_run(run, m, &c, f); /* a failure disabled it */
     return;
   }
   p->m = m;
@@ -621,19 +644,19 @@ static void defer(struct tfs_ctx *m, int i, const struct tfs_flow_info *fi, stru
     f->scanner_slots[i] = NULL;
   }
   (void)Tf_report_defer(&p->hole); /* nothing to fill when no report is open */
-  if (pending_tail)
-    pending_tail->next = p;
+  if (run->dispatch->pending_tail)
+    run->dispatch->pending_tail->next = p;
   else
-    pending_head = p;
-  pending_tail = p;
-  npending++;
+    run->dispatch->pending_head = p;
+  run->dispatch->pending_tail = p;
+  run->dispatch->npending++;
 }
 
 /* Asks p's scanner to finish p (waiting for it with wait != 0).  0 when
  * it is not done yet; 1 when p is done with: finished, or abandoned
  * because its scanner stopped (its report entry goes without the rest of
  * the scanner's XML). */
-static int finish_one(struct pending *p, int wait)
+static int finish_one(struct tf_run *run, struct pending *p, int wait)
 {
   struct tfs_ctx *m = p->m;
   struct tf_flow named; /* names the flow in messages: path only */
@@ -643,7 +666,7 @@ static int finish_one(struct pending *p, int wait)
     struct call c = {.kind = CALL_FLOW_FINISH, .fi = &p->fi, .wait = wait};
     int rc;
     Tf_report_fill_begin(&p->hole, m->name);
-    rc = plugins_run(m, &c, &named); /* a failure disabled it */
+    rc = plugins_run(run, m, &c, &named); /* a failure disabled it */
     Tf_report_fill_end();
     if (rc == TFS_FLOW_LATER)
       return 0;
@@ -652,61 +675,64 @@ static int finish_one(struct pending *p, int wait)
   if (p->slot && m->started && !m->crashed && DESC_FN(m, flow_state_free)) {
     struct call c = {.kind = CALL_FLOW_STATE_FREE, .fi = &p->fi, .flow_state = p->slot};
     p->slot = NULL;
-    (void)plugins_call(m, &c, &named); /* nothing to report: it only frees */
+    (void)plugins_call(run, m, &c, &named); /* nothing to report: it only frees */
   }
   return 1;
 }
 
-void Tf_dispatch_tick(void)
+void Tf_dispatch_tick(struct tf_run *run)
 {
-  static unsigned ticks;
   /* Every 32nd packet: a look costs a guarded call into the scanner. */
-  if (pending_head && (++ticks & 31u) == 0)
-    Tf_dispatch_finish_pending(0);
+  if (run->dispatch && run->dispatch->pending_head && (++run->dispatch->ticks & 31u) == 0)
+    Tf_dispatch_finish_pending(run, 0);
 }
 
-void Tf_dispatch_finish_pending(int wait)
+void Tf_dispatch_finish_pending(struct tf_run *run, int wait)
 {
+  if (!run->dispatch)
+    return; /* a run without scanners */
   struct pending *p;
-  while ((p = pending_head)) {
-    int must = wait || npending > PENDING_MAX_FLOWS ||
+  while ((p = run->dispatch->pending_head)) {
+    int must = wait || run->dispatch->npending > PENDING_MAX_FLOWS ||
                Tf_report_pending_bytes() > PENDING_MAX_BYTES;
-    if (!finish_one(p, must))
+    if (!finish_one(run, p, must))
       break;
-    pending_head = p->next;
-    if (!pending_head)
-      pending_tail = NULL;
-    npending--;
+    run->dispatch->pending_head = p->next;
+    if (!run->dispatch->pending_head)
+      run->dispatch->pending_tail = NULL;
+    run->dispatch->npending--;
     free(p->path);
     free(p);
   }
 }
 
-void Tf_dispatch_flow_close(struct tf_flow *f)
+void Tf_dispatch_flow_close(struct tf_run *run, struct tf_flow *f)
 {
+  if (!run->dispatch)
+    return; /* a run without scanners */
   int nmodules;
-  struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
+  struct tfs_ctx *modules = Tf_plugins_table(run->plugins, &nmodules);
   uint8_t *marks = flow_marks(f, nmodules);
   struct tfs_flow_info fi;
   struct call c = {.kind = CALL_FLOW_CLOSE, .fi = &fi};
   flow_info(f, &fi);
   fi.length = Tf_output_size(f); /* -FX: bytes perhaps never written */
-  Tf_services_set_flow(f);
+  Tf_services_set_flow(run, f);
   /* A whole-flow replay starts the streamers over: flow_begin again. */
   for (int i = 0; marks && f->stream_diverged && i < nmodules; i++)
     marks[i] &= (uint8_t)~(V_BEGUN | V_DONE);
   /* flow_begin even for a flow without bytes. */
   for (int i = 0; marks && i < nmodules; i++)
     if (in_audience(&modules[i], TO_ALL))
-      begin(&modules[i], i, &fi, f, marks);
+      begin(run, &modules[i], i, &fi, f, marks);
   if (fi.length > 0) {
     /* Scanners that streamed get only what they have not seen, unless
      * what they saw changed: then everyone hears the whole flow. */
     if (f->stream_diverged) {
-      replay(&fi, f, TO_ALL, 0);
+      replay(run, &fi, f, TO_ALL, 0);
     } else {
-      replay(&fi, f, TO_CLOSE_SCANNERS, 0);
-      replay(&fi, f, TO_STREAMERS, f->streamed);
+      replay(run, &fi, f, TO_CLOSE_SCANNERS, 0);
+      replay(run, &fi, f, TO_STREAMERS, f->streamed);
     }
   }
   for (int i = 0; i < nmodules; i++) {
@@ -715,50 +741,56 @@ void Tf_dispatch_flow_close(struct tf_flow *f)
       continue;
     set_slot(&fi, f, i);
     Tf_report_scope_begin(m->name);
-    if (plugins_run(m, &c, f) == TFS_FLOW_LATER) /* a failure disabled it */
-      defer(m, i, &fi, f);
+    if (plugins_run(run, m, &c, f) == TFS_FLOW_LATER) /* a failure disabled it */
+      defer(run, m, i, &fi, f);
     Tf_report_scope_end();
   }
   Tf_report_scope_begin("tcpflow"); /* the host lists derived files */
-  Tf_services_list_outputs(f->flow_id);
+  Tf_services_list_outputs(run, f->flow_id);
   Tf_report_scope_end();
-  Tf_services_set_flow(NULL);
-  free_flow_states(f, &fi);
+  Tf_services_set_flow(run, NULL);
+  free_flow_states(run, f, &fi);
 }
 
-void Tf_dispatch_run_end(void)
+void Tf_dispatch_run_end(struct tf_run *run)
 {
+  if (!run->dispatch)
+    return; /* a run without scanners */
   int nmodules;
-  struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
+  struct tfs_ctx *modules = Tf_plugins_table(run->plugins, &nmodules);
   struct call c = {.kind = CALL_RUN_END};
-  Tf_dispatch_finish_pending(1); /* every flow before run_end, as promised */
+  Tf_dispatch_finish_pending(run, 1); /* every flow before run_end, as promised */
   for (int i = 0; i < nmodules; i++) {
     struct tfs_ctx *m = &modules[i];
     if (!active(m, 0) || !m->desc->run_end)
       continue;
     Tf_report_scope_begin(m->name);
-    (void)plugins_run(m, &c, NULL); /* a failure disabled it */
+    (void)plugins_run(run, m, &c, NULL); /* a failure disabled it */
     Tf_report_scope_end();
   }
   Tf_report_scope_begin("tcpflow"); /* the host lists derived files */
-  Tf_services_list_outputs(TFS_NO_FLOW);
+  Tf_services_list_outputs(run, TFS_NO_FLOW);
   Tf_report_scope_end();
   /* After the run_end calls, so that their failures are listed too. */
-  report_failures();
+  report_failures(run);
 }
 
-void Tf_dispatch_fini(void)
+void Tf_dispatch_fini(struct tf_run *run)
 {
+  if (!run->dispatch)
+    return; /* a run without scanners */
   int nmodules;
-  struct tfs_ctx *modules = Tf_plugins_table(&nmodules);
+  struct tfs_ctx *modules = Tf_plugins_table(run->plugins, &nmodules);
   struct call c = {.kind = CALL_FINI};
   for (int i = 0; i < nmodules; i++) {
     struct tfs_ctx *m = &modules[i];
     /* A scanner that crashed is left as it is: its state cannot be trusted. */
     if (m->started && !m->crashed && m->desc->fini)
-      plugins_call(m, &c, NULL);
+      plugins_call(run, m, &c, NULL);
     Tf_services_close_outputs(m);
     m->started = 0;
   }
-  Tf_services_shutdown();
+  Tf_services_shutdown(run);
+  free(run->dispatch);
+  run->dispatch = NULL;
 }

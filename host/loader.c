@@ -183,7 +183,7 @@ static int check_descriptor(struct tfs_ctx *m)
         return 0;
       }
     }
-    if (Tf_plugins_setting_declared_by_other(m, s->name)) {
+    if (m->registry && Tf_plugins_setting_declared_by_other(m->registry, m, s->name)) {
       set_error(m,   "%s: setting '%s' is already declared by the host or another scanner", m->path,
                s->name);
       return 0;

@@ -66,6 +66,8 @@ struct main_args {
   int outdir_created;         /* by us: -U hands it to the user */
   struct tf_jobs jobs;        /* -j: names of the workers' reports, this process's index */
   struct tf_shard *shard;     /* what a partitioned run records; owned */
+  struct tf_plugins *plugins; /* the scanner registry; owned */
+  struct tf_settings *settings; /* -S and scanners.d; owned */
   char input_desc[4096];      /* what opt->input_desc points to */
   char plugin_path[8192];     /* $TCPFLOW_PLUGIN_PATH, cut into the plugin directories */
 };
@@ -128,7 +130,7 @@ static void usage(FILE *out)
           PACKAGE_VERSION, TF_DEFAULT_MAX_SEEK, TF_DEFAULT_TEMPLATE);
 }
 
-static void usage_more(FILE *out)
+static void usage_more(struct main_args *args, FILE *out)
 {
   fprintf(out,
           "\nFile name options (-F):\n"
@@ -152,7 +154,7 @@ static void usage_more(FILE *out)
           "Limits:\n"
           "   file descriptors for flow files: %ld\n\n",
           Tf_output_fd_budget());
-  Tf_plugins_print_help(out);
+  Tf_plugins_print_help(args->plugins, out);
 }
 
 static char *join_args(int argc, char **argv)
@@ -238,7 +240,7 @@ static int parse_F(struct main_args *args, const char *letters)
     } else if (*p == 'X') {
       args->opt->store_output = 0;
     } else if (*p == 'M') {
-      Tf_plugins_cmd_enable("md5");
+      Tf_plugins_cmd_enable(args->plugins, "md5");
     } else {
       Tf_log_error("-F: invalid format letter '%c' (valid: c t T X M k m g)", *p);
       return -1;
@@ -300,7 +302,7 @@ static int parse_args(struct main_args *args, int argc, char **argv, int *help_l
     switch (c) {
     case 'a':
     case 'A':
-      Tf_plugins_cmd_all();
+      Tf_plugins_cmd_all(args->plugins);
       break;
     case 'b':
       if (parse_number("-b", optarg, 0, &v))
@@ -326,10 +328,10 @@ static int parse_args(struct main_args *args, int argc, char **argv, int *help_l
       args->opt->console_hex = 1;
       break;
     case 'e':
-      Tf_plugins_cmd_enable(optarg);
+      Tf_plugins_cmd_enable(args->plugins, optarg);
       break;
     case 'E':
-      Tf_plugins_cmd_only(optarg);
+      Tf_plugins_cmd_only(args->plugins, optarg);
       break;
     case 'f':
       if (parse_number("-f", optarg, 1, &v))
@@ -395,7 +397,7 @@ static int parse_args(struct main_args *args, int argc, char **argv, int *help_l
       args->opt->strip_nonprint = 1;
       break;
     case 'S':
-      if (Tf_settings_add_arg(optarg) != TF_OK)
+      if (Tf_settings_add_arg(args->settings, optarg) != TF_OK)
         return -1;
       break;
     case 'T':
@@ -416,7 +418,7 @@ static int parse_args(struct main_args *args, int argc, char **argv, int *help_l
       args->opt->unprocessed_pcap = optarg;
       break;
     case 'x':
-      Tf_plugins_cmd_disable(optarg);
+      Tf_plugins_cmd_disable(args->plugins, optarg);
       break;
     case 'X':
       args->opt->report_path = optarg;
@@ -431,7 +433,7 @@ static int parse_args(struct main_args *args, int argc, char **argv, int *help_l
       args->opt->console_no_newline = 1;
       break;
     case OPT_PLUGIN_DIR:
-      Tf_plugins_add_dir(optarg);
+      Tf_plugins_add_dir(args->plugins, optarg);
       break;
     case 'j':
       if (parse_number("-j", optarg, 1, &v))
@@ -496,14 +498,14 @@ static void add_plugin_path_dirs(struct main_args *args)
     snprintf(path_copy, sizeof(args->plugin_path), "%s", env);
     for (char *save = NULL, *d = strtok_r(path_copy, ":", &save); d;
          d = strtok_r(NULL, ":", &save))
-      Tf_plugins_add_dir(d);
+      Tf_plugins_add_dir(args->plugins, d);
   }
-  Tf_plugins_add_dir(PLUGINDIR);
+  Tf_plugins_add_dir(args->plugins, PLUGINDIR);
 }
 
-static int64_t setting_int(const char *name, int64_t dflt)
+static int64_t setting_int(struct main_args *args, const char *name, int64_t dflt)
 {
-  const char *v = Tf_settings_get(name);
+  const char *v = Tf_settings_get(args->settings, name);
   int64_t n;
   if (!v)
     return dflt;
@@ -518,27 +520,27 @@ static void apply_host_settings(struct main_args *args)
 {
   const char *v;
   /* Unset settings keep the defaults of Tf_options_defaults. */
-  args->opt->tcp_timeout = setting_int("tcp_timeout", args->opt->tcp_timeout);
-  args->opt->idle_timeout = setting_int("idle_timeout", args->opt->idle_timeout);
-  args->opt->tcp_alert_fd = (int)setting_int("tcp_alert_fd", args->opt->tcp_alert_fd);
-  args->opt->tdelta = setting_int("tdelta", args->opt->tdelta);
+  args->opt->tcp_timeout = setting_int(args, "tcp_timeout", args->opt->tcp_timeout);
+  args->opt->idle_timeout = setting_int(args, "idle_timeout", args->opt->idle_timeout);
+  args->opt->tcp_alert_fd = (int)setting_int(args, "tcp_alert_fd", args->opt->tcp_alert_fd);
+  args->opt->tdelta = setting_int(args, "tdelta", args->opt->tdelta);
   args->opt->packet_buffer_timeout =
-      (int)setting_int("packet-buffer-timeout", args->opt->packet_buffer_timeout);
-  args->opt->tcp_cmd = Tf_settings_get("tcp_cmd");
+      (int)setting_int(args, "packet-buffer-timeout", args->opt->packet_buffer_timeout);
+  args->opt->tcp_cmd = Tf_settings_get(args->settings, "tcp_cmd");
   args->opt->scanner_max_output =
-      (uint64_t)setting_int("scanner_max_output", (int64_t)args->opt->scanner_max_output);
+      (uint64_t)setting_int(args, "scanner_max_output", (int64_t)args->opt->scanner_max_output);
   {
-    int64_t t = setting_int("scanner_timeout", args->opt->scanner_timeout);
+    int64_t t = setting_int(args, "scanner_timeout", args->opt->scanner_timeout);
     args->opt->scanner_timeout = t < 0 ? 0 : t > 86400 * 365 ? 86400 * 365 : (unsigned)t;
   }
-  v = Tf_settings_get("enable_report");
+  v = Tf_settings_get(args->settings, "enable_report");
   if (v)
     args->opt->enable_report = Tfl_parse_bool(v);
 }
 
 static tf_err check_report_format(struct main_args *args)
 {
-  const char *fmt = Tf_settings_get("report_format");
+  const char *fmt = Tf_settings_get(args->settings, "report_format");
   if (!fmt)
     return TF_OK;
   if (strcmp(fmt, "dfxml") == 0) {
@@ -554,9 +556,17 @@ static tf_err check_report_format(struct main_args *args)
   return TF_OK;
 }
 
-static void list_known_settings(void)
+/* For Tf_settings_check_known: arg is the command line. */
+static int setting_known(void *arg, const char *name)
 {
-  Tf_plugins_list_settings(stderr);
+  const struct main_args *args = arg;
+  return Tf_plugins_setting_known(args->plugins, name);
+}
+
+static void list_known_settings(void *arg)
+{
+  const struct main_args *args = arg;
+  Tf_plugins_list_settings(args->plugins, stderr);
 }
 
 /* The first signal asks for an orderly stop; a second one while a scanner
@@ -705,7 +715,8 @@ static tf_err scale_check(struct main_args *args)
   obstacle = scale_obstacle(args);
   if (!obstacle && jobs && !args->opt->live)
     obstacle = jobs_obstacle(args);
-  if (!obstacle && Tf_plugins_partition(!args->opt->live, why, sizeof(why)) != TF_OK)
+  if (!obstacle && Tf_plugins_partition(args->plugins, !args->opt->live, args->opt->part_index, why,
+                                        sizeof(why)) != TF_OK)
     obstacle = why;
   if (!obstacle)
     return TF_OK;
@@ -765,7 +776,7 @@ static tf_err scale_fork(struct main_args *args, int *parent_done)
   if (args->jobs.worker >= 0) {
     char why[256];
     /* packet scanners stay in partition 0 only */
-    if (!args->opt->live && Tf_plugins_partition(1, why, sizeof(why)) != TF_OK) {
+    if (!args->opt->live && Tf_plugins_partition(args->plugins, 1, args->opt->part_index, why, sizeof(why)) != TF_OK) {
       Tf_log_error("%s", why);
       return TF_ERR_USAGE;
     }
@@ -818,28 +829,28 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
   int first = 0;
   struct tf_run_stats st = {0};
 
-  Tf_settings_load_dir(SYSCONFDIR "/tcpflow/scanners.d");
+  Tf_settings_load_dir(args->settings, SYSCONFDIR "/tcpflow/scanners.d");
   add_plugin_path_dirs(args);
-  Tf_plugins_set_host_settings(Tf_options_host_settings);
-  if ((e = Tf_plugins_discover()) != TF_OK)
+  Tf_plugins_set_host_settings(args->plugins, Tf_options_host_settings);
+  if ((e = Tf_plugins_discover(args->plugins)) != TF_OK)
     return e;
   if (args->list_scanners) {
-    Tf_plugins_print_json(stdout);
+    Tf_plugins_print_json(args->plugins, stdout);
     return TF_OK;
   }
   if (help_level > 0) {
     Tf_output_init(args->opt->max_fds);
     usage(stdout);
     if (help_level > 1)
-      usage_more(stdout);
+      usage_more(args, stdout);
     return TF_OK;
   }
-  if ((e = Tf_settings_check_known(Tf_plugins_setting_known, list_known_settings)) != TF_OK)
+  if ((e = Tf_settings_check_known(args->settings, setting_known, list_known_settings, args)) != TF_OK)
     return e;
   apply_host_settings(args);
   if ((e = check_report_format(args)) != TF_OK)
     return e;
-  if ((e = Tf_plugins_select()) != TF_OK)
+  if ((e = Tf_plugins_select(args->plugins)) != TF_OK)
     return e;
   if (args->opt->chroot_dir && !args->opt->run_as_user) {
     Tf_log_error("-z requires -U");
@@ -921,7 +932,7 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
     Tf_source_close(&src);
     return e;
   }
-  if ((e = Tf_dispatch_start()) != TF_OK) {
+  if ((e = Tf_dispatch_start(run)) != TF_OK) {
     Tf_source_close(&src);
     return e;
   }
@@ -986,14 +997,15 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
   Tf_progress_finish(run);
   if (Tf_report_is_open()) {
     Tf_report_summary_begin();
-    Tf_dispatch_run_end();
+    Tf_dispatch_run_end(run);
     Tf_report_summary_end();
   }
   if (e == TF_OK)
     e = Tf_demux_error(run);
   if (Tf_report_close(&st) != TF_OK && e == TF_OK)
     e = TF_ERR_OUTPUT;
-  Tf_plugins_shutdown();
+  Tf_dispatch_fini(run);
+  Tf_plugins_shutdown(args->plugins);
   /* Write errors of -w, -K and the console were said when they happened;
    * they make the exit status unless something came first. */
   if ((se = Tf_pcapout_shutdown(run)) != TF_OK && late_err == TF_OK)
@@ -1010,7 +1022,7 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
     return input_err;
   if (late_err != TF_OK)
     return late_err;
-  if (Tf_dispatch_failures() > 0)
+  if (Tf_plugins_failures(args->plugins) > 0)
     return TF_ERR_SCANNER; /* the flows are complete, a scanner's results are not */
   return TF_OK;
 }
@@ -1024,7 +1036,9 @@ int main(int argc, char **argv)
   struct main_args *args = &margs;
   Tf_options_defaults(args->opt);
   args->shard = Tf_shard_new(args->opt);
-  if (!args->shard) {
+  args->plugins = Tf_plugins_new();
+  args->settings = Tf_settings_new();
+  if (!args->shard || !args->plugins || !args->settings) {
     Tf_log_error("out of memory");
     return Tf_err_exit_status(TF_ERR_NOMEM);
   }
@@ -1064,11 +1078,14 @@ int main(int argc, char **argv)
   } else {
     struct tf_run run;
     Tf_run_init(&run, args->opt);
+    run.plugins = args->plugins;
+    run.settings = args->settings;
     e = main_run(args, &run, help_level);
   }
   Tf_shard_free(args->shard);
   free(args->jobs.names);
-  Tf_settings_free();
+  Tf_plugins_free(args->plugins);
+  Tf_settings_free(args->settings);
   free(args->opt->template_str);
   free(args->opt->filter);
   free(args->opt->command_line);

@@ -22,7 +22,12 @@
 
 #define TF_MODULE_MAX_NAME 64
 
+struct tf_plugins;
+struct tf_run;
+
 struct tfs_ctx {
+  struct tf_plugins *registry; /* the registry it is in, or NULL (--check-scanner) */
+  struct tf_run *run;     /* the run it serves, from Tf_dispatch_start */
   const struct tfs_scanner *desc;
   char name[TF_MODULE_MAX_NAME];
   char path[4096];        /* the module file */

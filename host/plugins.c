@@ -30,46 +30,63 @@ struct cmd {
   const char *name;
 };
 
-static const char *dirs[MAX_DIRS];
-static int ndirs;
-static struct tfs_ctx modules[MAX_MODULES];
-static int nmodules;
-static struct cmd cmds[256];
-static int ncmds;
-static const struct tfs_setting *host_settings;
+/* The scanner registry: the plugin directories, every module found there
+ * and what -e/-x/-E/-a asked for.  One for the process (main.c's command
+ * line fills it, the run reaches it as run->plugins); modules never move,
+ * since scanners keep their tfs_ctx. */
+struct tf_plugins {
+  const char *dirs[MAX_DIRS];
+  int ndirs;
+  struct tfs_ctx modules[MAX_MODULES];
+  int nmodules;
+  struct cmd cmds[256];
+  int ncmds;
+  const struct tfs_setting *host_settings;
+  int nfailed;   /* failed modules, counted when they are released */
+};
 
-void Tf_plugins_add_dir(const char *dir)
+struct tf_plugins *Tf_plugins_new(void)
 {
-  if (ndirs < MAX_DIRS && dir && *dir)
-    dirs[ndirs++] = dir;
+  return calloc(1, sizeof(struct tf_plugins));
 }
 
-void Tf_plugins_set_host_settings(const struct tfs_setting *table)
+void Tf_plugins_free(struct tf_plugins *pl)
 {
-  host_settings = table;
+  free(pl);
 }
 
-struct tfs_ctx *Tf_plugins_find(const char *name)
+void Tf_plugins_add_dir(struct tf_plugins *pl, const char *dir)
 {
-  for (int i = 0; i < nmodules; i++)
-    if (strcmp(modules[i].name, name) == 0)
-      return &modules[i];
+  if (pl->ndirs < MAX_DIRS && dir && *dir)
+    pl->dirs[pl->ndirs++] = dir;
+}
+
+void Tf_plugins_set_host_settings(struct tf_plugins *pl, const struct tfs_setting *table)
+{
+  pl->host_settings = table;
+}
+
+struct tfs_ctx *Tf_plugins_find(struct tf_plugins *pl, const char *name)
+{
+  for (int i = 0; i < pl->nmodules; i++)
+    if (strcmp(pl->modules[i].name, name) == 0)
+      return &pl->modules[i];
   return NULL;
 }
 
-struct tfs_ctx *Tf_plugins_table(int *count)
+struct tfs_ctx *Tf_plugins_table(struct tf_plugins *pl, int *count)
 {
-  *count = nmodules;
-  return modules;
+  *count = pl->nmodules;
+  return pl->modules;
 }
 
-int Tf_plugins_setting_declared_by_other(const struct tfs_ctx *self, const char *name)
+int Tf_plugins_setting_declared_by_other(struct tf_plugins *pl, const struct tfs_ctx *self, const char *name)
 {
-  for (const struct tfs_setting *s = host_settings; s && s->name; s++)
+  for (const struct tfs_setting *s = pl->host_settings; s && s->name; s++)
     if (strcmp(s->name, name) == 0)
       return 1;
-  for (int i = 0; i < nmodules; i++) {
-    const struct tfs_ctx *m = &modules[i];
+  for (int i = 0; i < pl->nmodules; i++) {
+    const struct tfs_ctx *m = &pl->modules[i];
     if (m == self || !m->desc || m->load_error[0])
       continue;
     for (const struct tfs_setting *s = m->desc->settings; s && s->name; s++)
@@ -84,28 +101,29 @@ int Tf_plugins_setting_declared_by_other(const struct tfs_ctx *self, const char 
  * so, so that a module shadowing another (a user's md5.so in front of the
  * installed one) is never silent.  A module whose descriptor declares a
  * name another file already has is unusable, with both files named. */
-static void load_module(const char *dir, const char *file)
+static void load_module(struct tf_plugins *pl, const char *dir, const char *file)
 {
   struct tfs_ctx *m, *other;
   char stem[TF_MODULE_MAX_NAME];
   size_t len = strlen(file) - 3; /* without ".so" */
-  if (len == 0 || len >= sizeof(stem) || nmodules == MAX_MODULES)
+  if (len == 0 || len >= sizeof(stem) || pl->nmodules == MAX_MODULES)
     return;
   memcpy(stem, file, len);
   stem[len] = '\0';
-  if ((other = Tf_plugins_find(stem)) != NULL) {
+  if ((other = Tf_plugins_find(pl, stem)) != NULL) {
     Tf_log_warn("scanner '%s': %s/%s is not used, %s comes first in the scanner directories",
                 stem, dir, file, other->path);
     if (!other->shadowed[0])
       snprintf(other->shadowed, sizeof(other->shadowed), "%s/%s", dir, file);
     return;
   }
-  m = &modules[nmodules++];
+  m = &pl->modules[pl->nmodules++];
   memset(m, 0, sizeof(*m));
+  m->registry = pl;
   Tf_loader_probe(m, dir, file, stem);
   if (!m->desc || strcmp(m->desc->name, m->name) == 0)
     return;
-  if ((other = Tf_plugins_find(m->desc->name)) != NULL) {
+  if ((other = Tf_plugins_find(pl, m->desc->name)) != NULL) {
     char why[sizeof(m->load_error)];
     snprintf(why, sizeof(why), "%.480s declares the scanner name '%.63s', which %.400s already "
              "has", m->path, m->desc->name, other->path);
@@ -123,20 +141,20 @@ static int so_filter(const struct dirent *d)
   return d->d_name[0] != '.' && n > 3 && strcmp(d->d_name + n - 3, ".so") == 0;
 }
 
-tf_err Tf_plugins_discover(void)
+tf_err Tf_plugins_discover(struct tf_plugins *pl)
 {
   tf_err e;
   if ((e = Tf_guard_init()) != TF_OK)
     return e;
   if ((e = Tf_loader_init()) != TF_OK)
     return e;
-  for (int d = 0; d < ndirs; d++) {
+  for (int d = 0; d < pl->ndirs; d++) {
     struct dirent **list;
-    int n = scandir(dirs[d], &list, so_filter, alphasort);
+    int n = scandir(pl->dirs[d], &list, so_filter, alphasort);
     if (n < 0)
       continue;
     for (int i = 0; i < n; i++) {
-      load_module(dirs[d], list[i]->d_name);
+      load_module(pl, pl->dirs[d], list[i]->d_name);
       free(list[i]);
     }
     free(list);
@@ -146,49 +164,49 @@ tf_err Tf_plugins_discover(void)
 
 /* ------------------------------------------------------------ selection */
 
-static void push_cmd(enum cmd_kind kind, const char *name)
+static void push_cmd(struct tf_plugins *pl, enum cmd_kind kind, const char *name)
 {
-  if (ncmds < (int)(sizeof(cmds) / sizeof(cmds[0]))) {
-    cmds[ncmds].kind = kind;
-    cmds[ncmds].name = name;
-    ncmds++;
+  if (pl->ncmds < (int)(sizeof(pl->cmds) / sizeof(pl->cmds[0]))) {
+    pl->cmds[pl->ncmds].kind = kind;
+    pl->cmds[pl->ncmds].name = name;
+    pl->ncmds++;
   }
 }
 
-void Tf_plugins_cmd_enable(const char *name)
+void Tf_plugins_cmd_enable(struct tf_plugins *pl, const char *name)
 {
   if (strcmp(name, "all") == 0)
-    push_cmd(CMD_ALL, NULL);
+    push_cmd(pl, CMD_ALL, NULL);
   else
-    push_cmd(CMD_ENABLE, name);
+    push_cmd(pl, CMD_ENABLE, name);
 }
 
-void Tf_plugins_cmd_disable(const char *name)
+void Tf_plugins_cmd_disable(struct tf_plugins *pl, const char *name)
 {
-  push_cmd(CMD_DISABLE, name);
+  push_cmd(pl, CMD_DISABLE, name);
 }
 
-void Tf_plugins_cmd_only(const char *name)
+void Tf_plugins_cmd_only(struct tf_plugins *pl, const char *name)
 {
-  push_cmd(CMD_ONLY, name);
+  push_cmd(pl, CMD_ONLY, name);
 }
 
-void Tf_plugins_cmd_all(void)
+void Tf_plugins_cmd_all(struct tf_plugins *pl)
 {
-  push_cmd(CMD_ALL, NULL);
+  push_cmd(pl, CMD_ALL, NULL);
 }
 
-static void list_names(FILE *out)
+static void list_names(struct tf_plugins *pl, FILE *out)
 {
-  for (int i = 0; i < nmodules; i++)
-    fprintf(out, "%s%s", i ? ", " : "", modules[i].name);
-  if (!nmodules)
+  for (int i = 0; i < pl->nmodules; i++)
+    fprintf(out, "%s%s", i ? ", " : "", pl->modules[i].name);
+  if (!pl->nmodules)
     fprintf(out, "none found");
 }
 
 /* "not installed", where we looked and, when the build names one
  * (--with-plugin-package), the package that has it. */
-static void say_not_installed(const char *name, int fatal)
+static void say_not_installed(struct tf_plugins *pl, const char *name, int fatal)
 {
   char pkg[256] = "";
 #ifdef TF_PLUGIN_PACKAGE
@@ -204,10 +222,10 @@ static void say_not_installed(const char *name, int fatal)
   if (!fatal)
     return;
   fprintf(stderr, "tcpflow: directories searched:");
-  for (int d = 0; d < ndirs; d++)
-    fprintf(stderr, " %s", dirs[d]);
+  for (int d = 0; d < pl->ndirs; d++)
+    fprintf(stderr, " %s", pl->dirs[d]);
   fprintf(stderr, "\ntcpflow: scanners found: ");
-  list_names(stderr);
+  list_names(pl, stderr);
   fprintf(stderr, " (see tcpflow -hh)\n");
   if (pkg[0])
     fprintf(stderr, "tcpflow: the scanner '%s' is in the package %s\n", name, pkg);
@@ -220,23 +238,23 @@ static int is_host_name(const char *name)
   return strcmp(name, "tcpdemux") == 0;
 }
 
-tf_err Tf_plugins_select(void)
+tf_err Tf_plugins_select(struct tf_plugins *pl)
 {
-  for (int c = 0; c < ncmds; c++) {
+  for (int c = 0; c < pl->ncmds; c++) {
     struct tfs_ctx *m = NULL;
-    if (cmds[c].name && !is_host_name(cmds[c].name)) {
-      m = Tf_plugins_find(cmds[c].name);
-      if (!m && cmds[c].kind == CMD_DISABLE) {
+    if (pl->cmds[c].name && !is_host_name(pl->cmds[c].name)) {
+      m = Tf_plugins_find(pl, pl->cmds[c].name);
+      if (!m && pl->cmds[c].kind == CMD_DISABLE) {
         /* Disabling what is not there is what was asked (README: -a -x wifi). */
-        say_not_installed(cmds[c].name, 0);
+        say_not_installed(pl, pl->cmds[c].name, 0);
         continue;
       }
       if (!m) {
-        say_not_installed(cmds[c].name, 1);
+        say_not_installed(pl, pl->cmds[c].name, 1);
         return TF_ERR_USAGE;
       }
     }
-    switch (cmds[c].kind) {
+    switch (pl->cmds[c].kind) {
     case CMD_ENABLE:
       if (m)
         m->enabled = 1;
@@ -246,14 +264,14 @@ tf_err Tf_plugins_select(void)
         m->enabled = 0;
       break;
     case CMD_ONLY:
-      for (int i = 0; i < nmodules; i++)
-        modules[i].enabled = 0;
+      for (int i = 0; i < pl->nmodules; i++)
+        pl->modules[i].enabled = 0;
       if (m)
         m->enabled = 1;
       break;
     case CMD_ALL:
-      for (int i = 0; i < nmodules; i++) {
-        struct tfs_ctx *a = &modules[i];
+      for (int i = 0; i < pl->nmodules; i++) {
+        struct tfs_ctx *a = &pl->modules[i];
         if (a->load_error[0]) {
           Tf_log_warn("-a: skipping %s", a->load_error);
           continue;
@@ -266,18 +284,18 @@ tf_err Tf_plugins_select(void)
   }
   /* Only now does any code of a module run in this process, and only of
    * the enabled ones. */
-  for (int i = 0; i < nmodules; i++) {
-    if (modules[i].enabled && !modules[i].load_error[0])
-      (void)Tf_loader_open(&modules[i]); /* a failure is in load_error */
+  for (int i = 0; i < pl->nmodules; i++) {
+    if (pl->modules[i].enabled && !pl->modules[i].load_error[0])
+      (void)Tf_loader_open(&pl->modules[i]); /* a failure is in load_error */
     /* An installed module that cannot be used is a fault of the
      * installation, not of the command line: the run goes on without it,
      * so nothing the capture holds is lost, and the report and the exit
      * status (5) say that its results are missing. */
-    if (modules[i].enabled && modules[i].load_error[0]) {
+    if (pl->modules[i].enabled && pl->modules[i].load_error[0]) {
       Tf_log_error("scanner '%s' is enabled but unusable: %s; the run goes on without it",
-                   modules[i].name, modules[i].load_error);
-      modules[i].enabled = 0;
-      Tf_dispatch_load_failed(&modules[i]);
+                   pl->modules[i].name, pl->modules[i].load_error);
+      pl->modules[i].enabled = 0;
+      Tf_dispatch_load_failed(&pl->modules[i]);
     }
   }
   return TF_OK;
@@ -285,15 +303,15 @@ tf_err Tf_plugins_select(void)
 
 /* ------------------------------------------------------------ settings */
 
-int Tf_plugins_setting_known(const char *name)
+int Tf_plugins_setting_known(struct tf_plugins *pl, const char *name)
 {
-  for (const struct tfs_setting *s = host_settings; s && s->name; s++)
+  for (const struct tfs_setting *s = pl->host_settings; s && s->name; s++)
     if (strcmp(s->name, name) == 0)
       return 1;
-  for (int i = 0; i < nmodules; i++) {
-    if (!modules[i].desc)
+  for (int i = 0; i < pl->nmodules; i++) {
+    if (!pl->modules[i].desc)
       continue;
-    for (const struct tfs_setting *s = modules[i].desc->settings; s && s->name; s++)
+    for (const struct tfs_setting *s = pl->modules[i].desc->settings; s && s->name; s++)
       if (strcmp(s->name, name) == 0)
         return 1;
   }
@@ -306,27 +324,27 @@ static void print_setting(FILE *out, const struct tfs_setting *s, const char *ow
           s->help ? s->help : "", owner);
 }
 
-void Tf_plugins_list_settings(FILE *out)
+void Tf_plugins_list_settings(struct tf_plugins *pl, FILE *out)
 {
   fprintf(out, "Known settings (-S name=value):\n");
-  for (const struct tfs_setting *s = host_settings; s && s->name; s++)
+  for (const struct tfs_setting *s = pl->host_settings; s && s->name; s++)
     print_setting(out, s, "host");
-  for (int i = 0; i < nmodules; i++)
-    for (const struct tfs_setting *s = modules[i].desc ? modules[i].desc->settings : NULL;
+  for (int i = 0; i < pl->nmodules; i++)
+    for (const struct tfs_setting *s = pl->modules[i].desc ? pl->modules[i].desc->settings : NULL;
          s && s->name; s++)
-      print_setting(out, s, modules[i].name);
+      print_setting(out, s, pl->modules[i].name);
 }
 
-void Tf_plugins_print_help(FILE *out)
+void Tf_plugins_print_help(struct tf_plugins *pl, FILE *out)
 {
   fprintf(out, "Scanner directories searched, in order:\n");
-  for (int d = 0; d < ndirs; d++)
-    fprintf(out, "   %s\n", dirs[d]);
+  for (int d = 0; d < pl->ndirs; d++)
+    fprintf(out, "   %s\n", pl->dirs[d]);
   fprintf(out, "\nScanners found:\n");
-  if (!nmodules)
+  if (!pl->nmodules)
     fprintf(out, "   none\n");
-  for (int i = 0; i < nmodules; i++) {
-    const struct tfs_ctx *m = &modules[i];
+  for (int i = 0; i < pl->nmodules; i++) {
+    const struct tfs_ctx *m = &pl->modules[i];
     if (m->load_error[0]) {
       fprintf(out, "   %-10s UNUSABLE: %s\n", m->name, m->load_error);
       continue;
@@ -343,7 +361,7 @@ void Tf_plugins_print_help(FILE *out)
               s->default_value ? s->default_value : "", s->help ? s->help : "");
   }
   fprintf(out, "\n");
-  Tf_plugins_list_settings(out);
+  Tf_plugins_list_settings(pl, out);
 }
 
 /* A JSON string (RFC 8259): quotes, backslash and control characters
@@ -367,7 +385,7 @@ static void json_str(FILE *out, const char *s)
   fputc('"', out);
 }
 
-void Tf_plugins_print_json(FILE *out)
+void Tf_plugins_print_json(struct tf_plugins *pl, FILE *out)
 {
   static const struct {
     uint32_t bit;
@@ -379,13 +397,13 @@ void Tf_plugins_print_json(FILE *out)
                {TFS_SCANNER_STREAMS, "streams"},
                {TFS_SCANNER_PARALLEL_SAFE, "parallel_safe"}};
   fprintf(out, "{\"abi\": \"%d.%d\", \"directories\": [", TFS_ABI_MAJOR, TFS_ABI_MINOR);
-  for (int d = 0; d < ndirs; d++) {
+  for (int d = 0; d < pl->ndirs; d++) {
     fputs(d ? ", " : "", out);
-    json_str(out, dirs[d]);
+    json_str(out, pl->dirs[d]);
   }
   fputs("],\n \"scanners\": [", out);
-  for (int i = 0; i < nmodules; i++) {
-    const struct tfs_ctx *m = &modules[i];
+  for (int i = 0; i < pl->nmodules; i++) {
+    const struct tfs_ctx *m = &pl->modules[i];
     const struct tfs_scanner *d = m->desc;
     fputs(i ? ",\n  {" : "\n  {", out);
     fputs("\"name\": ", out);
@@ -431,22 +449,30 @@ void Tf_plugins_print_json(FILE *out)
 }
 
 /* ------------------------------------------------------------ run */
-int Tf_plugins_any_enabled(void)
+int Tf_plugins_any_enabled(struct tf_plugins *pl)
 {
-  for (int i = 0; i < nmodules; i++)
-    if (modules[i].enabled)
+  for (int i = 0; i < pl->nmodules; i++)
+    if (pl->modules[i].enabled)
       return 1;
   return 0;
 }
 
-void Tf_plugins_shutdown(void)
+int Tf_plugins_failures(const struct tf_plugins *pl)
 {
-  Tf_dispatch_fini();
+  int n = pl->nfailed;
+  for (int i = 0; i < pl->nmodules; i++)
+    n += pl->modules[i].failed;
+  return n;
+}
+
+void Tf_plugins_shutdown(struct tf_plugins *pl)
+{
   /* Modules stay mapped until exit: a scanner (libpython) may have
    * registered atexit handlers that point into its code. */
-  for (int i = 0; i < nmodules; i++)
-    Tf_loader_release(&modules[i]);
-  nmodules = 0;
+  for (int i = 0; i < pl->nmodules; i++)
+    Tf_loader_release(&pl->modules[i]);
+  pl->nfailed = Tf_plugins_failures(pl); /* the exit status still needs it */
+  pl->nmodules = 0;
   Tf_guard_shutdown();
 }
 
@@ -464,10 +490,11 @@ static int plugins_parallel_safe(const struct tfs_scanner *d)
 #endif
 }
 
-tf_err Tf_plugins_partition(int sees_every_packet, char *why, size_t n)
+tf_err Tf_plugins_partition(struct tf_plugins *pl, int sees_every_packet, uint32_t part_index,
+                            char *why, size_t n)
 {
-  for (int i = 0; i < nmodules; i++) {
-    struct tfs_ctx *m = &modules[i];
+  for (int i = 0; i < pl->nmodules; i++) {
+    struct tfs_ctx *m = &pl->modules[i];
     const struct tfs_scanner *d = m->desc;
     int flows;
     if (!m->enabled || !d)
@@ -481,7 +508,7 @@ tf_err Tf_plugins_partition(int sees_every_packet, char *why, size_t n)
                  "its share", m->name);
         return TF_ERR_USAGE;
       }
-      if (tf_opt.part_index != 0)
+      if (part_index != 0)
         m->enabled = 0;
       continue;
     }

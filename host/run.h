@@ -24,10 +24,14 @@
 #include "options.h"
 
 struct tf_console;
+struct tf_dispatch;
 struct tf_demux;
 struct tf_flowtab;
 struct tf_pcapout;
+struct tf_plugins;
+struct tf_settings;
 struct tf_progress;
+struct tf_services;
 struct tf_sources;
 
 struct tf_run {
@@ -35,6 +39,10 @@ struct tf_run {
    * main.c (and a -j worker for its part of the work) writes the options
    * before the stages start. */
   const struct tf_options *opt;
+  /* The scanner registry and the settings, which main's command line owns
+   * (they are filled while it is read); NULL in tests without scanners. */
+  struct tf_plugins *plugins;
+  struct tf_settings *settings;
 
   struct tf_sources *sources;   /* source.c: decoder counters, fragments, BPF state */
   struct tf_flowtab *flows;     /* flowtab.c: the open flows */
@@ -42,6 +50,8 @@ struct tf_run {
   struct tf_console *console;   /* console.c: -c/-C/-D output */
   struct tf_pcapout *pcapout;   /* pcapout.c: -w and -K files */
   struct tf_progress *progress; /* progress.c: the status line (NULL: none) */
+  struct tf_dispatch *dispatch; /* dispatch.c: scanner calls (NULL: not started) */
+  struct tf_services *services; /* services.c: what scanners' calls share */
 };
 
 /* A run with the options at *opt (owned by the caller, alive as long as

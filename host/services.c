@@ -21,6 +21,7 @@
 #include "options.h"
 #include "plugins.h"
 #include "report.h"
+#include "run.h"
 #include "services.h"
 #include "settings.h"
 
@@ -37,7 +38,18 @@ struct tfs_output {
   struct tfs_output *prev, *next;
 };
 
-static const struct tf_flow *current_flow; /* flow being delivered, for output_open */
+struct listed;
+struct claim;
+
+/* The services of a run (created with the dispatch stage): what the
+ * scanners' calls share.  Owned by the run, freed by Tf_services_shutdown. */
+struct tf_services {
+  const struct tf_flow *current_flow; /* flow being delivered, for output_open */
+  struct listed *listed_head;         /* closed derived files to list; owned */
+  struct claim *claims;               /* suffix owners; owned */
+  size_t nclaims, claims_cap;
+  char debug[16];                     /* the tcpflow.debug setting's text */
+};
 
 /* Registered outputs closed and kept, waiting to be listed in the report
  * when their flow closes (or at run_end for run outputs).  Owned here. */
@@ -48,7 +60,6 @@ struct listed {
   char scanner[TF_MODULE_MAX_NAME];
   struct listed *next;
 };
-static struct listed *listed_head;
 
 /* Which scanner uses which derived-file suffix in this run: the first
  * scanner to use a suffix keeps it, so that all files with one suffix come
@@ -59,8 +70,6 @@ struct claim {
   char *suffix;
   const struct tfs_ctx *owner;
 };
-static struct claim *claims;
-static size_t nclaims, claims_cap;
 
 static size_t claim_hash(const char *s)
 {
@@ -82,25 +91,26 @@ static struct claim *claim_slot(struct claim *t, size_t cap, const char *suffix)
  * NULL when out of memory. */
 static const struct tfs_ctx *claim_suffix(const struct tfs_ctx *ctx, const char *suffix)
 {
+  struct tf_services *sv = ctx->run->services;
   struct claim *c;
-  if (2 * (nclaims + 1) > claims_cap) {
-    size_t cap = claims_cap ? claims_cap * 2 : 64;
+  if (2 * (sv->nclaims + 1) > sv->claims_cap) {
+    size_t cap = sv->claims_cap ? sv->claims_cap * 2 : 64;
     struct claim *t = calloc(cap, sizeof(*t));
     if (!t)
       return NULL;
-    for (size_t i = 0; i < claims_cap; i++)
-      if (claims[i].suffix)
-        *claim_slot(t, cap, claims[i].suffix) = claims[i];
-    free(claims);
-    claims = t;
-    claims_cap = cap;
+    for (size_t i = 0; i < sv->claims_cap; i++)
+      if (sv->claims[i].suffix)
+        *claim_slot(t, cap, sv->claims[i].suffix) = sv->claims[i];
+    free(sv->claims);
+    sv->claims = t;
+    sv->claims_cap = cap;
   }
-  c = claim_slot(claims, claims_cap, suffix);
+  c = claim_slot(sv->claims, sv->claims_cap, suffix);
   if (!c->suffix) {
     if (!(c->suffix = strdup(suffix)))
       return NULL;
     c->owner = ctx;
-    nclaims++;
+    sv->nclaims++;
   }
   return c->owner;
 }
@@ -123,24 +133,25 @@ static void svc_log(tfs_ctx *ctx, int level, const char *fmt, ...)
 
 static const char *svc_setting(tfs_ctx *ctx, const char *name)
 {
-  static char debug[16];
+  const struct tf_options *opt = ctx->run->opt;
   if (!name)
     return NULL;
   if (strcmp(name, "tcpflow.outdir") == 0)
-    return tf_opt.outdir;
+    return opt->outdir;
   if (strcmp(name, "tcpflow.no_decompress") == 0)
-    return tf_opt.no_decompress ? "1" : "0";
+    return opt->no_decompress ? "1" : "0";
   if (strcmp(name, "tcpflow.input") == 0)
-    return tf_opt.input_desc;
+    return opt->input_desc;
   if (strcmp(name, "tcpflow.version") == 0)
     return PACKAGE_VERSION;
   if (strcmp(name, "tcpflow.debug") == 0) {
-    snprintf(debug, sizeof(debug), "%d", tf_debug_level);
+    char *debug = ctx->run->services->debug;
+    snprintf(debug, sizeof(ctx->run->services->debug), "%d", tf_debug_level);
     return debug;
   }
   for (const struct tfs_setting *s = ctx->desc->settings; s && s->name; s++) {
     if (strcmp(s->name, name) == 0) {
-      const char *v = Tf_settings_get(name);
+      const char *v = ctx->run->settings ? Tf_settings_get(ctx->run->settings, name) : NULL;
       return v ? v : s->default_value;
     }
   }
@@ -193,6 +204,7 @@ static struct tfs_output *output_new(tfs_ctx *ctx, char *path, uint64_t flow_id,
 static int svc_output_open(tfs_ctx *ctx, const struct tfs_flow_info *flow, const char *suffix,
                            tfs_output **out)
 {
+  const struct tf_flow *cur = ctx->run->services->current_flow;
   struct tfs_output *o;
   const struct tfs_ctx *owner;
   const char *why;
@@ -200,8 +212,7 @@ static int svc_output_open(tfs_ctx *ctx, const struct tfs_flow_info *flow, const
   size_t n;
   int err = 0;
   *out = NULL;
-  if (!current_flow || !flow || flow->flow_id != current_flow->flow_id || !current_flow->path ||
-      current_flow->temp_storage) {
+  if (!cur || !flow || flow->flow_id != cur->flow_id || !cur->path || cur->temp_storage) {
     svc_log(ctx, TFS_LOG_ERROR, "output_open outside of a flow that has a file");
     return TFS_ERROR;
   }
@@ -215,11 +226,11 @@ static int svc_output_open(tfs_ctx *ctx, const struct tfs_flow_info *flow, const
               "it in this run", suffix, owner->name);
     return TFS_ERROR;
   }
-  n = strlen(current_flow->path) + strlen(suffix) + 1;
+  n = strlen(cur->path) + strlen(suffix) + 1;
   if (!(path = malloc(n)))
     return TFS_ERROR;
-  snprintf(path, n, "%s%s", current_flow->path, suffix);
-  if (!(o = output_new(ctx, path, current_flow->flow_id, &err))) {
+  snprintf(path, n, "%s%s", cur->path, suffix);
+  if (!(o = output_new(ctx, path, cur->flow_id, &err))) {
     if (err == EEXIST)
       svc_log(ctx, TFS_LOG_ERROR, "refused output %s: the file exists already (a flow file, an "
               "output opened before in this run by this or another scanner, or a file of an "
@@ -247,7 +258,7 @@ static int run_name_valid(const char *s)
 /* <outdir>/<scanner>.<name>, then .1, .2 ... while the name is taken. */
 static int svc_run_output_open(tfs_ctx *ctx, const char *name, tfs_output **out)
 {
-  const char *dir = tf_opt.outdir ? tf_opt.outdir : ".";
+  const char *dir = ctx->run->opt->outdir ? ctx->run->opt->outdir : ".";
   int err = 0;
   *out = NULL;
   if (!run_name_valid(name)) {
@@ -297,10 +308,11 @@ static int svc_output_register(tfs_output *o)
 static int svc_output_write(tfs_output *o, const void *buf, size_t len)
 {
   const uint8_t *p = buf;
-  uint64_t max = tf_opt.scanner_max_output;
+  uint64_t max;
   int rc = TFS_OK;
   if (!o || o->fd < 0)
     return TFS_ERROR;
+  max = o->owner->run->opt->scanner_max_output;
   if (max && len > max - o->written) {
     if (!o->capped)
       svc_log(o->owner, TFS_LOG_ERROR, "%s reached scanner_max_output (%llu bytes); the rest "
@@ -354,8 +366,8 @@ static int svc_output_close(tfs_output *o, int keep)
       l->size = o->written;
       l->flow_id = o->flow_id;
       snprintf(l->scanner, sizeof(l->scanner), "%s", o->owner->name);
-      l->next = listed_head;
-      listed_head = l;
+      l->next = o->owner->run->services->listed_head;
+      o->owner->run->services->listed_head = l;
     }
   }
   free(o->path);
@@ -374,11 +386,11 @@ static void list_one(const char *scanner, const char *path, uint64_t size)
   Tf_report_xml_end();
 }
 
-void Tf_services_list_outputs(uint64_t flow_id)
+void Tf_services_list_outputs(struct tf_run *run, uint64_t flow_id)
 {
-  struct listed **pp = &listed_head;
+  struct listed **pp = &run->services->listed_head;
   int n;
-  struct tfs_ctx *mods = Tf_plugins_table(&n);
+  struct tfs_ctx *mods = Tf_plugins_table(run->plugins, &n);
   while (*pp) {
     struct listed *l = *pp;
     if (l->flow_id != flow_id) {
@@ -399,19 +411,28 @@ void Tf_services_list_outputs(uint64_t flow_id)
       }
 }
 
-void Tf_services_shutdown(void)
+tf_err Tf_services_init(struct tf_run *run)
 {
-  for (size_t i = 0; i < claims_cap; i++)
-    free(claims[i].suffix);
-  free(claims);
-  claims = NULL;
-  nclaims = claims_cap = 0;
-  while (listed_head) {
-    struct listed *l = listed_head;
-    listed_head = l->next;
+  run->services = calloc(1, sizeof(*run->services));
+  return run->services ? TF_OK : TF_ERR_NOMEM;
+}
+
+void Tf_services_shutdown(struct tf_run *run)
+{
+  struct tf_services *sv = run->services;
+  if (!sv)
+    return;
+  run->services = NULL;
+  for (size_t i = 0; i < sv->claims_cap; i++)
+    free(sv->claims[i].suffix);
+  free(sv->claims);
+  while (sv->listed_head) {
+    struct listed *l = sv->listed_head;
+    sv->listed_head = l->next;
     free(l->path);
     free(l);
   }
+  free(sv);
 }
 
 void Tf_services_close_outputs(struct tfs_ctx *m)
@@ -470,7 +491,7 @@ const struct tfs_host *Tf_services_table(void)
   return &host_services;
 }
 
-void Tf_services_set_flow(const struct tf_flow *f)
+void Tf_services_set_flow(struct tf_run *run, const struct tf_flow *f)
 {
-  current_flow = f;
+  run->services->current_flow = f;
 }

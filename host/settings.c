@@ -18,14 +18,24 @@ struct setting {
   char *origin; /* the file and line, or "-S" */
 };
 
-static struct setting *settings;
-static size_t nsettings, cap;
+/* The -S settings and those of scanners.d, in the order given; one for the
+ * process (main.c's command line), reached as run->settings. */
+struct tf_settings {
+  struct setting *list;     /* owned, grows */
+  size_t nsettings, cap;
+};
 
-static tf_err settings_put(const char *name, size_t nlen, const char *value, int from_cli,
+struct tf_settings *Tf_settings_new(void)
+{
+  return calloc(1, sizeof(struct tf_settings));
+}
+
+static tf_err settings_put(struct tf_settings *st, const char *name, size_t nlen,
+                           const char *value, int from_cli,
                            const char *origin)
 {
-  for (size_t i = 0; i < nsettings; i++) {
-    struct setting *s = &settings[i];
+  for (size_t i = 0; i < st->nsettings; i++) {
+    struct setting *s = &st->list[i];
     if (strlen(s->name) == nlen && strncmp(s->name, name, nlen) == 0) {
       if (s->from_cli && !from_cli)
         return TF_OK; /* the command line wins over configuration files */
@@ -43,33 +53,33 @@ static tf_err settings_put(const char *name, size_t nlen, const char *value, int
       return TF_OK;
     }
   }
-  if (nsettings == cap) {
-    size_t ncap = cap ? cap * 2 : 16;
-    struct setting *n = realloc(settings, ncap * sizeof(*n));
+  if (st->nsettings == st->cap) {
+    size_t ncap = st->cap ? st->cap * 2 : 16;
+    struct setting *n = realloc(st->list, ncap * sizeof(*n));
     if (!n)
       return TF_ERR_NOMEM;
-    settings = n;
-    cap = ncap;
+    st->list = n;
+    st->cap = ncap;
   }
-  struct setting *s = &settings[nsettings];
+  struct setting *s = &st->list[st->nsettings];
   s->name = strndup(name, nlen);
   s->value = strdup(value);
   s->origin = strdup(origin);
   s->from_cli = from_cli;
   if (!s->name || !s->value || !s->origin)
     return TF_ERR_NOMEM;
-  nsettings++;
+  st->nsettings++;
   return TF_OK;
 }
 
-tf_err Tf_settings_add_arg(const char *arg)
+tf_err Tf_settings_add_arg(struct tf_settings *st, const char *arg)
 {
   const char *eq = strchr(arg, '=');
   if (!eq || eq == arg) {
     Tf_log_error("invalid setting '%s': expected -S name=value", arg);
     return TF_ERR_USAGE;
   }
-  return settings_put(arg, (size_t)(eq - arg), eq + 1, 1, "-S");
+  return settings_put(st, arg, (size_t)(eq - arg), eq + 1, 1, "-S");
 }
 
 static char *trim(char *s)
@@ -83,7 +93,7 @@ static char *trim(char *s)
   return s;
 }
 
-static tf_err settings_load_file(const char *path)
+static tf_err settings_load_file(struct tf_settings *st, const char *path)
 {
   FILE *fp = fopen(path, "r");
   char line[4096], origin[4200];
@@ -105,7 +115,7 @@ static tf_err settings_load_file(const char *path)
     }
     *eq = '\0';
     snprintf(origin, sizeof(origin), "%s:%u", path, lineno);
-    e = settings_put(trim(s), strlen(trim(s)), trim(eq + 1), 0, origin);
+    e = settings_put(st, trim(s), strlen(trim(s)), trim(eq + 1), 0, origin);
   }
   fclose(fp);
   return e;
@@ -117,7 +127,7 @@ static int conf_filter(const struct dirent *d)
   return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".conf") == 0;
 }
 
-tf_err Tf_settings_load_dir(const char *dir)
+tf_err Tf_settings_load_dir(struct tf_settings *st, const char *dir)
 {
   struct dirent **list;
   int n = scandir(dir, &list, conf_filter, alphasort);
@@ -128,49 +138,52 @@ tf_err Tf_settings_load_dir(const char *dir)
     char path[4096];
     snprintf(path, sizeof(path), "%s/%s", dir, list[i]->d_name);
     if (e == TF_OK)
-      e = settings_load_file(path);
+      e = settings_load_file(st, path);
     free(list[i]);
   }
   free(list);
   return e;
 }
 
-const char *Tf_settings_get(const char *name)
+const char *Tf_settings_get(const struct tf_settings *st, const char *name)
 {
-  for (size_t i = 0; i < nsettings; i++)
-    if (strcmp(settings[i].name, name) == 0)
-      return settings[i].value;
+  for (size_t i = 0; i < st->nsettings; i++)
+    if (strcmp(st->list[i].name, name) == 0)
+      return st->list[i].value;
   return NULL;
 }
 
-tf_err Tf_settings_check_known(int (*is_known)(const char *name), void (*list_known)(void))
+tf_err Tf_settings_check_known(const struct tf_settings *st,
+                               int (*is_known)(void *arg, const char *name),
+                               void (*list_known)(void *arg), void *arg)
 {
   tf_err e = TF_OK;
-  for (size_t i = 0; i < nsettings; i++) {
-    if (is_known(settings[i].name))
+  for (size_t i = 0; i < st->nsettings; i++) {
+    if (is_known(arg, st->list[i].name))
       continue;
-    if (settings[i].from_cli) {
+    if (st->list[i].from_cli) {
       Tf_log_error("unknown setting -S %s (no scanner or the host declares it)",
-                   settings[i].name);
+                   st->list[i].name);
       e = TF_ERR_USAGE;
     } else {
-      Tf_log_warn("%s: unknown setting '%s' ignored", settings[i].origin, settings[i].name);
+      Tf_log_warn("%s: unknown setting '%s' ignored", st->list[i].origin, st->list[i].name);
     }
   }
   if (e != TF_OK)
-    list_known();
+    list_known(arg);
   return e;
 }
 
-void Tf_settings_free(void)
+void Tf_settings_free(struct tf_settings *st)
 {
-  for (size_t i = 0; i < nsettings; i++) {
-    free(settings[i].name);
-    free(settings[i].value);
-    free(settings[i].origin);
+  if (!st)
+    return;
+  for (size_t i = 0; i < st->nsettings; i++) {
+    free(st->list[i].name);
+    free(st->list[i].value);
+    free(st->list[i].origin);
   }
-  free(settings);
-  settings = NULL;
-  nsettings = cap = 0;
+  free(st->list);
+  free(st);
 }
 

@@ -63,7 +63,7 @@ tf_err Tf_source_init(struct tf_run *run)
     free(src);
     return TF_ERR_NOMEM;
   }
-  src->want_packets = Tf_dispatch_want_packets();
+  src->want_packets = Tf_dispatch_want_packets(run);
   run->sources = src;
   return TF_OK;
 }
@@ -309,7 +309,7 @@ static void source_packet(const struct tf_source *s, int dlt, const struct pcap_
   pkt.wirelen = h->len;
   pkt.frame = bytes;
   if (src->want_packets)
-    Tf_dispatch_packet(&pkt);
+    Tf_dispatch_packet(run, &pkt);
   src->n_read++;
   Tf_progress_packet(run);
   switch (Tfl_link_decode(dlt, bytes, h->caplen, &pkt.link)) {

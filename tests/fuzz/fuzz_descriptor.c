@@ -29,8 +29,9 @@
 #include "dispatch.h"
 #include "loader.h"
 #include "log.h"
-#include "plugins.h"
 #include "options.h"
+#include "plugins.h"
+#include "run.h"
 
 #ifndef SHIM_PATH
 #error "SHIM_PATH must name the built desc_shim.so"
@@ -40,6 +41,8 @@
 
 /* Defined by host/main.c in the program. */
 struct tf_options tf_opt;
+static struct tf_plugins *plugins; /* the registry, kept across inputs */
+static struct tf_run run;
 
 struct reader {
   const uint8_t *p;
@@ -183,10 +186,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   }
   Tf_options_defaults(&tf_opt);
   tf_opt.outdir = dir;
-  Tf_plugins_add_dir(dir);
-  Tf_plugins_set_host_settings(host_table);
+  plugins = must(Tf_plugins_new());
+  Tf_run_init(&run, &tf_opt);
+  run.plugins = plugins;
+  Tf_plugins_add_dir(plugins, dir);
+  Tf_plugins_set_host_settings(plugins, host_table);
   tf_quiet = 1; /* the loader warns about every refused module */
-  Tf_plugins_cmd_all(); /* the command list only grows: one -a for all runs */
+  Tf_plugins_cmd_all(plugins); /* the command list only grows: one -a for all runs */
   /* In process, so that the sanitizers see the reading of each descriptor. */
   Tf_loader_set_probe_in_process(1);
   devnull = must(fopen("/dev/null", "w"));
@@ -199,16 +205,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   ndescs = (int)(rd8(&r) % (MAX_MODS + 1));
   for (int k = 0; k < ndescs; k++)
     descs[k] = rd_desc(&r, k);
-  Tf_plugins_discover();
-  Tf_plugins_print_help(devnull);
-  (void)Tf_plugins_setting_known("tcp_timeout");
-  (void)Tf_plugins_setting_known("x");
-  if (Tf_plugins_select() == TF_OK && Tf_dispatch_start() == TF_OK) {
-    (void)Tf_dispatch_want_data();
-    (void)Tf_dispatch_want_packets();
-    Tf_dispatch_run_end();
+  Tf_plugins_discover(plugins);
+  Tf_plugins_print_help(plugins, devnull);
+  (void)Tf_plugins_setting_known(plugins, "tcp_timeout");
+  (void)Tf_plugins_setting_known(plugins, "x");
+  if (Tf_plugins_select(plugins) == TF_OK && Tf_dispatch_start(&run) == TF_OK) {
+    (void)Tf_dispatch_want_data(&run);
+    (void)Tf_dispatch_want_packets(&run);
+    Tf_dispatch_run_end(&run);
   }
-  Tf_plugins_shutdown();
+  Tf_dispatch_fini(&run);
+  Tf_plugins_shutdown(plugins);
   for (int k = 0; k < ndescs; k++) {
     free(descs[k]);
     free(tables[k]);
