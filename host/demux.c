@@ -238,11 +238,11 @@ static void demux_close(struct tf_run *run, struct tf_flow *f, int reason)
   note_error(run, Tf_output_close(f));
   if (run->opt->per_flow_pcap)
     Tf_pcapout_flow_close(run, f);
-  Tf_report_flow_begin(f, reported_size(run, f));
+  Tf_report_flow_begin(run->report, f, reported_size(run, f));
   if (run->opt->part_count > 1 || run->opt->fanout_group)
-    Tf_report_flow_order(seq, dm->at_end ? NULL : &dm->now, f->flow_id);
+    Tf_report_flow_order(run->report, seq, dm->at_end ? NULL : &dm->now, f->flow_id);
   Tf_dispatch_flow_close(run, f);
-  Tf_report_flow_end();
+  Tf_report_flow_end(run->report);
   Tf_dispatch_finish_pending(run, 0); /* older flows a scanner finishes later */
   if (f->has_file && !f->temp_storage) {
     Tf_alerts_close(f->path);
@@ -347,7 +347,8 @@ static void stream_advance(struct tf_run *run, struct tf_flow *f, uint64_t offse
   if (f->stream_diverged)
     return;
   if (offset <= f->streamed && end > f->streamed) {
-    Tf_dispatch_stream(run, f, f->streamed, data + (f->streamed - offset), (size_t)(end - f->streamed));
+    Tf_dispatch_stream(run, f, f->streamed, data + (f->streamed - offset),
+                       (size_t)(end - f->streamed));
     f->streamed = end;
   }
   if (f->nseen == 0 || f->seen[0].start != 0 || f->seen_overflow)

@@ -176,7 +176,8 @@ static void failure_record(struct tfs_ctx *m, const char *event, const char *rea
 /* Says why m stops ("scanner 'x' failed", "... crashed with ...") and in
  * which callback and flow, and remembers it for the report's
  * <scanner_failure> and for the exit status. */
-static void plugins_disable(struct tf_run *run, struct tfs_ctx *m, enum call_kind kind, const struct tf_flow *f,
+static void plugins_disable(struct tf_run *run, struct tfs_ctx *m, enum call_kind kind,
+                            const struct tf_flow *f,
                             const char *what, const char *reason)
 {
   const char *flow = f && f->path ? f->path : "";
@@ -198,7 +199,7 @@ static void report_failures(struct tf_run *run)
   for (int i = 0; i < nmodules; i++) {
     const struct tfs_ctx *m = &modules[i];
     if (m->failed)
-      Tf_report_scanner_failure(m->name, m->fail_event, m->fail_reason, m->fail_flow);
+      Tf_report_scanner_failure(run->report, m->name, m->fail_event, m->fail_reason, m->fail_flow);
   }
 }
 
@@ -221,13 +222,13 @@ static void dispatch_on_exit(void)
   snprintf(what, sizeof(what), "scanner '%s' (%s) called exit()", m->name, m->path);
   plugins_disable(run, m, calling_kind, calling_flow, what,
                   "called exit(); the run was ended, flows still open are not reported");
-  if (Tf_report_is_open()) {
+  if (Tf_report_is_open(run->report)) {
     struct tf_run_stats st;
     memset(&st, 0, sizeof(st));
-    Tf_report_summary_begin();
+    Tf_report_summary_begin(run->report);
     report_failures(run);
-    Tf_report_summary_end();
-    (void)Tf_report_close(&st); /* a failure to write it was logged */
+    Tf_report_summary_end(run->report);
+    (void)Tf_report_close(run, &st); /* a failure to write it was logged */
   }
   fflush(NULL);
   _exit(TF_EXIT_SCANNER_EXIT);
@@ -250,7 +251,8 @@ static void unblock_escape_signals(void)
  * scanner faulted, hung or was interrupted: it is then disabled for good,
  * its state is not touched again (not even by fini), and the run goes on
  * without it. */
-static int plugins_call(struct tf_run *run, struct tfs_ctx *m, const struct call *c, const struct tf_flow *f)
+static int plugins_call(struct tf_run *run, struct tfs_ctx *m, const struct call *c,
+                        const struct tf_flow *f)
 {
   struct tf_guard g;
   int rc;
@@ -283,7 +285,8 @@ static int plugins_call(struct tf_run *run, struct tfs_ctx *m, const struct call
 /* A callback whose error disables the scanner (all but init).  Returns
  * TFS_OK, a verdict (1.1 scanners, from flow_begin and flow_data),
  * TFS_ERROR or CALL_CRASHED. */
-static int plugins_run(struct tf_run *run, struct tfs_ctx *m, const struct call *c, const struct tf_flow *f)
+static int plugins_run(struct tf_run *run, struct tfs_ctx *m, const struct call *c,
+                       const struct tf_flow *f)
 {
   char what[TF_MODULE_MAX_NAME + 32];
   char reason[sizeof(m->error_msg) + 32];
@@ -380,7 +383,8 @@ static void update_active(struct tf_run *run)
   run->dispatch->stream_active = any_active(run, TFS_SCANNER_WANTS_DATA | TFS_SCANNER_STREAMS);
   for (int i = 0; i < nmodules; i++)
     defer |= active(&modules[i], 0) && CAN_DEFER(&modules[i]);
-  Tf_report_set_deferring(defer);
+  run->scanners_defer = defer; /* for a report opened later */
+  Tf_report_set_deferring(run->report, defer);
 }
 
 void Tf_dispatch_packet(struct tf_run *run, const struct tfl_packet *pkt)
@@ -489,7 +493,8 @@ static void apply_verdict(uint8_t *mark, int rc)
 }
 
 /* flow_begin of scanner i for f unless already called (1.1 scanners). */
-static void begin(struct tf_run *run, struct tfs_ctx *m, int i, struct tfs_flow_info *fi, struct tf_flow *f,
+static void begin(struct tf_run *run, struct tfs_ctx *m, int i, struct tfs_flow_info *fi,
+                  struct tf_flow *f,
                   uint8_t *marks)
 {
   struct call c = {.kind = CALL_FLOW_BEGIN, .fi = fi};
@@ -503,7 +508,8 @@ static void begin(struct tf_run *run, struct tfs_ctx *m, int i, struct tfs_flow_
 }
 
 /* Never called with len 0: the SDK promises flow_data a length. */
-static void deliver(struct tf_run *run, struct tfs_flow_info *fi, struct tf_flow *f, enum audience who,
+static void deliver(struct tf_run *run, struct tfs_flow_info *fi, struct tf_flow *f,
+                    enum audience who,
                     uint64_t off, const uint8_t *data, size_t len)
 {
   int nmodules;
@@ -526,7 +532,8 @@ static void deliver(struct tf_run *run, struct tfs_flow_info *fi, struct tf_flow
   }
 }
 
-void Tf_dispatch_stream(struct tf_run *run, struct tf_flow *f, uint64_t off, const uint8_t *data, size_t len)
+void Tf_dispatch_stream(struct tf_run *run, struct tf_flow *f, uint64_t off, const uint8_t *data,
+                        size_t len)
 {
   if (!run->dispatch)
     return; /* a run without scanners */
@@ -538,7 +545,8 @@ void Tf_dispatch_stream(struct tf_run *run, struct tf_flow *f, uint64_t off, con
 }
 
 /* Bytes [from, to) of the file, in chunks. */
-static void replay_file_range(struct tf_run *run, int fd, struct tfs_flow_info *fi, struct tf_flow *f,
+static void replay_file_range(struct tf_run *run, int fd, struct tfs_flow_info *fi,
+                              struct tf_flow *f,
                               enum audience who, uint64_t from, uint64_t to)
 {
   while (from < to) {
@@ -555,7 +563,8 @@ static void replay_file_range(struct tf_run *run, int fd, struct tfs_flow_info *
 }
 
 /* The flow file in order from `from`; ranges never placed are gaps. */
-static void replay(struct tf_run *run, struct tfs_flow_info *fi, struct tf_flow *f, enum audience who, uint64_t from)
+static void replay(struct tf_run *run, struct tfs_flow_info *fi, struct tf_flow *f,
+                   enum audience who, uint64_t from)
 {
   uint64_t cursor = from, size = Tf_output_size(f);
   const uint8_t *held = Tf_output_held(f);
@@ -623,7 +632,8 @@ static void free_flow_states(struct tf_run *run, struct tf_flow *f, struct tfs_f
 /* Scanner i finishes f later: the flow waits, the scanner's slot taken
  * from f (flow_state_free comes after flow_finish).  Without memory for
  * that, the scanner is asked to finish now. */
-static void defer(struct tf_run *run, struct tfs_ctx *m, int i, const struct tfs_flow_info *fi, struct tf_flow *f)
+static void defer(struct tf_run *run, struct tfs_ctx *m, int i, const struct tfs_flow_info *fi,
+                  struct tf_flow *f)
 {
   struct pending *p = calloc(1, sizeof(*p));
   if (p && f->path && !(p->path = strdup(f->path))) {
@@ -643,7 +653,7 @@ static void defer(struct tf_run *run, struct tfs_ctx *m, int i, const struct tfs
     p->slot = f->scanner_slots[i];
     f->scanner_slots[i] = NULL;
   }
-  (void)Tf_report_defer(&p->hole); /* nothing to fill when no report is open */
+  (void)Tf_report_defer(run->report, &p->hole); /* nothing to fill when no report is open */
   if (run->dispatch->pending_tail)
     run->dispatch->pending_tail->next = p;
   else
@@ -665,13 +675,13 @@ static int finish_one(struct tf_run *run, struct pending *p, int wait)
   if (active(m, 0)) {
     struct call c = {.kind = CALL_FLOW_FINISH, .fi = &p->fi, .wait = wait};
     int rc;
-    Tf_report_fill_begin(&p->hole, m->name);
+    Tf_report_fill_begin(run->report, &p->hole, m->name);
     rc = plugins_run(run, m, &c, &named); /* a failure disabled it */
-    Tf_report_fill_end();
+    Tf_report_fill_end(run->report);
     if (rc == TFS_FLOW_LATER)
       return 0;
   }
-  Tf_report_hole_close(&p->hole);
+  Tf_report_hole_close(run->report, &p->hole);
   if (p->slot && m->started && !m->crashed && DESC_FN(m, flow_state_free)) {
     struct call c = {.kind = CALL_FLOW_STATE_FREE, .fi = &p->fi, .flow_state = p->slot};
     p->slot = NULL;
@@ -694,7 +704,7 @@ void Tf_dispatch_finish_pending(struct tf_run *run, int wait)
   struct pending *p;
   while ((p = run->dispatch->pending_head)) {
     int must = wait || run->dispatch->npending > PENDING_MAX_FLOWS ||
-               Tf_report_pending_bytes() > PENDING_MAX_BYTES;
+               Tf_report_pending_bytes(run->report) > PENDING_MAX_BYTES;
     if (!finish_one(run, p, must))
       break;
     run->dispatch->pending_head = p->next;
@@ -740,14 +750,14 @@ void Tf_dispatch_flow_close(struct tf_run *run, struct tf_flow *f)
     if (!active(m, 0) || !m->desc->flow_close || (marks && (marks[i] & V_SKIP)))
       continue;
     set_slot(&fi, f, i);
-    Tf_report_scope_begin(m->name);
+    Tf_report_scope_begin(run->report, m->name);
     if (plugins_run(run, m, &c, f) == TFS_FLOW_LATER) /* a failure disabled it */
       defer(run, m, i, &fi, f);
-    Tf_report_scope_end();
+    Tf_report_scope_end(run->report);
   }
-  Tf_report_scope_begin("tcpflow"); /* the host lists derived files */
+  Tf_report_scope_begin(run->report, "tcpflow"); /* the host lists derived files */
   Tf_services_list_outputs(run, f->flow_id);
-  Tf_report_scope_end();
+  Tf_report_scope_end(run->report);
   Tf_services_set_flow(run, NULL);
   free_flow_states(run, f, &fi);
 }
@@ -764,13 +774,13 @@ void Tf_dispatch_run_end(struct tf_run *run)
     struct tfs_ctx *m = &modules[i];
     if (!active(m, 0) || !m->desc->run_end)
       continue;
-    Tf_report_scope_begin(m->name);
+    Tf_report_scope_begin(run->report, m->name);
     (void)plugins_run(run, m, &c, NULL); /* a failure disabled it */
-    Tf_report_scope_end();
+    Tf_report_scope_end(run->report);
   }
-  Tf_report_scope_begin("tcpflow"); /* the host lists derived files */
+  Tf_report_scope_begin(run->report, "tcpflow"); /* the host lists derived files */
   Tf_services_list_outputs(run, TFS_NO_FLOW);
-  Tf_report_scope_end();
+  Tf_report_scope_end(run->report);
   /* After the run_end calls, so that their failures are listed too. */
   report_failures(run);
 }

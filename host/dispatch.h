@@ -26,7 +26,8 @@ int Tf_dispatch_want_data(struct tf_run *run);
 /* Some scanner takes flow_data while the capture is read. */
 int Tf_dispatch_want_stream(struct tf_run *run);
 /* Bytes [off, off+len) of f became contiguous from the flow's start. */
-void Tf_dispatch_stream(struct tf_run *run, struct tf_flow *f, uint64_t off, const uint8_t *data, size_t len);
+void Tf_dispatch_stream(struct tf_run *run, struct tf_flow *f, uint64_t off, const uint8_t *data,
+                        size_t len);
 int Tf_dispatch_want_packets(struct tf_run *run);
 /* m was enabled but could not be loaded (m->load_error says why): it is
  * counted as a failed scanner and listed in the report's summary. */

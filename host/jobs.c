@@ -224,7 +224,7 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, str
         tf_opt.part_count = 1; /* the kernel splits; every packet here is ours */
       if (direct) {
         tf_opt.report_path = nm->report;
-        Tf_report_set_index(nm->index);
+        tf_opt.report_index = nm->index;
         /* report.xml always: the merge reads the run's frame from it */
         tf_opt.report_format = TF_REPORT_DFXML;
         if (final_jsonl) {

@@ -48,18 +48,22 @@ struct jscanner {
   struct jnode *first, *last;
 };
 
-static FILE *jf;
-static char *jpath;
-static int write_failed;
-static struct timeval open_tv;
-static struct jbuf line;     /* the current flow's fields */
-static int in_flow;
-static int in_summary;
-static struct jscanner *scanners; /* results of the flow or the summary */
-static size_t nscanners, cap_scanners;
-static struct jscanner *cur;      /* the scanner in scope, or NULL */
-static struct jnode *open_node;   /* innermost element open, or NULL */
-static struct jbuf failures;      /* the summary's scanner_failures items */
+/* report.jsonl of a run, owned by its report (Tf_jsonl_open, Tf_jsonl_close). */
+struct tf_jsonl {
+  const struct tf_options *opt;
+  FILE *jf;
+  char *jpath;
+  int write_failed;
+  struct timeval open_tv;
+  struct jbuf line;          /* the current flow's fields */
+  int in_flow;
+  int in_summary;
+  struct jscanner *scanners; /* results of the flow or the summary */
+  size_t nscanners, cap_scanners;
+  struct jscanner *cur;      /* the scanner in scope, or NULL */
+  struct jnode *open_node;   /* innermost element open, or NULL */
+  struct jbuf failures;      /* the summary's scanner_failures items */
+};
 
 static void jb_put(struct jbuf *b, const char *s, size_t n)
 {
@@ -156,42 +160,43 @@ static void jb_time(struct jbuf *b, const struct timeval *tv)
   jb_puts(b, "\"");
 }
 
-static void write_line(struct jbuf *b)
+static void write_line(struct tf_jsonl *jl, struct jbuf *b)
 {
   if (b->failed) {
-    Tf_log_error("%s: out of memory, a line is missing", jpath);
-    write_failed = 1;
+    Tf_log_error("%s: out of memory, a line is missing", jl->jpath);
+    jl->write_failed = 1;
     return;
   }
-  if (write_failed)
+  if (jl->write_failed)
     return;
-  if (fwrite(b->p, 1, b->len, jf) != b->len || fflush(jf) != 0) {
-    Tf_log_error("cannot write %s: %s", jpath, strerror(errno));
-    write_failed = 1;
+  if (fwrite(b->p, 1, b->len, jl->jf) != b->len || fflush(jl->jf) != 0) {
+    Tf_log_error("cannot write %s: %s", jl->jpath, strerror(errno));
+    jl->write_failed = 1;
   }
 }
 
-tf_err Tf_jsonl_open(const char *path)
+tf_err Tf_jsonl_open(struct tf_jsonl **out, const struct tf_options *opt, const char *path)
 {
-  gettimeofday(&open_tv, NULL);
-  jf = fopen(path, "w");
-  if (!jf) {
+  struct tf_jsonl *jl = calloc(1, sizeof(*jl));
+  *out = NULL;
+  if (!jl)
+    return TF_ERR_NOMEM;
+  jl->opt = opt;
+  gettimeofday(&jl->open_tv, NULL);
+  jl->jf = fopen(path, "w");
+  if (!jl) {
     Tf_log_error("cannot create report %s: %s", path, strerror(errno));
+    free(jl);
     return TF_ERR_OUTPUT;
   }
-  jpath = strdup(path);
-  if (!jpath) {
-    fclose(jf);
-    jf = NULL;
+  jl->jpath = strdup(path);
+  if (!jl->jpath) {
+    fclose(jl->jf);
+    free(jl);
     return TF_ERR_NOMEM;
   }
-  write_failed = 0;
+  *out = jl;
   return TF_OK;
-}
-
-int Tf_jsonl_is_open(void)
-{
-  return jf != NULL;
 }
 
 static void node_free(struct jnode *n)
@@ -209,15 +214,15 @@ static void node_free(struct jnode *n)
   }
 }
 
-static void scanners_clear(void)
+static void scanners_clear(struct tf_jsonl *jl)
 {
-  for (size_t i = 0; i < nscanners; i++) {
-    node_free(scanners[i].first);
-    free(scanners[i].name);
+  for (size_t i = 0; i < jl->nscanners; i++) {
+    node_free(jl->scanners[i].first);
+    free(jl->scanners[i].name);
   }
-  nscanners = 0;
-  cur = NULL;
-  open_node = NULL;
+  jl->nscanners = 0;
+  jl->cur = NULL;
+  jl->open_node = NULL;
 }
 
 static void attr_hex(struct jbuf *b, const char *key, const uint8_t *m)
@@ -228,67 +233,67 @@ static void attr_hex(struct jbuf *b, const char *key, const uint8_t *m)
   jb_str(b, buf);
 }
 
-void Tf_jsonl_flow_begin(const struct tf_flow *f, uint64_t filesize)
+void Tf_jsonl_flow_begin(struct tf_jsonl *jl, const struct tf_flow *f, uint64_t filesize)
 {
   static const uint8_t zero[6];
   char buf[INET6_ADDRSTRLEN];
   int af = f->key.family == 4 ? AF_INET : AF_INET6;
-  if (!jf)
+  if (!jl)
     return;
-  line.len = 0;
-  line.failed = 0;
-  scanners_clear();
-  in_flow = 1;
+  jl->line.len = 0;
+  jl->line.failed = 0;
+  scanners_clear(jl);
+  jl->in_flow = 1;
   /* The fields and their conditions are those of Tf_report_flow_begin. */
-  jb_puts(&line, "{\"type\":\"flow\"");
+  jb_puts(&jl->line, "{\"type\":\"flow\"");
   if (f->path && !f->temp_storage) {
-    jb_key(&line, "filename");
-    jb_str(&line, f->path);
+    jb_key(&jl->line, "filename");
+    jb_str(&jl->line, f->path);
   }
-  jb_key(&line, "filesize");
-  jb_u64(&line, filesize);
-  jb_key(&line, "startime");
-  jb_time(&line, &f->first_ts);
-  jb_key(&line, "endtime");
-  jb_time(&line, &f->last_ts);
+  jb_key(&jl->line, "filesize");
+  jb_u64(&jl->line, filesize);
+  jb_key(&jl->line, "startime");
+  jb_time(&jl->line, &f->first_ts);
+  jb_key(&jl->line, "endtime");
+  jb_time(&jl->line, &f->last_ts);
   if (f->have_macs && !(memcmp(f->mac_dst, zero, 6) == 0 && memcmp(f->mac_src, zero, 6) == 0)) {
-    attr_hex(&line, "mac_daddr", f->mac_dst);
-    attr_hex(&line, "mac_saddr", f->mac_src);
+    attr_hex(&jl->line, "mac_daddr", f->mac_dst);
+    attr_hex(&jl->line, "mac_saddr", f->mac_src);
   }
-  jb_key(&line, "family");
-  jb_u64(&line, f->key.family == 4 ? 2 : 10);
+  jb_key(&jl->line, "family");
+  jb_u64(&jl->line, f->key.family == 4 ? 2 : 10);
   inet_ntop(af, f->key.src, buf, sizeof(buf));
-  jb_key(&line, "src_ipn");
-  jb_str(&line, buf);
+  jb_key(&jl->line, "src_ipn");
+  jb_str(&jl->line, buf);
   inet_ntop(af, f->key.dst, buf, sizeof(buf));
-  jb_key(&line, "dst_ipn");
-  jb_str(&line, buf);
-  jb_key(&line, "srcport");
-  jb_u64(&line, f->key.sport);
-  jb_key(&line, "dstport");
-  jb_u64(&line, f->key.dport);
-  jb_key(&line, "packets");
-  jb_u64(&line, f->packets);
+  jb_key(&jl->line, "dst_ipn");
+  jb_str(&jl->line, buf);
+  jb_key(&jl->line, "srcport");
+  jb_u64(&jl->line, f->key.sport);
+  jb_key(&jl->line, "dstport");
+  jb_u64(&jl->line, f->key.dport);
+  jb_key(&jl->line, "packets");
+  jb_u64(&jl->line, f->packets);
   if (f->out_of_order_count) {
-    jb_key(&line, "out_of_order_count");
-    jb_u64(&line, f->out_of_order_count);
+    jb_key(&jl->line, "out_of_order_count");
+    jb_u64(&jl->line, f->out_of_order_count);
   }
   if (f->violations) {
-    jb_key(&line, "violations");
-    jb_u64(&line, f->violations);
+    jb_key(&jl->line, "violations");
+    jb_u64(&jl->line, f->violations);
   }
-  jb_key(&line, "len");
-  jb_u64(&line, f->len);
+  jb_key(&jl->line, "len");
+  jb_u64(&jl->line, f->len);
   if (f->caplen != f->len) {
-    jb_key(&line, "caplen");
-    jb_u64(&line, f->caplen);
+    jb_key(&jl->line, "caplen");
+    jb_u64(&jl->line, f->caplen);
   }
   if (f->vlan >= 0) {
-    jb_key(&line, "vlan");
-    jb_u64(&line, (uint64_t)f->vlan);
+    jb_key(&jl->line, "vlan");
+    jb_u64(&jl->line, (uint64_t)f->vlan);
   }
-  jb_key(&line, "session_id");
-  jb_u64(&line, f->session_id);
+  jb_key(&jl->line, "session_id");
+  jb_u64(&jl->line, f->session_id);
 }
 
 static void node_write(struct jbuf *b, const struct jnode *n)
@@ -332,11 +337,11 @@ static const char *node_attr(const struct jnode *n, const char *name)
 
 /* "digests": {"md5": "...", ...} from the <hashdigest type=...> elements
  * scanners put directly in the flow (the md5 scanner's). */
-static void digests_write(struct jbuf *b)
+static void digests_write(struct tf_jsonl *jl, struct jbuf *b)
 {
   int any = 0;
-  for (size_t i = 0; i < nscanners; i++) {
-    for (const struct jnode *n = scanners[i].first; n; n = n->next) {
+  for (size_t i = 0; i < jl->nscanners; i++) {
+    for (const struct jnode *n = jl->scanners[i].first; n; n = n->next) {
       const char *type = node_attr(n, "type");
       char key[64];
       size_t k;
@@ -356,16 +361,16 @@ static void digests_write(struct jbuf *b)
     jb_puts(b, "}");
 }
 
-static void scanners_write(struct jbuf *b)
+static void scanners_write(struct tf_jsonl *jl, struct jbuf *b)
 {
   int any = 0;
-  for (size_t i = 0; i < nscanners; i++) {
-    if (!scanners[i].first)
+  for (size_t i = 0; i < jl->nscanners; i++) {
+    if (!jl->scanners[i].first)
       continue;
     jb_puts(b, any ? "," : ",\"scanners\":{");
-    jb_str(b, scanners[i].name);
+    jb_str(b, jl->scanners[i].name);
     jb_puts(b, ":[");
-    for (const struct jnode *n = scanners[i].first; n; n = n->next) {
+    for (const struct jnode *n = jl->scanners[i].first; n; n = n->next) {
       node_write(b, n);
       if (n->next)
         jb_puts(b, ",");
@@ -377,143 +382,147 @@ static void scanners_write(struct jbuf *b)
     jb_puts(b, "}");
 }
 
-void Tf_jsonl_flow_end(void)
+void Tf_jsonl_flow_end(struct tf_jsonl *jl)
 {
-  if (!jf || !in_flow)
+  if (!jl || !jl->in_flow)
     return;
-  digests_write(&line);
-  scanners_write(&line);
-  jb_puts(&line, "}\n");
-  write_line(&line);
-  scanners_clear();
-  in_flow = 0;
+  digests_write(jl, &jl->line);
+  scanners_write(jl, &jl->line);
+  jb_puts(&jl->line, "}\n");
+  write_line(jl, &jl->line);
+  scanners_clear(jl);
+  jl->in_flow = 0;
 }
 
-void Tf_jsonl_scope_begin(const char *scanner)
+void Tf_jsonl_scope_begin(struct tf_jsonl *jl, const char *scanner)
 {
   struct jscanner *grown;
-  if (!jf || (!in_flow && !in_summary))
+  if (!jl || (!jl->in_flow && !jl->in_summary))
     return;
-  open_node = NULL;
-  cur = NULL;
-  for (size_t i = 0; i < nscanners; i++) {
-    if (strcmp(scanners[i].name, scanner) == 0) {
-      cur = &scanners[i];
+  jl->open_node = NULL;
+  jl->cur = NULL;
+  for (size_t i = 0; i < jl->nscanners; i++) {
+    if (strcmp(jl->scanners[i].name, scanner) == 0) {
+      jl->cur = &jl->scanners[i];
       return;
     }
   }
-  if (nscanners == cap_scanners) {
-    size_t cap = cap_scanners ? 2 * cap_scanners : 8;
-    grown = realloc(scanners, cap * sizeof(*scanners));
+  if (jl->nscanners == jl->cap_scanners) {
+    size_t cap = jl->cap_scanners ? 2 * jl->cap_scanners : 8;
+    grown = realloc(jl->scanners, cap * sizeof(*jl->scanners));
     if (!grown)
       return;
-    scanners = grown;
-    cap_scanners = cap;
+    jl->scanners = grown;
+    jl->cap_scanners = cap;
   }
-  memset(&scanners[nscanners], 0, sizeof(*scanners));
-  scanners[nscanners].name = strdup(scanner);
-  if (!scanners[nscanners].name)
+  memset(&jl->scanners[jl->nscanners], 0, sizeof(*jl->scanners));
+  jl->scanners[jl->nscanners].name = strdup(scanner);
+  if (!jl->scanners[jl->nscanners].name)
     return;
-  cur = &scanners[nscanners++];
+  jl->cur = &jl->scanners[jl->nscanners++];
 }
 
-void Tf_jsonl_scope_end(void)
+void Tf_jsonl_scope_end(struct tf_jsonl *jl)
 {
-  cur = NULL;
-  open_node = NULL;
+  if (!jl)
+    return;
+  jl->cur = NULL;
+  jl->open_node = NULL;
 }
 
-void Tf_jsonl_start(const char *name)
+void Tf_jsonl_start(struct tf_jsonl *jl, const char *name)
 {
   struct jnode *n;
-  if (!cur)
+  if (!jl || !jl->cur)
     return;
   n = calloc(1, sizeof(*n));
   if (!n || !(n->name = strdup(name))) {
     free(n);
-    line.failed = 1; /* the flow's line would be incomplete */
+    jl->line.failed = 1; /* the flow's line would be incomplete */
     return;
   }
-  n->parent = open_node;
-  if (open_node) {
-    if (open_node->last)
-      open_node->last->next = n;
+  n->parent = jl->open_node;
+  if (jl->open_node) {
+    if (jl->open_node->last)
+      jl->open_node->last->next = n;
     else
-      open_node->first = n;
-    open_node->last = n;
+      jl->open_node->first = n;
+    jl->open_node->last = n;
   } else {
-    if (cur->last)
-      cur->last->next = n;
+    if (jl->cur->last)
+      jl->cur->last->next = n;
     else
-      cur->first = n;
-    cur->last = n;
+      jl->cur->first = n;
+    jl->cur->last = n;
   }
-  open_node = n;
+  jl->open_node = n;
 }
 
-void Tf_jsonl_attr(const char *name, const char *value)
+void Tf_jsonl_attr(struct tf_jsonl *jl, const char *name, const char *value)
 {
   char **grown;
-  if (!cur || !open_node)
+  if (!jl || !jl->cur || !jl->open_node)
     return;
-  grown = realloc(open_node->attrs, (open_node->nattrs + 2) * sizeof(char *));
+  grown = realloc(jl->open_node->attrs, (jl->open_node->nattrs + 2) * sizeof(char *));
   if (!grown) {
-    line.failed = 1;
+    jl->line.failed = 1;
     return;
   }
-  open_node->attrs = grown;
-  grown[open_node->nattrs] = strdup(name);
-  grown[open_node->nattrs + 1] = strdup(value ? value : "");
-  if (!grown[open_node->nattrs] || !grown[open_node->nattrs + 1]) {
-    free(grown[open_node->nattrs]);
-    free(grown[open_node->nattrs + 1]);
-    line.failed = 1;
+  jl->open_node->attrs = grown;
+  grown[jl->open_node->nattrs] = strdup(name);
+  grown[jl->open_node->nattrs + 1] = strdup(value ? value : "");
+  if (!grown[jl->open_node->nattrs] || !grown[jl->open_node->nattrs + 1]) {
+    free(grown[jl->open_node->nattrs]);
+    free(grown[jl->open_node->nattrs + 1]);
+    jl->line.failed = 1;
     return;
   }
-  open_node->nattrs += 2;
+  jl->open_node->nattrs += 2;
 }
 
-void Tf_jsonl_text(const char *text)
+void Tf_jsonl_text(struct tf_jsonl *jl, const char *text)
 {
-  if (!cur || !open_node || !text)
+  if (!jl || !jl->cur || !jl->open_node || !text)
     return;
-  jb_puts(&open_node->text, text);
-  if (open_node->text.failed)
-    line.failed = 1;
+  jb_puts(&jl->open_node->text, text);
+  if (jl->open_node->text.failed)
+    jl->line.failed = 1;
 }
 
-void Tf_jsonl_end(void)
+void Tf_jsonl_end(struct tf_jsonl *jl)
 {
-  if (cur && open_node)
-    open_node = open_node->parent;
-}
-
-void Tf_jsonl_summary_begin(void)
-{
-  if (!jf)
+  if (!jl)
     return;
-  if (in_flow)
-    Tf_jsonl_flow_end();
-  scanners_clear();
-  in_summary = 1;
+  if (jl->cur && jl->open_node)
+    jl->open_node = jl->open_node->parent;
 }
 
-void Tf_jsonl_scanner_failure(const char *scanner, const char *event, const char *reason,
-                              const char *flow)
+void Tf_jsonl_summary_begin(struct tf_jsonl *jl)
 {
-  if (!jf)
+  if (!jl)
     return;
-  jb_puts(&failures, failures.len ? ",{\"scanner\":" : "{\"scanner\":");
-  jb_str(&failures, scanner);
-  jb_key(&failures, "event");
-  jb_str(&failures, event);
-  jb_key(&failures, "reason");
-  jb_str(&failures, reason);
+  if (jl->in_flow)
+    Tf_jsonl_flow_end(jl);
+  scanners_clear(jl);
+  jl->in_summary = 1;
+}
+
+void Tf_jsonl_scanner_failure(struct tf_jsonl *jl, const char *scanner, const char *event,
+                              const char *reason, const char *flow)
+{
+  if (!jl)
+    return;
+  jb_puts(&jl->failures, jl->failures.len ? ",{\"scanner\":" : "{\"scanner\":");
+  jb_str(&jl->failures, scanner);
+  jb_key(&jl->failures, "event");
+  jb_str(&jl->failures, event);
+  jb_key(&jl->failures, "reason");
+  jb_str(&jl->failures, reason);
   if (flow && *flow) {
-    jb_key(&failures, "filename");
-    jb_str(&failures, flow);
+    jb_key(&jl->failures, "filename");
+    jb_str(&jl->failures, flow);
   }
-  jb_puts(&failures, "}");
+  jb_puts(&jl->failures, "}");
 }
 
 static double tv_sec(const struct timeval *tv)
@@ -529,16 +538,25 @@ static void jb_seconds(struct jbuf *b, const char *key, double v)
   jb_puts(b, num);
 }
 
-tf_err Tf_jsonl_close(const struct tf_run_stats *st)
+void Tf_jsonl_abandon(struct tf_jsonl *jl)
+{
+  if (!jl)
+    return;
+  (void)fclose(jl->jf); /* nothing was written: nothing to lose */
+  free(jl->jpath);
+  free(jl);
+}
+
+tf_err Tf_jsonl_close(struct tf_jsonl *jl, const struct tf_run_stats *st)
 {
   struct jbuf b = {0};
   struct rusage ru;
   struct timeval now;
   tf_err e = TF_OK;
-  if (!jf)
+  if (!jl)
     return TF_OK;
-  if (in_flow)
-    Tf_jsonl_flow_end();
+  if (jl->in_flow)
+    Tf_jsonl_flow_end(jl);
   gettimeofday(&now, NULL);
   getrusage(RUSAGE_SELF, &ru);
   jb_puts(&b, "{\"type\":\"summary\"");
@@ -547,9 +565,9 @@ tf_err Tf_jsonl_close(const struct tf_run_stats *st)
   jb_key(&b, "version");
   jb_str(&b, PACKAGE_VERSION);
   jb_key(&b, "command_line");
-  jb_str(&b, tf_opt.command_line ? tf_opt.command_line : "");
+  jb_str(&b, jl->opt->command_line ? jl->opt->command_line : "");
   jb_key(&b, "start_time");
-  jb_time(&b, &open_tv);
+  jb_time(&b, &jl->open_tv);
   jb_key(&b, "open_fds_at_end");
   jb_u64(&b, (uint64_t)st->open_fds_at_end);
   jb_key(&b, "max_open_flows");
@@ -573,36 +591,34 @@ tf_err Tf_jsonl_close(const struct tf_run_stats *st)
   jb_key(&b, "fragments_dropped");
   jb_u64(&b, st->fragments_dropped);
   jb_puts(&b, "}");
-  if (failures.len || failures.failed) {
+  if (jl->failures.len || jl->failures.failed) {
     jb_puts(&b, ",\"scanner_failures\":[");
-    jb_put(&b, failures.p ? failures.p : "", failures.len);
+    jb_put(&b, jl->failures.p ? jl->failures.p : "", jl->failures.len);
     jb_puts(&b, "]");
-    b.failed |= failures.failed;
+    b.failed |= jl->failures.failed;
   }
-  scanners_write(&b);
+  scanners_write(jl, &b);
   jb_puts(&b, ",\"rusage\":{\"maxrss\":");
   jb_u64(&b, (uint64_t)ru.ru_maxrss);
   jb_seconds(&b, "utime", tv_sec(&ru.ru_utime));
   jb_seconds(&b, "stime", tv_sec(&ru.ru_stime));
-  jb_seconds(&b, "clocktime", tv_sec(&now) - tv_sec(&open_tv));
+  jb_seconds(&b, "clocktime", tv_sec(&now) - tv_sec(&jl->open_tv));
   jb_puts(&b, "}}\n");
-  write_line(&b);
+  write_line(jl, &b);
   jb_free(&b);
-  if (fclose(jf) != 0 && !write_failed) {
-    Tf_log_error("cannot write %s: %s", jpath, strerror(errno));
-    write_failed = 1;
+  if (fclose(jl->jf) != 0 && !jl->write_failed) {
+    Tf_log_error("cannot write %s: %s", jl->jpath, strerror(errno));
+    jl->write_failed = 1;
   }
-  jf = NULL;
-  if (write_failed)
+  if (jl->write_failed)
     e = TF_ERR_OUTPUT;
-  scanners_clear();
-  free(scanners);
-  scanners = NULL;
-  cap_scanners = 0;
-  jb_free(&line);
-  jb_free(&failures);
-  free(jpath);
-  jpath = NULL;
-  in_summary = 0;
+  scanners_clear(jl);
+  free(jl->scanners);
+  jl->scanners = NULL;
+  jl->cap_scanners = 0;
+  jb_free(&jl->line);
+  jb_free(&jl->failures);
+  free(jl->jpath);
+  free(jl);
   return e;
 }

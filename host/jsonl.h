@@ -24,31 +24,38 @@
 #include "flow.h"
 
 struct tf_run_stats;
+struct tf_options;
+struct tf_jsonl;
 
-tf_err Tf_jsonl_open(const char *path);
-int Tf_jsonl_is_open(void);
+/* Creates path and *out (owned by the caller until Tf_jsonl_close); the
+ * run's options at *opt must outlive it.  The functions below do nothing
+ * with a NULL log. */
+tf_err Tf_jsonl_open(struct tf_jsonl **out, const struct tf_options *opt, const char *path);
 
 /* A flow's line: begun with its fields, written by flow_end with what the
  * scanners added in between. */
-void Tf_jsonl_flow_begin(const struct tf_flow *f, uint64_t filesize);
-void Tf_jsonl_flow_end(void);
+void Tf_jsonl_flow_begin(struct tf_jsonl *jl, const struct tf_flow *f, uint64_t filesize);
+void Tf_jsonl_flow_end(struct tf_jsonl *jl);
 
 /* The scanners' XML, for the current flow or, after summary_begin, for
  * the summary.  scanner: the name results are filed under. */
-void Tf_jsonl_scope_begin(const char *scanner);
-void Tf_jsonl_start(const char *name);
-void Tf_jsonl_attr(const char *name, const char *value);
-void Tf_jsonl_text(const char *text);
-void Tf_jsonl_end(void);
-void Tf_jsonl_scope_end(void);
+void Tf_jsonl_scope_begin(struct tf_jsonl *jl, const char *scanner);
+void Tf_jsonl_start(struct tf_jsonl *jl, const char *name);
+void Tf_jsonl_attr(struct tf_jsonl *jl, const char *name, const char *value);
+void Tf_jsonl_text(struct tf_jsonl *jl, const char *text);
+void Tf_jsonl_end(struct tf_jsonl *jl);
+void Tf_jsonl_scope_end(struct tf_jsonl *jl);
 
-void Tf_jsonl_summary_begin(void);
-void Tf_jsonl_scanner_failure(const char *scanner, const char *event, const char *reason,
-                              const char *flow);
+void Tf_jsonl_summary_begin(struct tf_jsonl *jl);
+void Tf_jsonl_scanner_failure(struct tf_jsonl *jl, const char *scanner, const char *event,
+                              const char *reason, const char *flow);
 
 /* Writes the summary line (the counters of st, the run's resource usage)
  * and closes the file; TF_ERR_OUTPUT when a write failed at any time (said
- * once, when it happened). */
-tf_err Tf_jsonl_close(const struct tf_run_stats *st);
+ * once, when it happened), and frees jl. */
+tf_err Tf_jsonl_close(struct tf_jsonl *jl, const struct tf_run_stats *st);
+/* Closes and frees a log that got no line yet (the report could not be
+ * opened after all). */
+void Tf_jsonl_abandon(struct tf_jsonl *jl);
 
 #endif

@@ -776,7 +776,8 @@ static tf_err scale_fork(struct main_args *args, int *parent_done)
   if (args->jobs.worker >= 0) {
     char why[256];
     /* packet scanners stay in partition 0 only */
-    if (!args->opt->live && Tf_plugins_partition(args->plugins, 1, args->opt->part_index, why, sizeof(why)) != TF_OK) {
+    if (!args->opt->live &&
+        Tf_plugins_partition(args->plugins, 1, args->opt->part_index, why, sizeof(why)) != TF_OK) {
       Tf_log_error("%s", why);
       return TF_ERR_USAGE;
     }
@@ -845,7 +846,8 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
       usage_more(args, stdout);
     return TF_OK;
   }
-  if ((e = Tf_settings_check_known(args->settings, setting_known, list_known_settings, args)) != TF_OK)
+  if ((e = Tf_settings_check_known(args->settings, setting_known, list_known_settings, args)) !=
+      TF_OK)
     return e;
   apply_host_settings(args);
   if ((e = check_report_format(args)) != TF_OK)
@@ -892,8 +894,10 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
       return e;
     if ((e = scale_fork(args, &parent_done)) != TF_OK || parent_done)
       return e;
-    if (args->opt->part_count > 1 || args->opt->fanout_group)
-      Tf_report_set_provenance(Tf_shard_write_provenance, args->shard);
+    if (args->opt->part_count > 1 || args->opt->fanout_group) {
+      run->provenance = Tf_shard_write_provenance;
+      run->provenance_arg = args->shard;
+    }
   }
 
   /* Open the first source before creating anything, so that a bad file or
@@ -948,7 +952,7 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
     report_paths(args, report_buf, jsonl_buf, sizeof(report_buf), &report_path, &jsonl_path);
     if (args->jobs.worker >= 0 && args->jobs.worker_jsonl)
       jsonl_path = args->jobs.worker_jsonl;
-    if ((e = Tf_report_open(report_path, jsonl_path)) != TF_OK) {
+    if ((e = Tf_report_open(run, report_path, jsonl_path)) != TF_OK) {
       Tf_source_close(&src);
       return e;
     }
@@ -995,14 +999,14 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
   Tf_source_stats(run, &st);
   Tf_demux_close_all(run);
   Tf_progress_finish(run);
-  if (Tf_report_is_open()) {
-    Tf_report_summary_begin();
+  if (Tf_report_is_open(run->report)) {
+    Tf_report_summary_begin(run->report);
     Tf_dispatch_run_end(run);
-    Tf_report_summary_end();
+    Tf_report_summary_end(run->report);
   }
   if (e == TF_OK)
     e = Tf_demux_error(run);
-  if (Tf_report_close(&st) != TF_OK && e == TF_OK)
+  if (Tf_report_close(run, &st) != TF_OK && e == TF_OK)
     e = TF_ERR_OUTPUT;
   Tf_dispatch_fini(run);
   Tf_plugins_shutdown(args->plugins);

@@ -80,6 +80,7 @@ struct tf_options {
   uint32_t part_count;
   int fanout_group;
   int jobs;                 /* -j */
+  const char *report_index; /* a -j worker's report index (report.h), or NULL */
   /* the real command line, for the report */
   char *command_line;
 };

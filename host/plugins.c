@@ -80,7 +80,8 @@ struct tfs_ctx *Tf_plugins_table(struct tf_plugins *pl, int *count)
   return pl->modules;
 }
 
-int Tf_plugins_setting_declared_by_other(struct tf_plugins *pl, const struct tfs_ctx *self, const char *name)
+int Tf_plugins_setting_declared_by_other(struct tf_plugins *pl, const struct tfs_ctx *self,
+                                         const char *name)
 {
   for (const struct tfs_setting *s = pl->host_settings; s && s->name; s++)
     if (strcmp(s->name, name) == 0)

@@ -43,7 +43,8 @@ tf_err Tf_plugins_select(struct tf_plugins *pl);
 /* Setting lookup for -S validation. */
 int Tf_plugins_setting_known(struct tf_plugins *pl, const char *name);
 /* The host or a usable module other than self declares the setting. */
-int Tf_plugins_setting_declared_by_other(struct tf_plugins *pl, const struct tfs_ctx *self, const char *name);
+int Tf_plugins_setting_declared_by_other(struct tf_plugins *pl, const struct tfs_ctx *self,
+                                         const char *name);
 void Tf_plugins_list_settings(struct tf_plugins *pl, FILE *out);
 
 /* The module table, *count entries; owned by the registry, valid until

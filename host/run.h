@@ -31,6 +31,7 @@ struct tf_pcapout;
 struct tf_plugins;
 struct tf_settings;
 struct tf_progress;
+struct tf_report;
 struct tf_services;
 struct tf_sources;
 
@@ -52,6 +53,12 @@ struct tf_run {
   struct tf_progress *progress; /* progress.c: the status line (NULL: none) */
   struct tf_dispatch *dispatch; /* dispatch.c: scanner calls (NULL: not started) */
   struct tf_services *services; /* services.c: what scanners' calls share */
+  struct tf_report *report;     /* report.c: report.xml, report.jsonl (NULL: none) */
+  int scanners_defer;           /* a started scanner may finish flows later (dispatch.c) */
+  /* A partitioned run's description, written by Tf_report_open before the
+   * flows (shard.c); NULL otherwise. */
+  void (*provenance)(struct tf_report *rep, void *arg);
+  void *provenance_arg;
 };
 
 /* A run with the options at *opt (owned by the caller, alive as long as

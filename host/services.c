@@ -375,15 +375,16 @@ static int svc_output_close(tfs_output *o, int keep)
   return rc;
 }
 
-static void list_one(const char *scanner, const char *path, uint64_t size)
+static void list_one(struct tf_report *rep, const char *scanner, const char *path,
+                     uint64_t size)
 {
   char num[24];
   snprintf(num, sizeof(num), "%llu", (unsigned long long)size);
-  Tf_report_xml_start("derived_file");
-  Tf_report_xml_attr("scanner", scanner);
-  Tf_report_xml_attr("bytes", num);
-  Tf_report_xml_text(path);
-  Tf_report_xml_end();
+  Tf_report_xml_start(rep, "derived_file");
+  Tf_report_xml_attr(rep, "scanner", scanner);
+  Tf_report_xml_attr(rep, "bytes", num);
+  Tf_report_xml_text(rep, path);
+  Tf_report_xml_end(rep);
 }
 
 void Tf_services_list_outputs(struct tf_run *run, uint64_t flow_id)
@@ -397,7 +398,7 @@ void Tf_services_list_outputs(struct tf_run *run, uint64_t flow_id)
       pp = &l->next;
       continue;
     }
-    list_one(l->scanner, l->path, l->size);
+    list_one(run->report, l->scanner, l->path, l->size);
     *pp = l->next;
     free(l->path);
     free(l);
@@ -406,7 +407,7 @@ void Tf_services_list_outputs(struct tf_run *run, uint64_t flow_id)
   for (int i = 0; i < n; i++)
     for (struct tfs_output *o = mods[i].outputs; o; o = o->next)
       if (o->registered && o->flow_id == flow_id) {
-        list_one(mods[i].name, o->path, o->written);
+        list_one(run->report, mods[i].name, o->path, o->written);
         o->registered = 0;
       }
 }
@@ -449,22 +450,22 @@ void Tf_services_close_outputs(struct tfs_ctx *m)
 
 static int svc_xml_start(tfs_ctx *ctx, const char *element)
 {
-  return Tf_report_xml_start(element) == 0 ? TFS_OK : TFS_ERROR;
+  return Tf_report_xml_start(ctx->run->report, element) == 0 ? TFS_OK : TFS_ERROR;
 }
 
 static int svc_xml_attr(tfs_ctx *ctx, const char *name, const char *value)
 {
-  return Tf_report_xml_attr(name, value) == 0 ? TFS_OK : TFS_ERROR;
+  return Tf_report_xml_attr(ctx->run->report, name, value) == 0 ? TFS_OK : TFS_ERROR;
 }
 
 static int svc_xml_text(tfs_ctx *ctx, const char *text)
 {
-  return Tf_report_xml_text(text) == 0 ? TFS_OK : TFS_ERROR;
+  return Tf_report_xml_text(ctx->run->report, text) == 0 ? TFS_OK : TFS_ERROR;
 }
 
 static int svc_xml_end(tfs_ctx *ctx)
 {
-  return Tf_report_xml_end() == 0 ? TFS_OK : TFS_ERROR;
+  return Tf_report_xml_end(ctx->run->report) == 0 ? TFS_OK : TFS_ERROR;
 }
 
 static const struct tfs_host host_services = {

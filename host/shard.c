@@ -121,44 +121,44 @@ static uint64_t shard_digest(const char *path, const struct stat *st)
   return h;
 }
 
-static void shard_attr_u64(const char *name, unsigned long long v)
+static void shard_attr_u64(struct tf_report *rep, const char *name, unsigned long long v)
 {
   char buf[32];
   snprintf(buf, sizeof(buf), "%llu", v);
-  Tf_report_elem_attr(name, buf);
+  Tf_report_elem_attr(rep, name, buf);
 }
 
-void Tf_shard_write_provenance(void *arg)
+void Tf_shard_write_provenance(struct tf_report *rep, void *arg)
 {
   const struct tf_shard *sh = arg;
   char buf[64];
-  Tf_report_elem_start("tcpflow:partition");
-  Tf_report_elem_attr("mode", sh->opt->fanout_group ? "fanout" : "shard");
-  shard_attr_u64("index", sh->opt->part_index);
-  shard_attr_u64("count", sh->opt->part_count);
-  Tf_report_elem_attr("hash", TF_PARTITION_HASH);
-  Tf_report_elem_attr("outdir", sh->opt->outdir);
-  Tf_report_elem_attr("options", sh->options ? sh->options : "");
-  Tf_report_elem_attr("filter", sh->opt->filter ? sh->opt->filter : "");
+  Tf_report_elem_start(rep, "tcpflow:partition");
+  Tf_report_elem_attr(rep, "mode", sh->opt->fanout_group ? "fanout" : "shard");
+  shard_attr_u64(rep, "index", sh->opt->part_index);
+  shard_attr_u64(rep, "count", sh->opt->part_count);
+  Tf_report_elem_attr(rep, "hash", TF_PARTITION_HASH);
+  Tf_report_elem_attr(rep, "outdir", sh->opt->outdir);
+  Tf_report_elem_attr(rep, "options", sh->options ? sh->options : "");
+  Tf_report_elem_attr(rep, "filter", sh->opt->filter ? sh->opt->filter : "");
   for (size_t i = 0; i < sh->ninputs; i++) {
     struct stat st;
     const char *base = strrchr(sh->inputs[i].path, '/');
-    Tf_report_elem_start("tcpflow:input");
-    Tf_report_elem_attr("kind", sh->inputs[i].continuation ? "R" : "r");
-    Tf_report_elem_attr("name", base ? base + 1 : sh->inputs[i].path);
-    Tf_report_elem_attr("path", sh->inputs[i].path);
+    Tf_report_elem_start(rep, "tcpflow:input");
+    Tf_report_elem_attr(rep, "kind", sh->inputs[i].continuation ? "R" : "r");
+    Tf_report_elem_attr(rep, "name", base ? base + 1 : sh->inputs[i].path);
+    Tf_report_elem_attr(rep, "path", sh->inputs[i].path);
     if (strcmp(sh->inputs[i].path, "-") != 0 && stat(sh->inputs[i].path, &st) == 0) {
-      shard_attr_u64("size", (unsigned long long)st.st_size);
+      shard_attr_u64(rep, "size", (unsigned long long)st.st_size);
       snprintf(buf, sizeof(buf), "%lld.%09ld", (long long)st.st_mtim.tv_sec,
                (long)st.st_mtim.tv_nsec);
-      Tf_report_elem_attr("mtime", buf);
+      Tf_report_elem_attr(rep, "mtime", buf);
       snprintf(buf, sizeof(buf), "%016llx",
                (unsigned long long)shard_digest(sh->inputs[i].path, &st));
-      Tf_report_elem_attr("digest", buf);
+      Tf_report_elem_attr(rep, "digest", buf);
     }
-    Tf_report_elem_end();
+    Tf_report_elem_end(rep);
   }
-  Tf_report_elem_end();
+  Tf_report_elem_end(rep);
 }
 
 void Tf_shard_free(struct tf_shard *sh)

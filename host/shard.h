@@ -13,6 +13,7 @@
 #include "options.h"
 
 struct tf_shard;
+struct tf_report;
 
 /* An empty record of a run with the options at *opt (which must outlive
  * it); NULL when out of memory.  Freed by Tf_shard_free. */
@@ -22,9 +23,9 @@ struct tf_shard *Tf_shard_new(const struct tf_options *opt);
 void Tf_shard_add_option(struct tf_shard *sh, const char *name, const char *arg);
 /* A capture file in command-line order (-R: continuation). */
 void Tf_shard_add_input(struct tf_shard *sh, const char *path, int continuation);
-/* The <tcpflow:partition> element: the writer Tf_report_set_provenance
- * takes, with the record as arg. */
-void Tf_shard_write_provenance(void *arg);
+/* The <tcpflow:partition> element: run->provenance, with the record as
+ * arg. */
+void Tf_shard_write_provenance(struct tf_report *rep, void *arg);
 /* Frees the record (nothing for NULL). */
 void Tf_shard_free(struct tf_shard *sh);
 

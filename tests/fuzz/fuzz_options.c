@@ -224,15 +224,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (Tf_flowtab_init(&run) != TF_OK || Tf_output_init(64) != TF_OK ||
       Tf_demux_init(&run) != TF_OK ||
       Tf_console_init(&run) != TF_OK || Tf_pcapout_init(&run) != TF_OK ||
-      Tf_report_open(report_path, NULL) != TF_OK)
+      Tf_report_open(&run, report_path, NULL) != TF_OK)
     abort();
   feed(dlts[data[4] % NDLTS], data + 6 + tlen, size - 6 - tlen);
   memset(&st, 0, sizeof(st));
   Tf_demux_stats(&run, &st);
   Tf_demux_close_all(&run);
-  Tf_report_summary_begin();
-  Tf_report_summary_end();
-  if (Tf_report_close(&st) != TF_OK)
+  Tf_report_summary_begin(run.report);
+  Tf_report_summary_end(run.report);
+  if (Tf_report_close(&run, &st) != TF_OK)
     abort();
   (void)Tf_pcapout_shutdown(&run); /* a full disk is not what this harness looks for */
   (void)Tf_console_shutdown(&run);

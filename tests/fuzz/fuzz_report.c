@@ -25,8 +25,10 @@
 #include "log.h"
 #include "options.h"
 #include "report.h"
+#include "run.h"
 
 struct tf_options tf_opt;
+static struct tf_run run;
 
 static char report_path[512];
 static char jsonl_path[512];
@@ -39,6 +41,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   snprintf(report_path, sizeof(report_path), "%s/report.xml", dir);
   snprintf(jsonl_path, sizeof(jsonl_path), "%s/report.jsonl", dir);
   tf_opt.command_line = "tcpflow -r fuzz";
+  Tf_run_init(&run, &tf_opt);
   /* The refused calls are the point; their log lines are noise here. */
   tf_quiet = 1;
   return 0;
@@ -88,8 +91,8 @@ static void flow_begin(struct tf_flow *f, char *path, uint64_t n)
   f->first_ts.tv_sec = (time_t)(n * 1000);
   f->last_ts.tv_usec = (long)(n % 1000000);
   f->path = path;
-  Tf_report_flow_begin(f, n);
-  Tf_report_scope_begin("fuzz");
+  Tf_report_flow_begin(run.report, f, n);
+  Tf_report_scope_begin(run.report, "fuzz");
 }
 
 /* Escaping changes valid UTF-8 only by doubling backslashes: anything
@@ -145,7 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   char *doc;
   xmlParserCtxtPtr ctxt;
   xmlDocPtr x;
-  if (Tf_report_open(report_path, jsonl_path) != TF_OK)
+  if (Tf_report_open(&run, report_path, jsonl_path) != TF_OK)
     abort();
   flow_begin(&f, path, flows++);
   if (path)
@@ -157,25 +160,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     switch (op % 6) {
     case 0:
       a = next_str(data, size, &pos);
-      (void)Tf_report_xml_start(a ? a : "");
+      (void)Tf_report_xml_start(run.report, a ? a : "");
       break;
     case 1:
       a = next_str(data, size, &pos);
       b = next_str(data, size, &pos);
-      (void)Tf_report_xml_attr(a ? a : "", b);
+      (void)Tf_report_xml_attr(run.report, a ? a : "", b);
       break;
     case 2:
       a = next_str(data, size, &pos);
       if (a)
         round_trip(a);
-      (void)Tf_report_xml_text(a);
+      (void)Tf_report_xml_text(run.report, a);
       break;
     case 3:
-      (void)Tf_report_xml_end();
+      (void)Tf_report_xml_end(run.report);
       break;
     case 4:
-      Tf_report_scope_end();
-      Tf_report_flow_end();
+      Tf_report_scope_end(run.report);
+      Tf_report_flow_end(run.report);
       free(path);
       path = next_str(data, size, &pos);
       flow_begin(&f, path, flows++);
@@ -183,21 +186,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     default:
       a = next_str(data, size, &pos);
       b = next_str(data, size, &pos);
-      Tf_report_scope_end();
-      Tf_report_flow_end();
-      Tf_report_summary_begin();
-      Tf_report_scanner_failure("fuzz", "flow_close", a ? a : "", b);
-      Tf_report_summary_end();
+      Tf_report_scope_end(run.report);
+      Tf_report_flow_end(run.report);
+      Tf_report_summary_begin(run.report);
+      Tf_report_scanner_failure(run.report, "fuzz", "flow_close", a ? a : "", b);
+      Tf_report_summary_end(run.report);
       flow_begin(&f, path, flows++);
       break;
     }
     free(a);
     free(b);
   }
-  Tf_report_scope_end();
-  Tf_report_flow_end();
+  Tf_report_scope_end(run.report);
+  Tf_report_flow_end(run.report);
   memset(&st, 0, sizeof(st));
-  if (Tf_report_close(&st) != TF_OK)
+  if (Tf_report_close(&run, &st) != TF_OK)
     abort();
   free(path);
 
