@@ -85,7 +85,7 @@ int Tf_xmlout_flush(struct tf_xmlout *x)
   return 0;
 }
 
-static void put(struct tf_xmlout *x, const char *s, size_t n)
+static void put_slow(struct tf_xmlout *x, const char *s, size_t n)
 {
   while (n > XMLOUT_BUF - x->len) {
     size_t room = XMLOUT_BUF - x->len;
@@ -99,6 +99,18 @@ static void put(struct tf_xmlout *x, const char *s, size_t n)
   x->len += n;
 }
 
+/* Nearly every write is a few bytes into a buffer with room: inline, so
+ * that the copy of a constant string is a move or two. */
+static inline void put(struct tf_xmlout *x, const char *s, size_t n)
+{
+  if (n > XMLOUT_BUF - x->len) {
+    put_slow(x, s, n);
+    return;
+  }
+  memcpy(x->buf + x->len, s, n);
+  x->len += n;
+}
+
 static void put_str(struct tf_xmlout *x, const char *s)
 {
   put(x, s, strlen(s));
@@ -106,8 +118,13 @@ static void put_str(struct tf_xmlout *x, const char *s)
 
 static void put_indent(struct tf_xmlout *x, int levels)
 {
-  for (int i = 0; i < levels; i++)
-    put(x, XMLOUT_INDENT, sizeof(XMLOUT_INDENT) - 1);
+  static const char spaces[] = XMLOUT_INDENT XMLOUT_INDENT XMLOUT_INDENT XMLOUT_INDENT
+                               XMLOUT_INDENT XMLOUT_INDENT XMLOUT_INDENT XMLOUT_INDENT;
+  const int per_put = (int)(sizeof(spaces) - 1) / (int)(sizeof(XMLOUT_INDENT) - 1);
+  for (; levels > 0; levels -= per_put) {
+    int n = levels < per_put ? levels : per_put;
+    put(x, spaces, (size_t)n * (sizeof(XMLOUT_INDENT) - 1));
+  }
 }
 
 /* s[0..n) with the bytes that have a reference in refs[] replaced. */
