@@ -17,19 +17,21 @@ extern char **environ;
 
 #define MAX_CHILDREN 10 /* tcp_cmd processes at once */
 
-static int children; /* tcp_cmd processes not yet reaped */
+/* tcp_cmd processes not yet reaped.  File scope: they are children of
+ * the process, which waitpid(-1) reaps whatever run started them. */
+static int children;
 
-void Tf_alerts_open(const char *path)
+void Tf_alerts_open(const struct tf_options *opt, const char *path)
 {
-  if (tf_opt.tcp_alert_fd >= 0)
-    dprintf(tf_opt.tcp_alert_fd, "open\t%s\n", path);
+  if (opt->tcp_alert_fd >= 0)
+    dprintf(opt->tcp_alert_fd, "open\t%s\n", path);
 }
 
-static void alerts_run_cmd(const char *path)
+static void alerts_run_cmd(const struct tf_options *opt, const char *path)
 {
   pid_t pid;
   char *script;
-  size_t n = strlen(tf_opt.tcp_cmd) + 8;
+  size_t n = strlen(opt->tcp_cmd) + 8;
   while (children > 0 && waitpid(-1, NULL, WNOHANG) > 0)
     children--;
   while (children >= MAX_CHILDREN && waitpid(-1, NULL, 0) > 0)
@@ -38,7 +40,7 @@ static void alerts_run_cmd(const char *path)
   if (!script)
     return;
   /* The path is passed as $1, never pasted into the shell text. */
-  snprintf(script, n, "%s \"$1\"", tf_opt.tcp_cmd);
+  snprintf(script, n, "%s \"$1\"", opt->tcp_cmd);
   char *argv[] = {"/bin/sh", "-c", script, "tcp_cmd", (char *)path, NULL};
   if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) == 0)
     children++;
@@ -47,12 +49,12 @@ static void alerts_run_cmd(const char *path)
   free(script);
 }
 
-void Tf_alerts_close(const char *path)
+void Tf_alerts_close(const struct tf_options *opt, const char *path)
 {
-  if (tf_opt.tcp_alert_fd >= 0)
-    dprintf(tf_opt.tcp_alert_fd, "close\t%s\n", path);
-  if (tf_opt.tcp_cmd && *tf_opt.tcp_cmd)
-    alerts_run_cmd(path);
+  if (opt->tcp_alert_fd >= 0)
+    dprintf(opt->tcp_alert_fd, "close\t%s\n", path);
+  if (opt->tcp_cmd && *opt->tcp_cmd)
+    alerts_run_cmd(opt, path);
 }
 
 void Tf_alerts_shutdown(void)

@@ -9,11 +9,13 @@
 #ifndef TF_ALERTS_H
 #define TF_ALERTS_H
 
+#include "options.h"
+
 /* A flow file was created at path (not for hidden scanner storage). */
-void Tf_alerts_open(const char *path);
+void Tf_alerts_open(const struct tf_options *opt, const char *path);
 /* The flow file at path is complete: "close" on the alert fd, then
  * tcp_cmd with path as its argument (at most a few at once). */
-void Tf_alerts_close(const char *path);
+void Tf_alerts_close(const struct tf_options *opt, const char *path);
 /* Waits for the tcp_cmd processes still running. */
 void Tf_alerts_shutdown(void);
 

@@ -235,7 +235,7 @@ static void demux_close(struct tf_run *run, struct tf_flow *f, int reason)
     return;
   }
   seq = dm->close_seq++;
-  note_error(run, Tf_output_close(f));
+  note_error(run, Tf_output_close(run->output, f));
   if (run->opt->per_flow_pcap)
     Tf_pcapout_flow_close(run, f);
   Tf_report_flow_begin(run->report, f, reported_size(run, f));
@@ -245,10 +245,10 @@ static void demux_close(struct tf_run *run, struct tf_flow *f, int reason)
   Tf_report_flow_end(run->report);
   Tf_dispatch_finish_pending(run, 0); /* older flows a scanner finishes later */
   if (f->has_file && !f->temp_storage) {
-    Tf_alerts_close(f->path);
+    Tf_alerts_close(run->opt, f->path);
   }
   remember_straggler(run, f);
-  Tf_output_release(f);
+  Tf_output_release(run->output, f);
   seen_free(f);
   Tf_flowtab_remove(run->flows, f);
 }
@@ -289,9 +289,9 @@ void Tf_demux_expire(struct tf_run *run, int64_t now)
 /* ------------------------------------------------------------ placing bytes */
 
 /* The name console output prints (counter 0, outdir prefix). */
-static void console_name(const struct tf_flow *f, char *buf, size_t n)
+static void console_name(const struct tf_run *run, const struct tf_flow *f, char *buf, size_t n)
 {
-  if (Tf_output_name(f, 0, buf, n) < 0)
+  if (Tf_output_name(run->output, f, 0, buf, n) < 0)
     snprintf(buf, n, "flow%llu", (unsigned long long)f->flow_id);
 }
 
@@ -326,7 +326,7 @@ static void stream_check_overwrite(struct tf_run *run, struct tf_flow *f, uint64
     len = (size_t)(f->streamed - offset);
   while (len > 0) {
     size_t n = len < sizeof(dm->scratch) ? len : sizeof(dm->scratch);
-    if (Tf_output_readback(f, offset, dm->scratch, n) != TF_OK ||
+    if (Tf_output_readback(run->output, f, offset, dm->scratch, n) != TF_OK ||
         memcmp(dm->scratch, data, n) != 0) {
       f->stream_diverged = 1;
       return;
@@ -357,7 +357,7 @@ static void stream_advance(struct tf_run *run, struct tf_flow *f, uint64_t offse
   while (f->streamed < avail) {
     size_t n = avail - f->streamed < sizeof(dm->scratch) ? (size_t)(avail - f->streamed)
                                                          : sizeof(dm->scratch);
-    if (Tf_output_readback(f, f->streamed, dm->scratch, n) != TF_OK) {
+    if (Tf_output_readback(run->output, f, f->streamed, dm->scratch, n) != TF_OK) {
       f->stream_diverged = 1; /* the close-time replay will say what failed */
       return;
     }
@@ -406,7 +406,7 @@ static void store(struct tf_run *run, struct tf_flow *f, uint32_t seq, const uin
       /* No SYN: the stream started earlier than we thought.  Shift what
        * is stored so far up, and the start of the stream back. */
       if (!f->foreign)
-        note_error(run, Tf_output_prepend(f, before));
+        note_error(run, Tf_output_prepend(run->output, f, before));
       else if (f->has_file && f->file_size > 0)
         f->file_size += before; /* what Tf_output_prepend makes of the file */
       if (f->streamed > 0)
@@ -448,9 +448,9 @@ static void store(struct tf_run *run, struct tf_flow *f, uint32_t seq, const uin
     if (streaming && wlen > 0)
       stream_check_overwrite(run, f, (uint64_t)offset, data, (size_t)wlen);
     if (run->opt->store_output || Tf_dispatch_want_data(run))
-      note_error(run, Tf_output_write(f, (uint64_t)offset, data, (size_t)wlen));
+      note_error(run, Tf_output_write(run->output, f, (uint64_t)offset, data, (size_t)wlen));
     if (run->opt->findx && wlen > 0 && run->opt->store_output)
-      Tf_output_findx_add(f, (uint64_t)offset, ts, wlen);
+      Tf_output_findx_add(run->output, f, (uint64_t)offset, ts, wlen);
   }
   seen_add(f, (uint64_t)offset, (uint64_t)offset + len);
   if (streaming)
@@ -578,7 +578,7 @@ void Tf_demux_packet(struct tf_run *run, const struct tfl_packet *pkt)
   if (len > 0) {
     if (run->opt->console != TF_CONSOLE_OFF) {
       char name[4096];
-      console_name(f, name, sizeof(name));
+      console_name(run, f, name, sizeof(name));
       Tf_console_print(run, f, name, data, len);
     } else {
       store(run, f, seq, data, len, &pkt->ts);
@@ -599,8 +599,8 @@ void Tf_demux_packet(struct tf_run *run, const struct tfl_packet *pkt)
 void Tf_demux_stats(const struct tf_run *run, struct tf_run_stats *st)
 {
   const struct tf_demux *dm = run->demux;
-  st->open_fds_at_end = Tf_output_open_count();
-  st->max_open_flows = Tf_output_max_open();
+  st->open_fds_at_end = Tf_output_open_count(run->output);
+  st->max_open_flows = Tf_output_max_open(run->output);
   st->total_flows = dm->next_flow_id;
   st->flow_map_size = Tf_flowtab_count(run->flows);
   st->total_packets = dm->total_packets;

@@ -130,7 +130,7 @@ static void usage(FILE *out)
           PACKAGE_VERSION, TF_DEFAULT_MAX_SEEK, TF_DEFAULT_TEMPLATE);
 }
 
-static void usage_more(struct main_args *args, FILE *out)
+static void usage_more(struct main_args *args, long fd_budget, FILE *out)
 {
   fprintf(out,
           "\nFile name options (-F):\n"
@@ -153,7 +153,7 @@ static void usage_more(struct main_args *args, FILE *out)
           "  '/' makes subdirectories; -T ignores -Fk/-Fm/-Fg (not -Ft/-FT).\n\n"
           "Limits:\n"
           "   file descriptors for flow files: %ld\n\n",
-          Tf_output_fd_budget());
+          fd_budget);
   Tf_plugins_print_help(args->plugins, out);
 }
 
@@ -840,10 +840,13 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
     return TF_OK;
   }
   if (help_level > 0) {
-    Tf_output_init(args->opt->max_fds);
+    /* The descriptors flow files may use, as a run would have them. */
+    long budget = Tf_output_init(run, args->opt->max_fds) == TF_OK ?
+                  Tf_output_fd_budget(run->output) : 0;
+    Tf_output_shutdown(run);
     usage(stdout);
     if (help_level > 1)
-      usage_more(args, stdout);
+      usage_more(args, budget, stdout);
     return TF_OK;
   }
   if ((e = Tf_settings_check_known(args->settings, setting_known, list_known_settings, args)) !=
@@ -924,13 +927,14 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
     return e;
   }
   if ((e = Tf_flowtab_init(run)) != TF_OK ||
-      (e = Tf_output_init(args->opt->max_fds)) != TF_OK ||
+      (e = Tf_output_init(run, args->opt->max_fds)) != TF_OK ||
       (e = Tf_demux_init(run)) != TF_OK || (e = Tf_console_init(run)) != TF_OK ||
       (e = Tf_pcapout_init(run)) != TF_OK) {
     Tf_source_close(&src);
     return e;
   }
-  Tf_log_debug(10, "file descriptors available for flows: %ld", Tf_output_fd_budget());
+  Tf_log_debug(10, "file descriptors available for flows: %ld",
+               Tf_output_fd_budget(run->output));
   if (args->opt->unprocessed_pcap &&
       (e = Tf_pcapout_unprocessed_open(run, args->opt->unprocessed_pcap)) != TF_OK) {
     Tf_source_close(&src);
@@ -1018,7 +1022,7 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
     late_err = se;
   Tf_demux_shutdown(run);
   Tf_source_shutdown(run);
-  Tf_output_shutdown();
+  Tf_output_shutdown(run);
   Tf_flowtab_free(run);
   if (e != TF_OK)
     return e;

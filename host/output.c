@@ -16,6 +16,7 @@
 #include "naming.h"
 #include "options.h"
 #include "output.h"
+#include "run.h"
 
 #define WBUF_MIN 32             /* a buffer's first size */
 #define WBUF_MAX (64 * 1024)    /* ... and its largest: then it is written */
@@ -50,54 +51,59 @@ struct tf_wbuf {
   uint8_t *data;                /* cap bytes; owned, kept while the buffer is free */
 };
 
-static struct tf_wbuf *wbufs;
-/* Free buffers as a stack: the most recently used is reused first, so a
- * run with few flows touches (and keeps resident) only a few buffers. */
-static struct tf_wbuf **wbuf_free;
-static unsigned wbuf_nfree;
-static unsigned wbuf_fresh;     /* slots [wbuf_fresh, WBUF_COUNT) never used yet */
-static unsigned wbuf_clock;     /* next buffer to steal: all busy, or the budget spent */
-static size_t wbuf_total;       /* sum of the buffers' cap */
-static long fd_budget;
-static long open_count, max_open;
-static uint64_t files_created;
-static struct tf_flow *lru_head, *lru_tail; /* flows with an open fd */
-/* The output directory, open: names are opened relative to it, so the
- * kernel does not walk the directory's own path again for every file.
- * outdir_fd_for is the tf_opt.outdir it was opened for (owned). */
-static int outdir_fd = -1;
-static char *outdir_fd_for;
 
-static void hints_free(void);
-static char error_text[PATH_MAX_LEN + 256];
+/* The flow-file stage of a run, owned by the run (Tf_output_init and
+ * Tf_output_shutdown). */
+struct tf_output {
+  const struct tf_options *opt;
+  struct tf_wbuf *wbufs;
+  /* Free buffers as a stack: the most recently used is reused first, so a
+   * run with few flows touches (and keeps resident) only a few buffers. */
+  struct tf_wbuf **wbuf_free;
+  unsigned wbuf_nfree;
+  unsigned wbuf_fresh;     /* slots [wbuf_fresh, WBUF_COUNT) never used yet */
+  unsigned wbuf_clock;     /* next buffer to steal: all busy, or the budget spent */
+  size_t wbuf_total;       /* sum of the buffers' cap */
+  long fd_budget;
+  long open_count, max_open;
+  uint64_t files_created;
+  struct tf_flow *lru_head, *lru_tail; /* flows with an open fd */
+  /* The output directory, open: names are opened relative to it, so the
+   * kernel does not walk the directory's own path again for every file.
+   * outdir_fd_for is the outdir it was opened for (owned). */
+  int outdir_fd;
+  char *outdir_fd_for;
+  struct output_hint *hints;  /* HINT_SLOTS; owned */
+  char *hints_outdir, *hints_template; /* what hints were made for; owned */
+  uint8_t chunk[WBUF_MAX];    /* Tf_output_prepend's bytes on the move */
+};
 
-const char *Tf_output_error(void)
-{
-  return error_text[0] ? error_text : NULL;
-}
+static void hints_free(struct tf_output *out);
 
 static tf_err output_fail(const char *what, const char *path, int err)
 {
-  if (!error_text[0])
-    snprintf(error_text, sizeof(error_text), "%s %s: %s", what, path, strerror(err));
   Tf_log_error("%s %s: %s", what, path, strerror(err));
   return TF_ERR_OUTPUT;
 }
 
-tf_err Tf_output_init(long max_fds)
+tf_err Tf_output_init(struct tf_run *run, long max_fds)
 {
   struct rlimit rl;
   long limit = 1024;
-  wbufs = calloc(WBUF_COUNT, sizeof(*wbufs));
-  wbuf_free = calloc(WBUF_COUNT, sizeof(*wbuf_free));
-  if (!wbufs || !wbuf_free) {
-    free(wbufs);
-    free(wbuf_free);
-    wbufs = NULL;
-    wbuf_free = NULL;
+  struct tf_output *out = calloc(1, sizeof(*out));
+  if (!out)
+    return TF_ERR_NOMEM;
+  out->opt = run->opt;
+  out->outdir_fd = -1;
+  out->wbufs = calloc(WBUF_COUNT, sizeof(*out->wbufs));
+  out->wbuf_free = calloc(WBUF_COUNT, sizeof(*out->wbuf_free));
+  if (!out->wbufs || !out->wbuf_free) {
+    free(out->wbufs);
+    free(out->wbuf_free);
+    free(out);
     return TF_ERR_NOMEM;
   }
-  wbuf_nfree = wbuf_fresh = wbuf_clock = 0;
+  run->output = out;
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
     /* Ask for all we may have: each open flow file is a descriptor. */
     if (rl.rlim_cur < rl.rlim_max) {
@@ -110,71 +116,72 @@ tf_err Tf_output_init(long max_fds)
     else
       limit = 1 << 20;
   }
-  fd_budget = limit - RESERVED_FDS;
-  if (max_fds > 0 && max_fds < fd_budget)
-    fd_budget = max_fds;
-  if (fd_budget < 1)
-    fd_budget = 1;
+  out->fd_budget = limit - RESERVED_FDS;
+  if (max_fds > 0 && max_fds < out->fd_budget)
+    out->fd_budget = max_fds;
+  if (out->fd_budget < 1)
+    out->fd_budget = 1;
   return TF_OK;
 }
 
-void Tf_output_shutdown(void)
+void Tf_output_shutdown(struct tf_run *run)
 {
-  hints_free();
-  if (outdir_fd >= 0)
-    close(outdir_fd);
-  outdir_fd = -1;
-  free(outdir_fd_for);
-  outdir_fd_for = NULL;
-  for (unsigned i = 0; wbufs && i < wbuf_fresh; i++)
-    free(wbufs[i].data);
-  free(wbufs);
-  free(wbuf_free);
-  wbufs = NULL;
-  wbuf_free = NULL;
-  wbuf_nfree = wbuf_fresh = wbuf_clock = 0;
-  wbuf_total = 0;
+  struct tf_output *out = run->output;
+  if (!out)
+    return;
+  run->output = NULL;
+  hints_free(out);
+  if (out->outdir_fd >= 0)
+    close(out->outdir_fd);
+  out->outdir_fd = -1;
+  free(out->outdir_fd_for);
+  out->outdir_fd_for = NULL;
+  for (unsigned i = 0; out->wbufs && i < out->wbuf_fresh; i++)
+    free(out->wbufs[i].data);
+  free(out->wbufs);
+  free(out->wbuf_free);
+  free(out);
 }
 
-long Tf_output_fd_budget(void)
+long Tf_output_fd_budget(const struct tf_output *out)
 {
-  return fd_budget;
+  return out->fd_budget;
 }
 
-long Tf_output_open_count(void)
+long Tf_output_open_count(const struct tf_output *out)
 {
-  return open_count;
+  return out->open_count;
 }
 
-long Tf_output_max_open(void)
+long Tf_output_max_open(const struct tf_output *out)
 {
-  return max_open;
+  return out->max_open;
 }
 
 /* ------------------------------------------------------------ fd LRU */
 
-static void lru_unlink(struct tf_flow *f)
+static void lru_unlink(struct tf_output *out, struct tf_flow *f)
 {
   if (f->lru_prev)
     f->lru_prev->lru_next = f->lru_next;
   else
-    lru_head = f->lru_next;
+    out->lru_head = f->lru_next;
   if (f->lru_next)
     f->lru_next->lru_prev = f->lru_prev;
   else
-    lru_tail = f->lru_prev;
+    out->lru_tail = f->lru_prev;
   f->lru_prev = f->lru_next = NULL;
 }
 
-static void lru_push_front(struct tf_flow *f)
+static void lru_push_front(struct tf_output *out, struct tf_flow *f)
 {
   f->lru_prev = NULL;
-  f->lru_next = lru_head;
-  if (lru_head)
-    lru_head->lru_prev = f;
-  lru_head = f;
-  if (!lru_tail)
-    lru_tail = f;
+  f->lru_next = out->lru_head;
+  if (out->lru_head)
+    out->lru_head->lru_prev = f;
+  out->lru_head = f;
+  if (!out->lru_tail)
+    out->lru_tail = f;
 }
 
 static void output_set_times(struct tf_flow *f)
@@ -185,12 +192,12 @@ static void output_set_times(struct tf_flow *f)
   futimens(f->fd, ts);
 }
 
-static tf_err wbuf_flush(struct tf_flow *f);
+static tf_err wbuf_flush(struct tf_output *out, struct tf_flow *f);
 
 /* Close f's descriptor (its data stays on disk; it is reopened on demand). */
-static tf_err output_close_fd(struct tf_flow *f)
+static tf_err output_close_fd(struct tf_output *out, struct tf_flow *f)
 {
-  tf_err e = wbuf_flush(f);
+  tf_err e = wbuf_flush(out, f);
   if (f->fd < 0)
     return e;
   if (!f->temp_storage)
@@ -198,16 +205,16 @@ static tf_err output_close_fd(struct tf_flow *f)
   if (close(f->fd) != 0 && e == TF_OK)
     e = output_fail("cannot close", f->path, errno);
   f->fd = -1;
-  lru_unlink(f);
-  open_count--;
+  lru_unlink(out, f);
+  out->open_count--;
   return e;
 }
 
-static tf_err output_evict_one(void)
+static tf_err output_evict_one(struct tf_output *out)
 {
-  if (!lru_tail)
+  if (!out->lru_tail)
     return TF_ERR_OUTPUT;
-  return output_close_fd(lru_tail);
+  return output_close_fd(out, out->lru_tail);
 }
 
 tf_err Tf_output_mkdirs(const char *path)
@@ -228,9 +235,9 @@ tf_err Tf_output_mkdirs(const char *path)
   return TF_OK;
 }
 
-static size_t output_prefix(char *buf, size_t n)
+static size_t output_prefix(const struct tf_output *out, char *buf, size_t n)
 {
-  const char *d = tf_opt.outdir;
+  const char *d = out->opt->outdir;
   size_t len;
   if (!d || !*d || strcmp(d, ".") == 0)
     return 0;
@@ -246,9 +253,9 @@ static size_t output_prefix(char *buf, size_t n)
 /* The directory descriptor to open path relative to, and in *rel the name
  * below it; AT_FDCWD and path itself when path is not below the output
  * directory or the directory cannot be opened. */
-static int output_dirfd(const char *path, const char **rel)
+static int output_dirfd(struct tf_output *out, const char *path, const char **rel)
 {
-  const char *d = tf_opt.outdir;
+  const char *d = out->opt->outdir;
   size_t len;
   *rel = path;
   if (!d || !*d || strcmp(d, ".") == 0)
@@ -256,35 +263,35 @@ static int output_dirfd(const char *path, const char **rel)
   len = strlen(d);
   if (strncmp(path, d, len) != 0 || path[len] != '/' || path[len + 1] == '\0')
     return AT_FDCWD;
-  if (outdir_fd < 0 || strcmp(outdir_fd_for, d) != 0) {
-    if (outdir_fd >= 0)
-      close(outdir_fd);
-    free(outdir_fd_for);
-    outdir_fd_for = strdup(d);
-    outdir_fd = outdir_fd_for ? open(d, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
-    if (outdir_fd < 0)
+  if (out->outdir_fd < 0 || strcmp(out->outdir_fd_for, d) != 0) {
+    if (out->outdir_fd >= 0)
+      close(out->outdir_fd);
+    free(out->outdir_fd_for);
+    out->outdir_fd_for = strdup(d);
+    out->outdir_fd = out->outdir_fd_for ? open(d, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (out->outdir_fd < 0)
       return AT_FDCWD; /* tried again next time; open(2) of the whole path meanwhile */
   }
   *rel = path + len + 1;
-  return outdir_fd;
+  return out->outdir_fd;
 }
 
 /* open(2) that makes room in the descriptor cache when the budget or the
  * kernel says so, and creates missing parent directories. */
-static int output_open_path(const char *path, int flags)
+static int output_open_path(struct tf_output *out, const char *path, int flags)
 {
   for (int attempt = 0; attempt < 64; attempt++) {
     int fd;
     const char *rel;
     int dfd;
-    if (open_count >= fd_budget && output_evict_one() != TF_OK)
+    if (out->open_count >= out->fd_budget && output_evict_one(out) != TF_OK)
       return -1;
-    dfd = output_dirfd(path, &rel);
+    dfd = output_dirfd(out, path, &rel);
     fd = openat(dfd, rel, flags | O_CLOEXEC, 0666);
     if (fd >= 0)
       return fd;
-    if ((errno == EMFILE || errno == ENFILE) && lru_tail) {
-      if (output_evict_one() != TF_OK)
+    if ((errno == EMFILE || errno == ENFILE) && out->lru_tail) {
+      if (output_evict_one(out) != TF_OK)
         return -1;
       continue;
     }
@@ -299,13 +306,14 @@ static int output_open_path(const char *path, int flags)
   return -1;
 }
 
-int Tf_output_name(const struct tf_flow *f, uint32_t counter, char *buf, size_t n)
+int Tf_output_name(const struct tf_output *out, const struct tf_flow *f, uint32_t counter,
+                   char *buf, size_t n)
 {
-  size_t plen = output_prefix(buf, n);
+  size_t plen = output_prefix(out, buf, n);
   int len;
   if (plen >= n)
     return -1;
-  len = Tf_naming_expand(tf_opt.template_str, f, counter, tf_opt.counter_always, buf + plen,
+  len = Tf_naming_expand(out->opt->template_str, f, counter, out->opt->counter_always, buf + plen,
                          n - plen);
   return len < 0 ? -1 : (int)plen + len;
 }
@@ -329,16 +337,14 @@ struct output_hint {
   uint32_t used;
 };
 
-static struct output_hint *hints;  /* HINT_SLOTS; owned */
-static char *hints_outdir, *hints_template; /* what hints were made for; owned */
 
-static void hints_free(void)
+static void hints_free(struct tf_output *out)
 {
-  free(hints);
-  free(hints_outdir);
-  free(hints_template);
-  hints = NULL;
-  hints_outdir = hints_template = NULL;
+  free(out->hints);
+  free(out->hints_outdir);
+  free(out->hints_template);
+  out->hints = NULL;
+  out->hints_outdir = out->hints_template = NULL;
 }
 
 /* The template names a flow by its key only (and the counter). */
@@ -372,21 +378,21 @@ static int output_names_by_key(const char *tmpl)
 
 /* f's slot, or NULL when hints do not apply (or are not allocated and
  * `create` is 0). */
-static struct output_hint *hints_slot(const struct tf_flow *f, int create)
+static struct output_hint *hints_slot(struct tf_output *out, const struct tf_flow *f, int create)
 {
-  const char *outdir = tf_opt.outdir ? tf_opt.outdir : "";
+  const char *outdir = out->opt->outdir ? out->opt->outdir : "";
   uint64_t words[5];
   uint64_t h = 0;
-  if (hints && (strcmp(hints_outdir, outdir) != 0 || strcmp(hints_template, tf_opt.template_str) != 0))
-    hints_free(); /* another run in this process (unit tests) */
-  if (!hints) {
-    if (!create || !hints_key_only(tf_opt.template_str))
+  if (out->hints && (strcmp(out->hints_outdir, outdir) != 0 || strcmp(out->hints_template, out->opt->template_str) != 0))
+    hints_free(out); /* another run in this process (unit tests) */
+  if (!out->hints) {
+    if (!create || !hints_key_only(out->opt->template_str))
       return NULL;
-    hints = calloc(HINT_SLOTS, sizeof(*hints));
-    hints_outdir = strdup(outdir);
-    hints_template = strdup(tf_opt.template_str);
-    if (!hints || !hints_outdir || !hints_template) {
-      hints_free();
+    out->hints = calloc(HINT_SLOTS, sizeof(*out->hints));
+    out->hints_outdir = strdup(outdir);
+    out->hints_template = strdup(out->opt->template_str);
+    if (!out->hints || !out->hints_outdir || !out->hints_template) {
+      hints_free(out);
       return NULL;
     }
   }
@@ -396,33 +402,33 @@ static struct output_hint *hints_slot(const struct tf_flow *f, int create)
     h *= 0x9e3779b97f4a7c15ULL;
     h ^= h >> 29;
   }
-  return &hints[(h >> 16) & (HINT_SLOTS - 1)];
+  return &out->hints[(h >> 16) & (HINT_SLOTS - 1)];
 }
 
 /* Create f's file: try counter 0, 1, 2... until an exclusive create works,
  * so that earlier runs and reused 4-tuples never overwrite each other. */
-static tf_err output_create(struct tf_flow *f)
+static tf_err output_create(struct tf_output *out, struct tf_flow *f)
 {
   char path[PATH_MAX_LEN];
-  if (!tf_opt.store_output) {
-    size_t plen = output_prefix(path, sizeof(path));
+  if (!out->opt->store_output) {
+    size_t plen = output_prefix(out, path, sizeof(path));
     /* -FX with data scanners: hidden storage, removed after the scan. */
     snprintf(path + plen, sizeof(path) - plen, ".tcpflow-tmp-%ld-%llu", (long)getpid(),
              (unsigned long long)f->flow_id);
-    f->fd = output_open_path(path, O_RDWR | O_CREAT | O_TRUNC);
+    f->fd = output_open_path(out, path, O_RDWR | O_CREAT | O_TRUNC);
     if (f->fd < 0)
       return output_fail("cannot create temporary flow storage", path, errno);
     f->temp_storage = 1;
   } else {
-    struct output_hint *hint = hints_slot(f, 0);
+    struct output_hint *hint = hints_slot(out, f, 0);
     uint32_t counter = 0;
     if (hint && hint->used && memcmp(&hint->key, &f->key, sizeof(f->key)) == 0)
       counter = hint->counter + 1;
     for (;; counter++) {
-      if (counter >= MAX_COUNTER || Tf_output_name(f, counter, path, sizeof(path)) < 0)
-        return output_fail("cannot build a safe file name for flow", tf_opt.template_str,
+      if (counter >= MAX_COUNTER || Tf_output_name(out, f, counter, path, sizeof(path)) < 0)
+        return output_fail("cannot build a safe file name for flow", out->opt->template_str,
                            ENAMETOOLONG);
-      f->fd = output_open_path(path, O_RDWR | O_CREAT | O_EXCL);
+      f->fd = output_open_path(out, path, O_RDWR | O_CREAT | O_EXCL);
       if (f->fd >= 0) {
         f->connection_count = counter;
         break;
@@ -430,7 +436,7 @@ static tf_err output_create(struct tf_flow *f)
       if (errno != EEXIST)
         return output_fail("cannot create", path, errno);
       if (!hint)
-        hint = hints_slot(f, 1);
+        hint = hints_slot(out, f, 1);
     }
     if (hint) {
       hint->key = f->key;
@@ -442,42 +448,43 @@ static tf_err output_create(struct tf_flow *f)
   if (!f->path)
     return TF_ERR_NOMEM;
   f->has_file = 1;
-  if (++files_created == 10001 && !f->temp_storage && !strchr(tf_opt.template_str, '/'))
+  if (++out->files_created == 10001 && !f->temp_storage && !strchr(out->opt->template_str, '/'))
     Tf_log_warn("more than 10,000 files in %s; -Fk, -Fm or -Fg bin them into directories",
-                tf_opt.outdir);
-  open_count++;
-  if (open_count > max_open)
-    max_open = open_count;
-  lru_push_front(f);
+                out->opt->outdir);
+  out->open_count++;
+  if (out->open_count > out->max_open)
+    out->max_open = out->open_count;
+  lru_push_front(out, f);
   if (!f->temp_storage)
-    Tf_alerts_open(f->path);
+    Tf_alerts_open(out->opt, f->path);
   return TF_OK;
 }
 
-static tf_err output_ensure_open(struct tf_flow *f)
+static tf_err output_ensure_open(struct tf_output *out, struct tf_flow *f)
 {
   if (f->fd >= 0) {
-    if (lru_head != f) {
-      lru_unlink(f);
-      lru_push_front(f);
+    if (out->lru_head != f) {
+      lru_unlink(out, f);
+      lru_push_front(out, f);
     }
     return TF_OK;
   }
   if (!f->has_file)
-    return output_create(f);
-  f->fd = output_open_path(f->path, O_RDWR | O_CREAT);
+    return output_create(out, f);
+  f->fd = output_open_path(out, f->path, O_RDWR | O_CREAT);
   if (f->fd < 0)
     return output_fail("cannot reopen", f->path, errno);
-  open_count++;
-  if (open_count > max_open)
-    max_open = open_count;
-  lru_push_front(f);
+  out->open_count++;
+  if (out->open_count > out->max_open)
+    out->max_open = out->open_count;
+  lru_push_front(out, f);
   return TF_OK;
 }
 
-static tf_err output_pwrite(struct tf_flow *f, uint64_t offset, const uint8_t *data, size_t len)
+static tf_err output_pwrite(struct tf_output *out, struct tf_flow *f, uint64_t offset,
+                            const uint8_t *data, size_t len)
 {
-  tf_err e = output_ensure_open(f);
+  tf_err e = output_ensure_open(out, f);
   if (e != TF_OK)
     return e;
   while (len > 0) {
@@ -501,21 +508,21 @@ static tf_err output_pwrite(struct tf_flow *f, uint64_t offset, const uint8_t *d
 /* ------------------------------------------------------------ append buffers */
 
 /* Give b's memory back to the budget (its bytes are written). */
-static void wbuf_drop_data(struct tf_wbuf *b)
+static void wbuf_drop_data(struct tf_output *out, struct tf_wbuf *b)
 {
-  wbuf_total -= b->cap;
+  out->wbuf_total -= b->cap;
   free(b->data);
   b->data = NULL;
   b->cap = 0;
 }
 
-static void wbuf_put(struct tf_wbuf *b)
+static void wbuf_put(struct tf_output *out, struct tf_wbuf *b)
 {
   b->owner = NULL;
   b->len = 0;
-  if (b->cap > WBUF_MIN && wbuf_total > WBUF_BUDGET / 2)
-    wbuf_drop_data(b); /* memory is scarce: a large buffer is given back on its way out */
-  wbuf_free[wbuf_nfree++] = b;
+  if (b->cap > WBUF_MIN && out->wbuf_total > WBUF_BUDGET / 2)
+    wbuf_drop_data(out, b); /* memory is scarce: a large buffer is given back on its way out */
+  out->wbuf_free[out->wbuf_nfree++] = b;
 }
 
 /* The first size of at least need bytes a buffer of cap bytes grows to.
@@ -532,22 +539,22 @@ static size_t wbuf_cap_for(size_t cap, size_t need)
 }
 
 /* Room for `need` bytes in b (need <= WBUF_MAX): 0 when the budget says no. */
-static int wbuf_reserve(struct tf_wbuf *b, size_t need)
+static int wbuf_reserve(struct tf_output *out, struct tf_wbuf *b, size_t need)
 {
   size_t cap;
   uint8_t *d;
   if (need <= b->cap)
     return 1;
   cap = wbuf_cap_for(b->cap, need);
-  if (wbuf_total - b->cap + cap > WBUF_BUDGET || !(d = realloc(b->data, cap)))
+  if (out->wbuf_total - b->cap + cap > WBUF_BUDGET || !(d = realloc(b->data, cap)))
     return 0;
-  wbuf_total = wbuf_total - b->cap + cap;
+  out->wbuf_total = out->wbuf_total - b->cap + cap;
   b->data = d;
   b->cap = cap;
   return 1;
 }
 
-static tf_err wbuf_flush(struct tf_flow *f)
+static tf_err wbuf_flush(struct tf_output *out, struct tf_flow *f)
 {
   struct tf_wbuf *b = f->wbuf;
   tf_err e = TF_OK;
@@ -555,25 +562,25 @@ static tf_err wbuf_flush(struct tf_flow *f)
     return TF_OK;
   f->wbuf = NULL; /* before writing: output_pwrite may evict and recurse */
   if (b->len > 0)
-    e = output_pwrite(f, b->start, b->data, b->len);
-  wbuf_put(b);
+    e = output_pwrite(out, f, b->start, b->data, b->len);
+  wbuf_put(out, b);
   return e;
 }
 
 /* The buffer under the clock hand, not f's, gives its bytes to its file
  * and its memory back.  1 when one did, 0 when none is busy, -1 when its
  * file could not be written (logged). */
-static int wbuf_steal(const struct tf_flow *f)
+static int wbuf_steal(struct tf_output *out, const struct tf_flow *f)
 {
-  for (unsigned n = 0; n < wbuf_fresh; n++) {
-    struct tf_wbuf *b = &wbufs[wbuf_clock];
-    wbuf_clock = (wbuf_clock + 1) % wbuf_fresh;
+  for (unsigned n = 0; n < out->wbuf_fresh; n++) {
+    struct tf_wbuf *b = &out->wbufs[out->wbuf_clock];
+    out->wbuf_clock = (out->wbuf_clock + 1) % out->wbuf_fresh;
     if (!b->owner || b->owner == f)
       continue;
-    if (wbuf_flush(b->owner) != TF_OK)
+    if (wbuf_flush(out, b->owner) != TF_OK)
       return -1;
     if (b->data && !b->owner)
-      wbuf_drop_data(b);
+      wbuf_drop_data(out, b);
     return 1;
   }
   return 0;
@@ -583,24 +590,24 @@ static int wbuf_steal(const struct tf_flow *f)
  * are written out first, so the newest flows keep theirs; writing may
  * also close descriptors (and write out f's own buffer: read f->wbuf
  * again afterwards). */
-static void wbuf_make_room(struct tf_flow *f, size_t len)
+static void wbuf_make_room(struct tf_output *out, struct tf_flow *f, size_t len)
 {
   size_t extra;
   if (f->wbuf)
     extra = wbuf_cap_for(f->wbuf->cap, f->wbuf->len + len) - f->wbuf->cap;
   else
     extra = wbuf_cap_for(0, len);
-  while (wbuf_total + extra > WBUF_BUDGET && wbuf_steal(f) > 0)
+  while (out->wbuf_total + extra > WBUF_BUDGET && wbuf_steal(out, f) > 0)
     ;
 }
 
-static struct tf_wbuf *wbuf_get(void)
+static struct tf_wbuf *wbuf_get(struct tf_output *out)
 {
-  if (wbuf_nfree == 0 && wbuf_fresh < WBUF_COUNT)
-    return &wbufs[wbuf_fresh++];
-  if (wbuf_nfree == 0 && wbuf_steal(NULL) <= 0)
+  if (out->wbuf_nfree == 0 && out->wbuf_fresh < WBUF_COUNT)
+    return &out->wbufs[out->wbuf_fresh++];
+  if (out->wbuf_nfree == 0 && wbuf_steal(out, NULL) <= 0)
     return NULL; /* all busy */
-  return wbuf_nfree ? wbuf_free[--wbuf_nfree] : NULL;
+  return out->wbuf_nfree ? out->wbuf_free[--out->wbuf_nfree] : NULL;
 }
 
 static uint64_t output_end(const struct tf_flow *f)
@@ -611,12 +618,13 @@ static uint64_t output_end(const struct tf_flow *f)
   return end;
 }
 
-tf_err Tf_output_write(struct tf_flow *f, uint64_t offset, const uint8_t *data, size_t len)
+tf_err Tf_output_write(struct tf_output *out, struct tf_flow *f, uint64_t offset,
+                       const uint8_t *data, size_t len)
 {
   tf_err e;
-  if (!f->has_file && tf_opt.store_output &&
-      (len == 0 || open_count < fd_budget || !output_names_by_key(tf_opt.template_str))) {
-    e = output_ensure_open(f);
+  if (!f->has_file && out->opt->store_output &&
+      (len == 0 || out->open_count < out->fd_budget || !output_names_by_key(out->opt->template_str))) {
+    e = output_ensure_open(out, f);
     if (e != TF_OK || len == 0)
       return e;
   }
@@ -628,25 +636,25 @@ tf_err Tf_output_write(struct tf_flow *f, uint64_t offset, const uint8_t *data, 
   if (offset == output_end(f) && len < WBUF_MAX) {
     struct tf_wbuf *b;
     if (!f->wbuf || f->wbuf->len + len <= WBUF_MAX)
-      wbuf_make_room(f, len);
+      wbuf_make_room(out, f, len);
     b = f->wbuf;
-    if (b && (b->len + len > WBUF_MAX || !wbuf_reserve(b, b->len + len))) {
-      e = wbuf_flush(f); /* full, or may not grow: its bytes go to the file */
+    if (b && (b->len + len > WBUF_MAX || !wbuf_reserve(out, b, b->len + len))) {
+      e = wbuf_flush(out, f); /* full, or may not grow: its bytes go to the file */
       if (e != TF_OK)
         return e;
       b = NULL;
     }
     if (!b) {
-      b = wbuf_get();
+      b = wbuf_get(out);
       if (!b)
         return TF_ERR_OUTPUT;
-      if (wbuf_reserve(b, len)) {
+      if (wbuf_reserve(out, b, len)) {
         b->owner = f;
         b->start = offset;
         b->len = 0;
         f->wbuf = b;
       } else {
-        wbuf_put(b);
+        wbuf_put(out, b);
         b = NULL; /* no memory to buffer in: written at once below */
       }
     }
@@ -656,42 +664,41 @@ tf_err Tf_output_write(struct tf_flow *f, uint64_t offset, const uint8_t *data, 
       return TF_OK;
     }
   }
-  e = wbuf_flush(f);
+  e = wbuf_flush(out, f);
   if (e != TF_OK)
     return e;
-  return output_pwrite(f, offset, data, len);
+  return output_pwrite(out, f, offset, data, len);
 }
 
-tf_err Tf_output_prepend(struct tf_flow *f, uint64_t shift)
+tf_err Tf_output_prepend(struct tf_output *out, struct tf_flow *f, uint64_t shift)
 {
-  static uint8_t chunk[WBUF_MAX];
   uint64_t end;
   tf_err e;
   for (uint32_t i = 0; i < f->nfindx; i++)
     f->findx[i].offset += shift;
   if (!f->has_file && !f->wbuf)
     return TF_OK;
-  e = wbuf_flush(f); /* -FX: the hidden file is made now */
+  e = wbuf_flush(out, f); /* -FX: the hidden file is made now */
   if (e == TF_OK)
-    e = output_ensure_open(f);
+    e = output_ensure_open(out, f);
   if (e != TF_OK)
     return e;
   /* Move the bytes up from the end down, so nothing is overwritten early. */
   end = f->file_size;
   while (end > 0) {
-    size_t n = end > sizeof(chunk) ? sizeof(chunk) : (size_t)end;
-    ssize_t r = pread(f->fd, chunk, n, (off_t)(end - n));
+    size_t n = end > sizeof(out->chunk) ? sizeof(out->chunk) : (size_t)end;
+    ssize_t r = pread(f->fd, out->chunk, n, (off_t)(end - n));
     if (r != (ssize_t)n)
       return output_fail("cannot read back", f->path, r < 0 ? errno : EIO);
-    e = output_pwrite(f, end - n + shift, chunk, n);
+    e = output_pwrite(out, f, end - n + shift, out->chunk, n);
     if (e != TF_OK)
       return e;
     end -= n;
   }
-  memset(chunk, 0, sizeof(chunk));
+  memset(out->chunk, 0, sizeof(out->chunk));
   for (uint64_t at = 0; at < shift && at < f->file_size;) {
-    size_t n = shift - at > sizeof(chunk) ? sizeof(chunk) : (size_t)(shift - at);
-    e = output_pwrite(f, at, chunk, n);
+    size_t n = shift - at > sizeof(out->chunk) ? sizeof(out->chunk) : (size_t)(shift - at);
+    e = output_pwrite(out, f, at, out->chunk, n);
     if (e != TF_OK)
       return e;
     at += n;
@@ -701,7 +708,8 @@ tf_err Tf_output_prepend(struct tf_flow *f, uint64_t shift)
 
 /* ------------------------------------------------------------ findx */
 
-void Tf_output_findx_add(struct tf_flow *f, uint64_t offset, const struct timeval *ts,
+void Tf_output_findx_add(struct tf_output *out, struct tf_flow *f, uint64_t offset,
+                         const struct timeval *ts,
                          uint64_t len)
 {
   if (f->nfindx == f->findx_cap) {
@@ -730,7 +738,7 @@ static int findx_cmp(const void *a, const void *b)
 
 /* Sorted by offset; consecutive frames with the same timestamp that
  * continue each other share one line, as the manual describes. */
-static tf_err findx_write(struct tf_flow *f)
+static tf_err findx_write(struct tf_output *out, struct tf_flow *f)
 {
   char path[PATH_MAX_LEN];
   FILE *fp;
@@ -739,7 +747,7 @@ static tf_err findx_write(struct tf_flow *f)
     return TF_OK;
   qsort(f->findx, f->nfindx, sizeof(*f->findx), findx_cmp);
   snprintf(path, sizeof(path), "%s.findx", f->path);
-  fd = output_open_path(path, O_WRONLY | O_CREAT | O_TRUNC);
+  fd = output_open_path(out, path, O_WRONLY | O_CREAT | O_TRUNC);
   if (fd < 0 || !(fp = fdopen(fd, "w"))) {
     if (fd >= 0)
       close(fd);
@@ -766,7 +774,7 @@ static int output_whole_in_buffer(const struct tf_flow *f)
   return f->wbuf && f->wbuf->start == 0 && f->wbuf->len >= f->file_size;
 }
 
-tf_err Tf_output_close(struct tf_flow *f)
+tf_err Tf_output_close(struct tf_output *out, struct tf_flow *f)
 {
   struct tf_wbuf *keep = NULL;
   tf_err e = TF_OK, e2;
@@ -774,20 +782,20 @@ tf_err Tf_output_close(struct tf_flow *f)
     /* Written (-FX: not even that), but kept until Tf_output_release:
      * the scanners at close read the flow from here, not from disk. */
     keep = f->wbuf;
-    if (tf_opt.store_output && keep->len > 0)
-      e = output_pwrite(f, 0, keep->data, keep->len);
+    if (out->opt->store_output && keep->len > 0)
+      e = output_pwrite(out, f, 0, keep->data, keep->len);
     f->wbuf = NULL;
   }
-  e2 = output_close_fd(f);
+  e2 = output_close_fd(out, f);
   if (e == TF_OK)
     e = e2;
   if (f->has_file && !f->temp_storage && f->file_size == 0) {
     /* An empty file still gets the flow's time, like every other. */
-    if (output_ensure_open(f) == TF_OK)
-      output_close_fd(f);
+    if (output_ensure_open(out, f) == TF_OK)
+      output_close_fd(out, f);
   }
   f->wbuf = keep;
-  e2 = tf_opt.findx ? findx_write(f) : TF_OK;
+  e2 = out->opt->findx ? findx_write(out, f) : TF_OK;
   return e != TF_OK ? e : e2;
 }
 
@@ -801,16 +809,17 @@ const uint8_t *Tf_output_held(const struct tf_flow *f)
   return output_whole_in_buffer(f) ? f->wbuf->data : NULL;
 }
 
-tf_err Tf_output_readback(struct tf_flow *f, uint64_t offset, uint8_t *buf, size_t len)
+tf_err Tf_output_readback(struct tf_output *out, struct tf_flow *f, uint64_t offset, uint8_t *buf,
+                          size_t len)
 {
   tf_err e;
   if (f->wbuf && offset >= f->wbuf->start && offset + len <= f->wbuf->start + f->wbuf->len) {
     memcpy(buf, f->wbuf->data + (offset - f->wbuf->start), len);
     return TF_OK; /* still in memory: no write and read back */
   }
-  e = wbuf_flush(f);
+  e = wbuf_flush(out, f);
   if (e == TF_OK)
-    e = output_ensure_open(f);
+    e = output_ensure_open(out, f);
   while (e == TF_OK && len > 0) {
     ssize_t n = pread(f->fd, buf, len, (off_t)offset);
     if (n <= 0)
@@ -833,17 +842,17 @@ long Tf_output_read(const char *path, uint64_t offset, uint8_t *buf, size_t len)
   return n;
 }
 
-void Tf_output_release(struct tf_flow *f)
+void Tf_output_release(struct tf_output *out, struct tf_flow *f)
 {
   if (f->wbuf) {
-    wbuf_put(f->wbuf);
+    wbuf_put(out, f->wbuf);
     f->wbuf = NULL;
   }
   if (f->fd >= 0) {
     close(f->fd);
     f->fd = -1;
-    lru_unlink(f);
-    open_count--;
+    lru_unlink(out, f);
+    out->open_count--;
   }
   if (f->temp_storage && f->path)
     unlink(f->path);

@@ -193,11 +193,12 @@ static int pco_release(struct tf_pcapout *pco, struct tf_kpcap *k)
 /* The first time in this run: a new file named like a flow file, with the
  * counter probed through an exclusive create, so neither an earlier run's
  * file nor an earlier connection on the same 4-tuple is overwritten. */
-static tf_err pco_create(struct tf_flow *f)
+static tf_err pco_create(struct tf_run *run, struct tf_flow *f)
 {
   char path[4200];
   for (uint32_t counter = 0; counter < PCO_MAX_COUNTER; counter++) {
-    int len = Tf_output_name(f, counter, path, sizeof(path) - 5); /* room for ".pcap" */
+    /* room for ".pcap" */
+    int len = Tf_output_name(run->output, f, counter, path, sizeof(path) - 5);
     int fd;
     if (len < 0 || (size_t)len + 6 > sizeof(path))
       break;
@@ -247,7 +248,7 @@ tf_err Tf_pcapout_flow(struct tf_run *run, struct tf_flow *f, const struct tfl_p
     Tfl_list_push_front(&pco->lru, &k->lru);
   } else {
     if (!f->kpcap_started) {
-      if ((e = pco_create(f)) != TF_OK) {
+      if ((e = pco_create(run, f)) != TF_OK) {
         f->kpcap_started = PCO_FAILED;
         return e;
       }

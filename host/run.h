@@ -27,6 +27,7 @@ struct tf_console;
 struct tf_dispatch;
 struct tf_demux;
 struct tf_flowtab;
+struct tf_output;
 struct tf_pcapout;
 struct tf_plugins;
 struct tf_settings;
@@ -47,6 +48,7 @@ struct tf_run {
 
   struct tf_sources *sources;   /* source.c: decoder counters, fragments, BPF state */
   struct tf_flowtab *flows;     /* flowtab.c: the open flows */
+  struct tf_output *output;     /* output.c: flow files, their buffers and descriptors */
   struct tf_demux *demux;       /* demux.c: reassembly, stragglers, ids */
   struct tf_console *console;   /* console.c: -c/-C/-D output */
   struct tf_pcapout *pcapout;   /* pcapout.c: -w and -K files */

@@ -221,7 +221,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
   set_options(data, tmpl);
   Tf_run_init(&run, &tf_opt);
-  if (Tf_flowtab_init(&run) != TF_OK || Tf_output_init(64) != TF_OK ||
+  if (Tf_flowtab_init(&run) != TF_OK || Tf_output_init(&run, 64) != TF_OK ||
       Tf_demux_init(&run) != TF_OK ||
       Tf_console_init(&run) != TF_OK || Tf_pcapout_init(&run) != TF_OK ||
       Tf_report_open(&run, report_path, NULL) != TF_OK)
@@ -237,7 +237,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   (void)Tf_pcapout_shutdown(&run); /* a full disk is not what this harness looks for */
   (void)Tf_console_shutdown(&run);
   Tf_demux_shutdown(&run);
-  Tf_output_shutdown();
+  Tf_output_shutdown(&run);
   Tf_flowtab_free(&run);
   check_report();
   free(tmpl);

@@ -34,7 +34,7 @@ void He_setup(const char *tag)
   tf_opt.tcp_timeout = 30; /* packet-time expiry runs too */
   tf_quiet = 1;
   Tf_run_init(&he_run, &tf_opt);
-  if (Tf_flowtab_init(&he_run) != TF_OK || Tf_output_init(64) != TF_OK ||
+  if (Tf_flowtab_init(&he_run) != TF_OK || Tf_output_init(&he_run, 64) != TF_OK ||
       Tf_demux_init(&he_run) != TF_OK || Tf_pcapout_init(&he_run) != TF_OK ||
       Tf_console_init(&he_run) != TF_OK)
     abort();

@@ -160,7 +160,7 @@ START_TEST(reused_tuple_gets_its_own_file)
   int dlt;
   ck_assert_int_eq(Tf_pcapout_flow(&tu_ctx, f, &p), TF_OK);
   Tf_pcapout_flow_close(&tu_ctx, f);
-  Tf_output_release(f); /* the end of a flow, as demux does it */
+  Tf_output_release(tu_ctx.output, f); /* the end of a flow, as demux does it */
   Tf_flowtab_remove(tu_ctx.flows, f);
   /* a later connection on the same endpoints (a new flow) */
   f = make_flow(7);

@@ -227,8 +227,8 @@ START_TEST(many_flows_few_descriptors)
   enum { FLOWS = 200, SEG = 8000, ROUNDS = 3 };
   static char seg[SEG];
   tu_setup();
-  Tf_output_shutdown();
-  ck_assert_int_eq(Tf_output_init(4), TF_OK);
+  Tf_output_shutdown(&tu_ctx);
+  ck_assert_int_eq(Tf_output_init(&tu_ctx, 4), TF_OK);
   for (int f = 0; f < FLOWS; f++)
     tu_seg(C, (uint16_t)(20000 + f), S, 80, 0, SYN, NULL, 0, 1577934245);
   for (int r = 0; r < ROUNDS; r++) {
@@ -240,7 +240,7 @@ START_TEST(many_flows_few_descriptors)
   }
   for (int f = 0; f < FLOWS; f++)
     tu_seg(C, (uint16_t)(20000 + f), S, 80, 1u + ROUNDS * SEG, FIN, NULL, 0, 1577934245);
-  ck_assert_int_le(Tf_output_max_open(), 4);
+  ck_assert_int_le(Tf_output_max_open(tu_ctx.output), 4);
   for (int f = 0; f < FLOWS; f++) {
     char name[64];
     size_t len;

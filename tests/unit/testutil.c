@@ -33,7 +33,7 @@ void tu_setup(void)
   tf_opt.template_str = template_copy;
   Tf_run_init(&tu_ctx, &tf_opt);
   Tf_flowtab_init(&tu_ctx);
-  Tf_output_init(0);
+  Tf_output_init(&tu_ctx, 0);
   Tf_demux_init(&tu_ctx);
 }
 
@@ -54,7 +54,7 @@ void tu_teardown(void)
 {
   Tf_demux_close_all(&tu_ctx);
   Tf_demux_shutdown(&tu_ctx);
-  Tf_output_shutdown();
+  Tf_output_shutdown(&tu_ctx);
   Tf_flowtab_free(&tu_ctx);
   /* Depth first, links not followed: the directory and what tests left. */
   if (nftw(outdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
