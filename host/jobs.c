@@ -154,7 +154,7 @@ static void jobs_clear_outdir(const char *outdir, const char *keep)
 }
 
 tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, struct tf_jobs *jobs,
-                   int *fallback)
+                   struct tf_options *opt, int *fallback)
 {
   struct tf_jobs_names *names;
   char dir[PATH_LEN];
@@ -169,8 +169,8 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, str
   /* Straight into outdir: what any run but a live one does, unless names
    * could collide across partitions or a fallback could not tell the
    * workers' files from what was there. */
-  int direct = !tf_opt.live && jobs_names_separate(tf_opt.template_str) &&
-               jobs_dir_empty(tf_opt.outdir);
+  int direct = !opt->live && jobs_names_separate(opt->template_str) &&
+               jobs_dir_empty(opt->outdir);
   jobs->worker = -1;
   jobs->worker_jsonl = NULL;
   *fallback = 0;
@@ -186,7 +186,7 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, str
     Tf_log_error("-j: out of memory");
     return TF_ERR_NOMEM;
   }
-  snprintf(dir, sizeof(dir), "%s/.tcpflow-jobs-%ld", tf_opt.outdir, (long)parent);
+  snprintf(dir, sizeof(dir), "%s/.tcpflow-jobs-%ld", opt->outdir, (long)parent);
   if (mkdir(dir, 0700) != 0) {
     Tf_log_error("-j: cannot create %s: %s", dir, strerror(errno));
     return TF_ERR_OUTPUT;
@@ -216,26 +216,26 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, str
     if (pid == 0) {
       nworkers = 0;
       jobs->worker = k;
-      tf_opt.part_index = (uint32_t)k;
-      tf_opt.part_count = (uint32_t)n;
-      if (tf_opt.live && !tf_opt.fanout_group)
-        tf_opt.fanout_group = group;
-      if (tf_opt.live)
-        tf_opt.part_count = 1; /* the kernel splits; every packet here is ours */
+      opt->part_index = (uint32_t)k;
+      opt->part_count = (uint32_t)n;
+      if (opt->live && !opt->fanout_group)
+        opt->fanout_group = group;
+      if (opt->live)
+        opt->part_count = 1; /* the kernel splits; every packet here is ours */
       if (direct) {
-        tf_opt.report_path = nm->report;
-        tf_opt.report_index = nm->index;
+        opt->report_path = nm->report;
+        opt->report_index = nm->index;
         /* report.xml always: the merge reads the run's frame from it */
-        tf_opt.report_format = TF_REPORT_DFXML;
+        opt->report_format = TF_REPORT_DFXML;
         if (final_jsonl) {
-          tf_opt.report_format = TF_REPORT_BOTH;
+          opt->report_format = TF_REPORT_BOTH;
           jobs->worker_jsonl = nm->jsonl;
         }
       } else {
-        tf_opt.outdir = nm->report;
-        tf_opt.report_path = NULL;
+        opt->outdir = nm->report;
+        opt->report_path = NULL;
       }
-      tf_opt.enable_report = 1; /* the merge needs it */
+      opt->enable_report = 1; /* the merge needs it */
       return TF_OK;
     }
     workers[k] = pid;
@@ -281,8 +281,10 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, str
   /* Signals now reach no worker and are ignored: the report is finished. */
   tf_err me = direct ? Tf_merge_jobs(dirs, idxs, final_jsonl ? jsonls : NULL, ok, n,
                                      jobs_signalled || !all_ok || stopped,
-                                     final_report ? final_report : "", final_jsonl)
-                     : Tf_merge_dirs(dirs, n, tf_opt.outdir, final_report ? final_report : "", 1);
+                                     final_report ? final_report : "", final_jsonl,
+                                     opt->command_line)
+                     : Tf_merge_dirs(dirs, n, opt->outdir, final_report ? final_report : "", 1,
+                                     opt->command_line);
   jobs_handlers(SIG_DFL);
   if (tf_debug_level >= 2) {
     struct rusage self;
@@ -291,12 +293,12 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, str
                  self.ru_utime.tv_sec + self.ru_utime.tv_usec / 1e6,
                  self.ru_stime.tv_sec + self.ru_stime.tv_usec / 1e6);
   }
-  if (me == TF_ERR_MERGE_NUMBERING && !tf_opt.live) {
+  if (me == TF_ERR_MERGE_NUMBERING && !opt->live) {
     /* Only a single process numbers these flows as -j 1 does. */
     Tf_log_warn("-j %d: the partitions cannot be put together as one run would number them; "
                 "running as -j 1", n);
     if (direct)
-      jobs_clear_outdir(tf_opt.outdir, dir);
+      jobs_clear_outdir(opt->outdir, dir);
     jobs_remove(dir);
     *fallback = 1;
     return TF_OK;

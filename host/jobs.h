@@ -12,6 +12,7 @@
 #define TF_JOBS_H
 
 #include "error.h"
+#include "options.h"
 
 /* Where a worker writes: its directory or (written into the output
  * directory) its report, its report's index and its report.jsonl. */
@@ -32,7 +33,7 @@ struct tf_jobs {
 };
 
 /* Forks n workers.  In a worker returns TF_OK with jobs->worker set to its
- * index and tf_opt set up for it (partition or fanout group; its report
+ * index and *opt set up for it (partition or fanout group; its report
  * <outdir>/.tcpflow-jobs-<pid>/w<k>.xml, indexed, or its own directory
  * .../w<k> and report there).  In the parent returns, once every worker
  * ended and their reports were merged into final_report and final_jsonl
@@ -41,6 +42,6 @@ struct tf_jobs {
  * cannot equal -j 1 (see TF_ERR_MERGE_NUMBERING; or report.jsonl in the
  * other way): nothing was kept, run as -j 1. */
 tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, struct tf_jobs *jobs,
-                   int *fallback);
+                   struct tf_options *opt, int *fallback);
 
 #endif

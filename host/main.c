@@ -41,7 +41,6 @@
 #include "source.h"
 #include "tfl_parse.h"
 
-struct tf_options tf_opt;
 
 #define MAX_INPUTS 4096
 
@@ -767,7 +766,8 @@ static tf_err scale_fork(struct main_args *args, int *parent_done)
   if (args->opt->enable_report)
     report_paths(args, report_buf, jsonl_buf, sizeof(report_buf), &final_report, &final_jsonl);
   int fallback;
-  e = Tf_jobs_run(args->opt->jobs, final_report, final_jsonl, &args->jobs, &fallback);
+  e = Tf_jobs_run(args->opt->jobs, final_report, final_jsonl, &args->jobs, args->opt,
+                   &fallback);
   if (fallback) {
     args->opt->jobs = 1;
     install_signals();
@@ -1040,7 +1040,8 @@ int main(int argc, char **argv)
   int help_level = 0, version = 0;
   tf_err e;
   /* The process's one command line (a -j worker keeps its copy). */
-  struct main_args margs = {.opt = &tf_opt, .jobs.worker = -1};
+  struct tf_options options;
+  struct main_args margs = {.opt = &options, .jobs.worker = -1};
   struct main_args *args = &margs;
   Tf_options_defaults(args->opt);
   args->shard = Tf_shard_new(args->opt);
@@ -1079,7 +1080,8 @@ int main(int argc, char **argv)
       e = TF_ERR_USAGE;
     } else {
       e = Tf_merge_dirs((const char *const *)argv + args->merge_first,
-                        argc - args->merge_first, args->opt->outdir, args->opt->report_path, 0);
+                        argc - args->merge_first, args->opt->outdir, args->opt->report_path, 0,
+                        args->opt->command_line);
     }
   } else if (args->check_scanner) {
     e = Tf_conformance_run(args->check_scanner, stdout);

@@ -94,6 +94,7 @@ struct merge_state {
   const char *outdir;       /* --merge: the target; NULL for -j */
   int strict;               /* -j: refuse what --merge only warns about */
   xmlTextWriterPtr w;
+  const char *command_line; /* of this tcpflow, for the merged report */
 };
 
 /* ------------------------------------------------------------ reading */
@@ -460,8 +461,8 @@ static void merge_write_element(struct merge_state *m, xmlNodePtr n, int shard,
   merge_qname(n, n->name, n->ns, name, sizeof(name));
   xmlTextWriterStartElement(m->w, X(name));
   merge_write_attrs(m, n, shard, 0, flow);
-  if (merge_is(n, NULL, "command_line") && tf_opt.command_line) {
-    xmlTextWriterWriteString(m->w, X(tf_opt.command_line)); /* the merge's */
+  if (merge_is(n, NULL, "command_line") && m->command_line) {
+    xmlTextWriterWriteString(m->w, X(m->command_line)); /* the merge's */
     xmlTextWriterEndElement(m->w);
     return;
   }
@@ -1166,11 +1167,12 @@ static tf_err merge_stream_open(struct merge_shard *s, struct merge_stream *st,
 
 tf_err Tf_merge_jobs(const char *const *reports, const char *const *indexes,
                      const char *const *jsonls, const int *ok, int n, int lenient,
-                     const char *out_report, const char *out_jsonl)
+                     const char *out_report, const char *out_jsonl, const char *command_line)
 {
   struct merge_state m;
   tf_err e = TF_OK;
   memset(&m, 0, sizeof(m));
+  m.command_line = command_line;
   m.shards = calloc((size_t)n, sizeof(*m.shards));
   m.streams = calloc((size_t)n, sizeof(*m.streams));
   if (!m.shards || !m.streams) {
@@ -1422,7 +1424,7 @@ static int merge_same_dir(const char *a, const char *b)
 }
 
 tf_err Tf_merge_dirs(const char *const *dirs, int n, const char *outdir, const char *out_report,
-                     int strict)
+                     int strict, const char *command_line)
 {
   struct merge_state m;
   char report_buf[PATH_LEN + 16], probe[PATH_LEN + 2];
@@ -1433,6 +1435,7 @@ tf_err Tf_merge_dirs(const char *const *dirs, int n, const char *outdir, const c
     return TF_ERR_USAGE;
   }
   memset(&m, 0, sizeof(m));
+  m.command_line = command_line;
   m.shards = calloc((size_t)n, sizeof(*m.shards));
   if (!m.shards)
     return TF_ERR_NOMEM;

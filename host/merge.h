@@ -23,10 +23,10 @@
  * goes to out_report (NULL: <outdir>/report.xml; "": none).  strict: -j,
  * see TF_ERR_MERGE_NUMBERING; nothing is moved then and nothing said. */
 tf_err Tf_merge_dirs(const char *const *dirs, int n, const char *outdir,
-                     const char *out_report, int strict);
+                     const char *out_report, int strict, const char *command_line);
 
 /* -j workers that wrote their files into the output directory: their
- * indexed reports (report.h, Tf_report_set_index) merged into out_report
+ * indexed reports (report.h, opt->report_index) merged into out_report
  * ("": checked only) as a stream -- each flow's bytes copied as written, in
  * close order, without a tree of the flows.  Memory does not grow with the
  * number of flows.  ok[i] is 0 for a worker that failed: its flows are
@@ -37,9 +37,10 @@ tf_err Tf_merge_dirs(const char *const *dirs, int n, const char *outdir,
  * for strict Tf_merge_dirs (not lenient; nothing written then); other
  * errors are logged.  jsonls (NULL: none): the workers' report.jsonl, a
  * flow line for each index entry, then a summary line; merged into
- * out_jsonl (NULL: not written) the same way. */
+ * out_jsonl (NULL: not written) the same way.  command_line: this
+ * tcpflow's, for the merged report (both functions). */
 tf_err Tf_merge_jobs(const char *const *reports, const char *const *indexes,
                      const char *const *jsonls, const int *ok, int n, int lenient,
-                     const char *out_report, const char *out_jsonl);
+                     const char *out_report, const char *out_jsonl, const char *command_line);
 
 #endif

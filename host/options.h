@@ -85,8 +85,6 @@ struct tf_options {
   char *command_line;
 };
 
-extern struct tf_options tf_opt;
-
 /* Fills *o with the defaults of every option (what tcpflow does with no
  * option and no -S), the one place they are written.  template_str,
  * filter and command_line are left NULL: their owner (main.c, a test)

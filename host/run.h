@@ -11,12 +11,12 @@
  * shutdown, which leave the pointer NULL.  A stage reaches another only
  * through that stage's functions, never through its fields.
  *
- * What remains at file scope in host/ is what a signal handler or the
- * crash guard must reach without a context (source.c's stop request,
- * jobs.c's workers, guard.c, dispatch.c's exit handler), the log's
- * verbosity, and the stages not yet converted (tf_opt's storage,
- * output, report, jsonl and the scanner registry; see README "How the code
- * is laid out").
+ * What remains at file scope in host/ is what a signal handler, an
+ * atexit handler or the crash guard must reach without a context
+ * (source.c's stop request, jobs.c's workers, guard.c, dispatch.c's exit
+ * handler), what libltdl's loader callbacks need, the log's verbosity and
+ * --merge's scratch buffers, each listed with its reason in
+ * tests/tools/host-globals.txt, which make lint checks.
  */
 #ifndef TF_RUN_H
 #define TF_RUN_H

@@ -39,8 +39,8 @@
 
 #define MAX_MODS 3
 
-/* Defined by host/main.c in the program. */
-struct tf_options tf_opt;
+/* The options of the harness's run (the program keeps its own in main()). */
+static struct tf_options tf_opt;
 static struct tf_plugins *plugins; /* the registry, kept across inputs */
 static struct tf_run run;
 

@@ -40,8 +40,8 @@
 #include "report.h"
 #include "run.h"
 
-/* Defined by host/main.c in the program; the harness is its own main. */
-struct tf_options tf_opt;
+/* The options of the harness's run (the program keeps its own in main()). */
+static struct tf_options tf_opt;
 static struct tf_run run;
 
 /* Byte 0. */

@@ -27,7 +27,7 @@
 #include "report.h"
 #include "run.h"
 
-struct tf_options tf_opt;
+static struct tf_options tf_opt;
 static struct tf_run run;
 
 static char report_path[512];

@@ -15,8 +15,8 @@
 #include "output.h"
 #include "pcapout.h"
 
-/* Defined by host/main.c in the program; the harness is its own main. */
-struct tf_options tf_opt;
+/* The options of the harness's run (the program keeps its own in main()). */
+static struct tf_options tf_opt;
 struct tf_run he_run;
 
 static const char *outdir;

@@ -13,6 +13,8 @@
 #include "run.h"
 #include "tfl_packet.h"
 
+/* The options of the tests' run (testutil.c). */
+extern struct tf_options tf_opt;
 /* The run the tests drive: its options are tf_opt. */
 extern struct tf_run tu_ctx;
 
