@@ -622,16 +622,19 @@ static tf_err merge_write(struct merge_state *m, const char *path)
   tf_err e = TF_OK;
   /* Through stdio with a large buffer: libxml2 alone writes 4 KB at a
    * time, and a merged report of many flows is large. */
-  static char buf[1 << 20];
-  FILE *fp = fopen(path, "we");
+  size_t bufsize = 1 << 20;
+  char *buf = malloc(bufsize); /* the stream's until fclose */
+  FILE *fp = buf ? fopen(path, "we") : NULL;
   xmlOutputBufferPtr out = fp ? xmlOutputBufferCreateFile(fp, NULL) : NULL;
   if (fp)
-    setvbuf(fp, buf, _IOFBF, sizeof(buf)); /* glibc ignores the size without a buffer */
+    setvbuf(fp, buf, _IOFBF, bufsize); /* glibc ignores the size without a buffer */
   m->w = out ? xmlNewTextWriter(out) : NULL; /* owns out */
   if (!m->w) {
-    Tf_log_error("--merge: cannot create report %s: %s", path, strerror(errno));
+    Tf_log_error("--merge: cannot create report %s: %s", path,
+                 buf ? strerror(errno) : "out of memory");
     if (fp)
       fclose(fp);
+    free(buf);
     return TF_ERR_OUTPUT;
   }
   xmlTextWriterSetIndent(m->w, 1);
@@ -649,6 +652,7 @@ static tf_err merge_write(struct merge_state *m, const char *path)
     Tf_log_error("--merge: cannot write the report %s: %s", path, strerror(errno));
     e = TF_ERR_OUTPUT;
   }
+  free(buf);
   return e;
 }
 
@@ -1019,7 +1023,7 @@ static tf_err merge_stream_copy(struct merge_state *m, struct merge_stream *st)
 {
   static const char head[] = "    <fileobject>";
   static const char tail[] = "</fileobject>\n";
-  static char buf[1 << 16];
+  char buf[1 << 16];
   uint64_t left = m->w ? st->entry[2] - st->entry[1] : 0; /* report.jsonl only */
   int first = 1;
   tf_err e;
@@ -1323,7 +1327,7 @@ static int merge_cmp_file(const void *pa, const void *pb)
 /* A file system boundary: copy (mode and times kept), then remove. */
 static tf_err merge_copy(const char *from, const char *to)
 {
-  static char buf[1 << 16];
+  char buf[1 << 16];
   struct stat st;
   struct timespec ts[2];
   int in = open(from, O_RDONLY | O_CLOEXEC), out;
