@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <tcpflow/scanner.h>
 
@@ -135,7 +136,7 @@ struct md5_flow {
 static const struct tfs_setting md5_settings[] = {
     {"md5_extra_digests", "", "further digests as extra hashdigest elements: sha1,sha256"},
     {"md5_thread", "1", "1: hash on worker threads while the capture is read; 0: inline"},
-    {"md5_threads", "1", "worker threads with md5_thread=1 (1-16)"},
+    {"md5_threads", "auto", "worker threads with md5_thread=1: 1-16, or auto (one per CPU, at most 4)"},
     {NULL, NULL, NULL}};
 
 /* ------------------------------------------------------------ worker */
@@ -517,12 +518,17 @@ static int md5_init(const struct tfs_host *host, tfs_ctx *ctx, void **state)
   }
   thread = host->setting(ctx, "md5_thread");
   threads = host->setting(ctx, "md5_threads");
-  if (threads) {
+  if (!threads || strcmp(threads, "auto") == 0) {
+    /* One per CPU: on two cores a second worker lets the hashing of a
+     * few large flows (W1) use the core the main thread leaves. */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    nthreads = cpus < 1 ? 1 : cpus > 4 ? 4 : cpus;
+  } else {
     char *end;
     nthreads = strtol(threads, &end, 10);
     if (*threads == '\0' || *end != '\0' || nthreads < 1 || nthreads > MD5_MAX_THREADS) {
-      host->log(ctx, TFS_LOG_ERROR, "md5_threads: '%s' is not a number from 1 to %d", threads,
-                MD5_MAX_THREADS);
+      host->log(ctx, TFS_LOG_ERROR, "md5_threads: '%s' is not 'auto' or a number from 1 to %d",
+                threads, MD5_MAX_THREADS);
       return TFS_ERROR;
     }
   }

@@ -63,19 +63,19 @@ check "unknown extra digest: clear error" grep -q "unknown digest 'crc32'" "$WOR
 # reports wait for them (SDK 1.2 deferred completion): the same digests,
 # the same report entries in the same order.
 X=$C/pp_example2.pcap
-for how in md5_thread=0 md5_threads=1 md5_threads=3; do
+for how in md5_thread=0 md5_threads=1 md5_threads=3 md5_threads=auto; do
   "$T" -e md5 -S "$how" -S md5_extra_digests=sha1 -o "$WORK/thr-$how" -r "$X" >/dev/null 2>&1
   check "$how: digests equal md5sum" $D "$WORK/thr-$how/report.xml"
   sed -n '/<fileobject>/,/<\/fileobject>/p' "$WORK/thr-$how/report.xml" |
     sed "s|$WORK/thr-$how/||" >"$WORK/thr-$how.entries"
 done
 check "md5_thread=0: flows with a digest" test "$(grep -c "type='MD5'" "$WORK/thr-md5_thread=0.entries")" -gt 100
-for how in md5_threads=1 md5_threads=3; do
+for how in md5_threads=1 md5_threads=3 md5_threads=auto; do
   check "$how: report entries byte for byte as md5_thread=0" \
     cmp -s "$WORK/thr-md5_thread=0.entries" "$WORK/thr-$how.entries"
 done
 "$T" -e md5 -S md5_threads=0 -o "$WORK/thr-bad" -r "$G" >"$WORK/out" 2>&1
-check "md5_threads=0: clear error" grep -q "md5_threads: '0' is not a number from 1 to 16" "$WORK/out"
+check "md5_threads=0: clear error" grep -q "md5_threads: '0' is not 'auto' or a number from 1 to 16" "$WORK/out"
 # Small, periodic and duplicate flows are digested too (1.6.1 skipped them).
 "$T" -e md5 -o "$WORK/small" -r "$C/td_tcp_rst_data-trunc.pcap" >/dev/null 2>&1
 check "small flows get a digest" grep -q "hashdigest" "$WORK/small/report.xml"
