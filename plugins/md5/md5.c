@@ -34,10 +34,10 @@
 #include <tcpflow/scanner.h>
 
 #define MD5_MAX_DIGESTS 4
-#define MD5_RING (4u << 20)     /* bytes waiting for the worker */
+#define MD5_RING (4u << 20)     /* bytes waiting for the workers, all together */
+#define MD5_MIN_RING (1u << 20) /* per worker, at least */
 #define MD5_JOBS 4096           /* chunks waiting for the worker */
 #define MD5_MAX_JOB (256u << 10) /* larger chunks are queued in pieces */
-#define MD5_WAKE (1u << 20)     /* bytes queued before an idle worker is woken */
 #define MD5_MAX_THREADS 16
 #define MD5_NUDGE_MS 10         /* a closed flow waits this long for a batch to fill */
 #define MD5_SPARE 1024          /* finished flows kept for reuse (contexts and all) */
@@ -81,6 +81,7 @@ struct md5_worker {
   pthread_cond_t done;          /* a job hashed while the producer waits */
   uint8_t *ring;
   struct md5_job jobs[MD5_JOBS];
+  size_t ring_size;             /* MD5_RING shared out, at least MD5_MIN_RING */
   size_t ring_head;             /* where the next bytes go (producer only) */
   int staged;                   /* jobs[head % MD5_JOBS] is filled but not yet
                                    published: a flow's next segments extend it
@@ -219,7 +220,7 @@ static void *md5_worker_main(void *arg)
     /* An empty queue wakes any waiter: nothing more will come. */
     want = LOAD(&w->want);
     empty = LOAD(&w->head) == tail;
-    if ((want == MD5_WANT_SPACE && (empty || (LOAD(&w->ring_used) <= MD5_RING / 2 &&
+    if ((want == MD5_WANT_SPACE && (empty || (LOAD(&w->ring_used) <= w->ring_size / 2 &&
                                               LOAD(&w->head) - tail <= MD5_JOBS / 2))) ||
         (want == MD5_WANT_FLOW && (empty || (LOAD(&w->want_mf) == j.mf &&
                                              LOAD(&j.mf->pending) == 0)))) {
@@ -231,15 +232,16 @@ static void *md5_worker_main(void *arg)
   return NULL;
 }
 
-static struct md5_worker *md5_worker_start(void)
+static struct md5_worker *md5_worker_start(size_t ring_size)
 {
   struct md5_worker *w = calloc(1, sizeof(*w));
   sigset_t all, old;
   int rc;
-  if (!w || !(w->ring = malloc(MD5_RING))) {
+  if (!w || !(w->ring = malloc(ring_size))) {
     free(w);
     return NULL;
   }
+  w->ring_size = ring_size;
   pthread_mutex_init(&w->lock, NULL);
   pthread_cond_init(&w->work, NULL);
   pthread_cond_init(&w->done, NULL);
@@ -281,7 +283,9 @@ static void md5_publish(struct md5_worker *w)
  * and a context switch each. */
 static void md5_batch_wake(struct md5_worker *w)
 {
-  if (LOAD(&w->ring_used) >= MD5_WAKE || LOAD(&w->head) - LOAD(&w->tail) >= MD5_JOBS / 2) {
+  /* A quarter of the ring: the worker has work for a while, the producer
+   * room for a while. */
+  if (LOAD(&w->ring_used) >= w->ring_size / 4 || LOAD(&w->head) - LOAD(&w->tail) >= MD5_JOBS / 2) {
     md5_publish(w);
     md5_kick(w);
   }
@@ -314,7 +318,8 @@ static int md5_until_met(struct md5_worker *w, const struct md5_until *u)
 {
   if (u->mf)
     return LOAD(&u->mf->pending) == 0;
-  return LOAD(&w->head) - LOAD(&w->tail) < MD5_JOBS && LOAD(&w->ring_used) + u->room <= MD5_RING;
+  return LOAD(&w->head) - LOAD(&w->tail) < MD5_JOBS &&
+         LOAD(&w->ring_used) + u->room <= w->ring_size;
 }
 
 /* Sleeps until u holds, waking the worker first. */
@@ -346,7 +351,7 @@ static void md5_push(struct md5_worker *w, struct md5_flow *mf, enum md5_kind ki
   struct md5_until u = {0, NULL};
   if (w->staged && kind == MD5_BYTES && j->kind == MD5_BYTES && j->mf == mf &&
       j->at + j->len == w->ring_head && j->len + n <= MD5_MAX_JOB &&
-      w->ring_head + n <= MD5_RING && LOAD(&w->ring_used) + n <= MD5_RING) {
+      w->ring_head + n <= w->ring_size && LOAD(&w->ring_used) + n <= w->ring_size) {
     /* The same flow again: its staged job grows (one job for a run of
      * segments, not one each; the worker's cost is per job). */
     memcpy(w->ring + w->ring_head, data, n);
@@ -362,8 +367,8 @@ static void md5_push(struct md5_worker *w, struct md5_flow *mf, enum md5_kind ki
     if (LOAD(&w->tail) == head) /* all hashed: start again at the front */
       w->ring_head = 0;
     at = w->ring_head;
-    if (at + n > MD5_RING) {
-      skip = MD5_RING - at;
+    if (at + n > w->ring_size) {
+      skip = w->ring_size - at;
       at = 0;
     }
     u.room = skip + n;
@@ -534,7 +539,9 @@ static int md5_init(const struct tfs_host *host, tfs_ctx *ctx, void **state)
   }
   /* No thread at all (none could start): hash inline. */
   for (long i = 0; (!thread || strcmp(thread, "0") != 0) && i < nthreads; i++)
-    if ((st->workers[st->nworkers] = md5_worker_start()))
+    if ((st->workers[st->nworkers] =
+             md5_worker_start(MD5_RING / nthreads > MD5_MIN_RING ? MD5_RING / nthreads
+                                                                 : MD5_MIN_RING)))
       st->nworkers++;
   return TFS_OK;
 }
