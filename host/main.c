@@ -818,6 +818,21 @@ static void describe_input(struct main_args *args)
   args->opt->input_desc = desc;
 }
 
+/* A run that stops before its first packet: the capture is closed, the
+ * scanners that started are finished, and what the stages hold is freed;
+ * no report is written. */
+static void main_abandon(struct tf_run *run, struct tf_source *src)
+{
+  Tf_source_close(src);
+  Tf_dispatch_fini(run);
+  (void)Tf_pcapout_shutdown(run); /* a -w file holds no frame: nothing to lose */
+  (void)Tf_console_shutdown(run);
+  Tf_demux_shutdown(run);
+  Tf_source_shutdown(run);
+  Tf_output_shutdown(run);
+  Tf_flowtab_free(run);
+}
+
 /* Everything after option parsing; returns the first fatal error. */
 static tf_err main_run(struct main_args *args, struct tf_run *run, int help_level)
 {
@@ -930,22 +945,22 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
       (e = Tf_output_init(run, args->opt->max_fds)) != TF_OK ||
       (e = Tf_demux_init(run)) != TF_OK || (e = Tf_console_init(run)) != TF_OK ||
       (e = Tf_pcapout_init(run)) != TF_OK) {
-    Tf_source_close(&src);
+    main_abandon(run, &src);
     return e;
   }
   Tf_log_debug(10, "file descriptors available for flows: %ld",
                Tf_output_fd_budget(run->output));
   if (args->opt->unprocessed_pcap &&
       (e = Tf_pcapout_unprocessed_open(run, args->opt->unprocessed_pcap)) != TF_OK) {
-    Tf_source_close(&src);
+    main_abandon(run, &src);
     return e;
   }
   if ((e = Tf_dispatch_start(run)) != TF_OK) {
-    Tf_source_close(&src);
+    main_abandon(run, &src);
     return e;
   }
   if ((e = Tf_source_init(run)) != TF_OK) {
-    Tf_source_close(&src);
+    main_abandon(run, &src);
     return e;
   }
   /* Console output is for reading now: no report.xml dropped in the
@@ -957,7 +972,7 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
     if (args->jobs.worker >= 0 && args->jobs.worker_jsonl)
       jsonl_path = args->jobs.worker_jsonl;
     if ((e = Tf_report_open(run, report_path, jsonl_path)) != TF_OK) {
-      Tf_source_close(&src);
+      main_abandon(run, &src);
       return e;
     }
     if (report_path && args->jobs.worker < 0)

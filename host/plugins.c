@@ -52,6 +52,12 @@ struct tf_plugins *Tf_plugins_new(void)
 
 void Tf_plugins_free(struct tf_plugins *pl)
 {
+  if (!pl)
+    return;
+  /* A run that ended before Tf_plugins_shutdown (a usage error, a bad
+   * capture) still holds the probes' copies of the descriptors. */
+  for (int i = 0; i < pl->nmodules; i++)
+    Tf_loader_release(&pl->modules[i]);
   free(pl);
 }
 
