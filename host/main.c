@@ -1053,6 +1053,7 @@ static tf_err main_run(struct main_args *args, struct tf_run *run, int help_leve
 int main(int argc, char **argv)
 {
   int help_level = 0, version = 0;
+  int status;
   tf_err e;
   /* The process's one command line (a -j worker keeps its copy). */
   struct tf_options options;
@@ -1064,14 +1065,18 @@ int main(int argc, char **argv)
   args->settings = Tf_settings_new();
   if (!args->shard || !args->plugins || !args->settings) {
     Tf_log_error("out of memory");
-    return Tf_err_exit_status(TF_ERR_NOMEM);
+    status = Tf_err_exit_status(TF_ERR_NOMEM);
+    goto out;
   }
   args->opt->command_line = join_args(argc, argv);
-  if (set_template(args, TF_DEFAULT_TEMPLATE) != 0)
-    return TF_EXIT_OUTPUT;
+  if (set_template(args, TF_DEFAULT_TEMPLATE) != 0) {
+    status = TF_EXIT_OUTPUT;
+    goto out;
+  }
   if (parse_args(args, argc, argv, &help_level, &version) != 0) {
     fprintf(stderr, "Try 'tcpflow -h' for more information.\n");
-    return TF_EXIT_USAGE;
+    status = TF_EXIT_USAGE;
+    goto out;
   }
   if (version) {
     /* First line as 1.6.1 words it ("TCPFLOW 1.6.1"), for scripts that
@@ -1082,7 +1087,8 @@ int main(int argc, char **argv)
            "a re-implementation of tcpflow 1.6.1 as a plugin host; bugs: %s\n",
            PACKAGE_VERSION, TFS_ABI_MAJOR, TFS_ABI_MINOR, TFS_ABI_MAJOR, TFS_ABI_MAJOR,
            TFS_ABI_MINOR, PLUGINDIR, PACKAGE_BUGREPORT);
-    return TF_EXIT_OK;
+    status = TF_EXIT_OK;
+    goto out;
   }
   if (args->opt->console_json && args->opt->console == TF_CONSOLE_OFF)
     args->opt->console = TF_CONSOLE_WITH_HEADER;
@@ -1107,6 +1113,8 @@ int main(int argc, char **argv)
     run.settings = args->settings;
     e = main_run(args, &run, help_level);
   }
+  status = Tf_err_exit_status(e);
+out:
   Tf_shard_free(args->shard);
   free(args->jobs.names);
   Tf_plugins_free(args->plugins);
@@ -1114,5 +1122,5 @@ int main(int argc, char **argv)
   free(args->opt->template_str);
   free(args->opt->filter);
   free(args->opt->command_line);
-  return Tf_err_exit_status(e);
+  return status;
 }
