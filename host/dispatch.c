@@ -383,8 +383,7 @@ static void update_active(struct tf_run *run)
   run->dispatch->stream_active = any_active(run, TFS_SCANNER_WANTS_DATA | TFS_SCANNER_STREAMS);
   for (int i = 0; i < nmodules; i++)
     defer |= active(&modules[i], 0) && CAN_DEFER(&modules[i]);
-  run->scanners_defer = defer; /* for a report opened later */
-  Tf_report_set_deferring(run->report, defer);
+  run->scanners_defer = defer; /* the report reads it (report.h) */
 }
 
 void Tf_dispatch_packet(struct tf_run *run, const struct tfl_packet *pkt)

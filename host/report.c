@@ -111,7 +111,7 @@ struct tf_report {
   uint64_t index_start;     /* where its <fileobject> starts */
   int index_flows;          /* flows written so far */
   /* Deferred completion (see struct report_entry). */
-  int deferring;                      /* Tf_report_set_deferring */
+  const int *deferring;               /* the run's scanners_defer (report.h) */
   struct report_entry *rec;           /* entry being recorded (its close or a fill) */
   struct report_seg *rec_seg;         /* the scope calls go to, or NULL: written */
   struct report_entry *queue_head, *queue_tail; /* complete or not, in close order */
@@ -349,7 +349,7 @@ tf_err Tf_report_open(struct tf_run *run, const char *path, const char *jsonl_pa
   if (!rep)
     return TF_ERR_NOMEM;
   rep->opt = run->opt;
-  rep->deferring = run->scanners_defer;
+  rep->deferring = &run->scanners_defer;
   gettimeofday(&rep->start_tv, NULL);
   if (jsonl_path) {
     tf_err e = Tf_jsonl_open(&rep->jl, run->opt, jsonl_path);
@@ -440,13 +440,6 @@ static void report_addr(int family, const uint8_t *a, char *buf, size_t n)
 
 static void flow_begin_now(struct tf_report *rep, const struct tf_flow *f, uint64_t filesize);
 
-void Tf_report_set_deferring(struct tf_report *rep, int on)
-{
-  if (!rep)
-    return;
-  rep->deferring = on;
-}
-
 /* A new recorded entry for f, or NULL when memory ran out (then the entry
  * is written now, which is in order only when nothing waits). */
 /* Memory held by e. */
@@ -534,7 +527,7 @@ void Tf_report_flow_begin(struct tf_report *rep, const struct tf_flow *f, uint64
 {
   if (!rep)
     return;
-  if ((rep->deferring || rep->queue_head) && Tf_report_is_open(rep) &&
+  if ((*rep->deferring || rep->queue_head) && Tf_report_is_open(rep) &&
       (rep->rec = entry_new(rep, f, filesize)))
     return;
   flow_begin_now(rep, f, filesize);

@@ -52,14 +52,13 @@ int Tf_report_is_open(const struct tf_report *rep);
 void Tf_report_flow_begin(struct tf_report *rep, const struct tf_flow *f, uint64_t filesize);
 void Tf_report_flow_end(struct tf_report *rep);
 
-/* Deferred completion (SDK 1.2, dispatch.c).  With on != 0 (a scanner
- * that may finish flows later is active), each flow's entry from
- * Tf_report_flow_begin to Tf_report_flow_end is recorded in memory instead
- * of written; so is every entry while an earlier one waits.  An entry is
+/* Deferred completion (SDK 1.2, dispatch.c).  While run->scanners_defer
+ * is set (a scanner that may finish flows later is active), each flow's
+ * entry from Tf_report_flow_begin to Tf_report_flow_end is recorded in
+ * memory instead of written; so is every entry while an earlier one waits.  An entry is
  * written, byte for byte as if at close, once it and all before it are
  * complete.  Tf_report_summary_begin and Tf_report_close write whatever
  * still waits, as far as it got. */
-void Tf_report_set_deferring(struct tf_report *rep, int on);
 /* A place in a recorded entry a scanner fills later: entry NULL when
  * nothing is recorded (no report open). */
 struct tf_report_hole {

@@ -56,7 +56,8 @@ struct tf_run {
   struct tf_dispatch *dispatch; /* dispatch.c: scanner calls (NULL: not started) */
   struct tf_services *services; /* services.c: what scanners' calls share */
   struct tf_report *report;     /* report.c: report.xml, report.jsonl (NULL: none) */
-  int scanners_defer;           /* a started scanner may finish flows later (dispatch.c) */
+  int scanners_defer;           /* a started scanner may finish flows later:
+                                   set by dispatch.c, read by report.c */
   /* A partitioned run's description, written by Tf_report_open before the
    * flows (shard.c); NULL otherwise. */
   void (*provenance)(struct tf_report *rep, void *arg);
