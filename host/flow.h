@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <sys/time.h>
 
+#include "tfl_list.h"
+
 #define TF_NO_VLAN 0xffff
 
 /* The hash key.  Compared with memcmp, so it has no padding holes. */
@@ -47,8 +49,8 @@ struct tf_kpcap;
 struct tf_flow {
   struct tf_flow_key key;
   struct tf_flow *hash_next;
-  struct tf_flow *lru_prev, *lru_next;   /* open-file LRU (output.c) */
-  struct tf_flow *idle_prev, *idle_next; /* last-seen order (flowtab.c) */
+  struct tfl_list lru;   /* open-file LRU while fd >= 0 (output.c) */
+  struct tfl_list idle;  /* last-seen order (flowtab.c) */
 
   uint64_t flow_id;
   uint64_t session_id;

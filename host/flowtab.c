@@ -26,8 +26,7 @@ struct tf_flowtab {
   size_t nflows;
   struct slab *slabs;
   struct tf_flow *free_flows;   /* reused through hash_next */
-  struct tf_flow *idle_head;    /* most recent */
-  struct tf_flow *idle_tail;    /* least recent */
+  struct tfl_list idle;         /* every flow, most recently seen first */
   uint64_t hash_seed;
 };
 
@@ -60,6 +59,7 @@ tf_err Tf_flowtab_init(struct tf_run *run)
     free(ft);
     return TF_ERR_NOMEM;
   }
+  Tfl_list_init(&ft->idle);
   run->flows = ft;
   ft->hash_seed = ((uint64_t)time(NULL) << 20) ^ (uint64_t)getpid() ^ (uint64_t)(uintptr_t)ft->buckets;
   return TF_OK;
@@ -109,30 +109,6 @@ struct tf_flow *Tf_flowtab_find(const struct tf_flowtab *ft, const struct tf_flo
   return f;
 }
 
-static void idle_unlink(struct tf_flowtab *ft, struct tf_flow *f)
-{
-  if (f->idle_prev)
-    f->idle_prev->idle_next = f->idle_next;
-  else
-    ft->idle_head = f->idle_next;
-  if (f->idle_next)
-    f->idle_next->idle_prev = f->idle_prev;
-  else
-    ft->idle_tail = f->idle_prev;
-  f->idle_prev = f->idle_next = NULL;
-}
-
-static void idle_push_front(struct tf_flowtab *ft, struct tf_flow *f)
-{
-  f->idle_prev = NULL;
-  f->idle_next = ft->idle_head;
-  if (ft->idle_head)
-    ft->idle_head->idle_prev = f;
-  ft->idle_head = f;
-  if (!ft->idle_tail)
-    ft->idle_tail = f;
-}
-
 struct tf_flow *Tf_flowtab_insert(struct tf_flowtab *ft, const struct tf_flow_key *key)
 {
   struct tf_flow *f;
@@ -155,11 +131,12 @@ struct tf_flow *Tf_flowtab_insert(struct tf_flowtab *ft, const struct tf_flow_ke
   memset(f, 0, sizeof(*f));
   f->key = *key;
   f->fd = -1;
+  Tfl_list_init(&f->lru); /* unlinked until output opens a file */
   f->vlan = -1;
   b = flowtab_hash(ft, key) & (ft->nbuckets - 1);
   f->hash_next = ft->buckets[b];
   ft->buckets[b] = f;
-  idle_push_front(ft, f);
+  Tfl_list_push_front(&ft->idle, &f->idle);
   ft->nflows++;
   return f;
 }
@@ -171,7 +148,7 @@ void Tf_flowtab_remove(struct tf_flowtab *ft, struct tf_flow *f)
     pp = &(*pp)->hash_next;
   if (*pp)
     *pp = f->hash_next;
-  idle_unlink(ft, f);
+  Tfl_list_remove(&f->idle);
   ft->nflows--;
   f->hash_next = ft->free_flows;
   ft->free_flows = f;
@@ -179,15 +156,13 @@ void Tf_flowtab_remove(struct tf_flowtab *ft, struct tf_flow *f)
 
 void Tf_flowtab_touch(struct tf_flowtab *ft, struct tf_flow *f)
 {
-  if (ft->idle_head == f)
-    return;
-  idle_unlink(ft, f);
-  idle_push_front(ft, f);
+  Tfl_list_move_front(&ft->idle, &f->idle);
 }
 
 struct tf_flow *Tf_flowtab_oldest(const struct tf_flowtab *ft)
 {
-  return ft->idle_tail;
+  struct tfl_list *n = Tfl_list_last(&ft->idle);
+  return n ? TFL_LIST_ENTRY(n, struct tf_flow, idle) : NULL;
 }
 
 size_t Tf_flowtab_count(const struct tf_flowtab *ft)
@@ -205,12 +180,13 @@ struct tf_flow **Tf_flowtab_sorted(const struct tf_flowtab *ft, size_t *n)
 {
   struct tf_flow **v = malloc((ft->nflows ? ft->nflows : 1) * sizeof(*v));
   size_t i = 0;
+  const struct tfl_list *node;
   if (!v) {
     *n = 0;
     return NULL;
   }
-  for (struct tf_flow *f = ft->idle_head; f; f = f->idle_next)
-    v[i++] = f;
+  TFL_LIST_FOR_EACH(node, &ft->idle)
+    v[i++] = TFL_LIST_ENTRY(node, struct tf_flow, idle);
   qsort(v, i, sizeof(*v), flowtab_cmp_id);
   *n = i;
   return v;

@@ -67,7 +67,7 @@ struct tf_output {
   long fd_budget;
   long open_count, max_open;
   uint64_t files_created;
-  struct tf_flow *lru_head, *lru_tail; /* flows with an open fd */
+  struct tfl_list lru;     /* flows with an open fd, most recently used first */
   /* The output directory, open: names are opened relative to it, so the
    * kernel does not walk the directory's own path again for every file.
    * outdir_fd_for is the outdir it was opened for (owned). */
@@ -95,6 +95,7 @@ tf_err Tf_output_init(struct tf_run *run, long max_fds)
     return TF_ERR_NOMEM;
   out->opt = run->opt;
   out->outdir_fd = -1;
+  Tfl_list_init(&out->lru);
   out->wbufs = calloc(WBUF_COUNT, sizeof(*out->wbufs));
   out->wbuf_free = calloc(WBUF_COUNT, sizeof(*out->wbuf_free));
   if (!out->wbufs || !out->wbuf_free) {
@@ -158,32 +159,6 @@ long Tf_output_max_open(const struct tf_output *out)
   return out->max_open;
 }
 
-/* ------------------------------------------------------------ fd LRU */
-
-static void lru_unlink(struct tf_output *out, struct tf_flow *f)
-{
-  if (f->lru_prev)
-    f->lru_prev->lru_next = f->lru_next;
-  else
-    out->lru_head = f->lru_next;
-  if (f->lru_next)
-    f->lru_next->lru_prev = f->lru_prev;
-  else
-    out->lru_tail = f->lru_prev;
-  f->lru_prev = f->lru_next = NULL;
-}
-
-static void lru_push_front(struct tf_output *out, struct tf_flow *f)
-{
-  f->lru_prev = NULL;
-  f->lru_next = out->lru_head;
-  if (out->lru_head)
-    out->lru_head->lru_prev = f;
-  out->lru_head = f;
-  if (!out->lru_tail)
-    out->lru_tail = f;
-}
-
 static void output_set_times(struct tf_flow *f)
 {
   struct timespec ts[2];
@@ -205,16 +180,17 @@ static tf_err output_close_fd(struct tf_output *out, struct tf_flow *f)
   if (close(f->fd) != 0 && e == TF_OK)
     e = output_fail("cannot close", f->path, errno);
   f->fd = -1;
-  lru_unlink(out, f);
+  Tfl_list_remove(&f->lru);
   out->open_count--;
   return e;
 }
 
 static tf_err output_evict_one(struct tf_output *out)
 {
-  if (!out->lru_tail)
+  struct tfl_list *n = Tfl_list_last(&out->lru);
+  if (!n)
     return TF_ERR_OUTPUT;
-  return output_close_fd(out, out->lru_tail);
+  return output_close_fd(out, TFL_LIST_ENTRY(n, struct tf_flow, lru));
 }
 
 tf_err Tf_output_mkdirs(const char *path)
@@ -290,7 +266,7 @@ static int output_open_path(struct tf_output *out, const char *path, int flags)
     fd = openat(dfd, rel, flags | O_CLOEXEC, 0666);
     if (fd >= 0)
       return fd;
-    if ((errno == EMFILE || errno == ENFILE) && out->lru_tail) {
+    if ((errno == EMFILE || errno == ENFILE) && !Tfl_list_empty(&out->lru)) {
       if (output_evict_one(out) != TF_OK)
         return -1;
       continue;
@@ -454,7 +430,7 @@ static tf_err output_create(struct tf_output *out, struct tf_flow *f)
   out->open_count++;
   if (out->open_count > out->max_open)
     out->max_open = out->open_count;
-  lru_push_front(out, f);
+  Tfl_list_push_front(&out->lru, &f->lru);
   if (!f->temp_storage)
     Tf_alerts_open(out->opt, f->path);
   return TF_OK;
@@ -463,10 +439,7 @@ static tf_err output_create(struct tf_output *out, struct tf_flow *f)
 static tf_err output_ensure_open(struct tf_output *out, struct tf_flow *f)
 {
   if (f->fd >= 0) {
-    if (out->lru_head != f) {
-      lru_unlink(out, f);
-      lru_push_front(out, f);
-    }
+    Tfl_list_move_front(&out->lru, &f->lru);
     return TF_OK;
   }
   if (!f->has_file)
@@ -477,7 +450,7 @@ static tf_err output_ensure_open(struct tf_output *out, struct tf_flow *f)
   out->open_count++;
   if (out->open_count > out->max_open)
     out->max_open = out->open_count;
-  lru_push_front(out, f);
+  Tfl_list_push_front(&out->lru, &f->lru);
   return TF_OK;
 }
 
@@ -851,7 +824,7 @@ void Tf_output_release(struct tf_output *out, struct tf_flow *f)
   if (f->fd >= 0) {
     close(f->fd);
     f->fd = -1;
-    lru_unlink(out, f);
+    Tfl_list_remove(&f->lru);
     out->open_count--;
   }
   if (f->temp_storage && f->path)

@@ -7,8 +7,12 @@
  * own, so that no element is special: removing the first, the last or the
  * only element is the same two stores (the hand-written LRU lists before
  * this each had head and tail cases, which the static analyzer could not
- * follow).  Used for most-recent-first caches: push to the front on use,
- * evict from the back.
+ * follow).  Used for most-recent-first orders: push to the front when
+ * made, Tfl_list_move_front on use, evict or expire from the back (the
+ * flow table's last-seen order, output's and -K's open-file caches).
+ *
+ * Every operation is static inline: they run for every packet, and a call
+ * would cost more than the few stores they are.
  *
  * The list owns nothing: elements are allocated and freed by their owner,
  * which removes an element before freeing it.
@@ -56,6 +60,17 @@ static inline void Tfl_list_remove(struct tfl_list *n)
   Tfl_list_init(n);
 }
 
+/* Moves n (linked, in head's list) to the front; nothing when it is there
+ * already, which is the common case of a cache hit. */
+static inline void Tfl_list_move_front(struct tfl_list *head, struct tfl_list *n)
+{
+  if (head->next == n)
+    return;
+  n->prev->next = n->next;
+  n->next->prev = n->prev;
+  Tfl_list_push_front(head, n);
+}
+
 /* The first or last node, or NULL when the list is empty. */
 static inline struct tfl_list *Tfl_list_first(const struct tfl_list *head)
 {
@@ -66,5 +81,11 @@ static inline struct tfl_list *Tfl_list_last(const struct tfl_list *head)
 {
   return Tfl_list_empty(head) ? NULL : head->prev;
 }
+
+/* Walks the list front to back with `pos` (a struct tfl_list *).  The body
+ * must not remove `pos`: to empty a list, take Tfl_list_last (or first)
+ * until it is NULL. */
+#define TFL_LIST_FOR_EACH(pos, head) \
+  for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
 
 #endif

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Copyright (C) 2026 The tcpflow developers */
 /*
- * Unit tests of lib/tfl_list.h, the one doubly-linked list (the -K writer
- * cache of host/pcapout.c is one): most-recent-first order, removal of the
- * first, a middle, the last and the only element, and unlinked nodes.
+ * Unit tests of lib/tfl_list.h, the one doubly-linked list (the flow
+ * table's last-seen order, output's fd cache and the -K writer cache are
+ * all one): most-recent-first order, removal of the first, a middle, the
+ * last and the only element, unlinked nodes, moving to the front (a hit on
+ * the first, a middle and the last element) and the walk front to back.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "tfl_list.h"
@@ -54,6 +57,48 @@ START_TEST(most_recent_first)
 }
 END_TEST
 
+/* The ids front to back, as a string ("3 1 0 2"). */
+static const char *ids(const struct tfl_list *head)
+{
+  static char buf[64];
+  const struct tfl_list *n;
+  size_t len = 0;
+  buf[0] = '\0';
+  TFL_LIST_FOR_EACH(n, head)
+    len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%d", len ? " " : "",
+                            id_of((struct tfl_list *)n));
+  return buf;
+}
+
+START_TEST(move_front_and_walk)
+{
+  struct tfl_list head = TFL_LIST_INIT(head);
+  struct item it[4];
+  ck_assert_str_eq(ids(&head), "");
+  for (int i = 0; i < 4; i++) {
+    it[i].id = i;
+    Tfl_list_push_front(&head, &it[i].node);
+  }
+  ck_assert_str_eq(ids(&head), "3 2 1 0");
+  Tfl_list_move_front(&head, &it[3].node); /* already first: no change */
+  ck_assert_str_eq(ids(&head), "3 2 1 0");
+  Tfl_list_move_front(&head, &it[1].node); /* a middle one */
+  ck_assert_str_eq(ids(&head), "1 3 2 0");
+  Tfl_list_move_front(&head, &it[0].node); /* the last one */
+  ck_assert_str_eq(ids(&head), "0 1 3 2");
+  ck_assert_int_eq(id_of(Tfl_list_last(&head)), 2);
+  ck_assert_ptr_eq(head.prev->next, &head); /* still closed both ways */
+  ck_assert_ptr_eq(head.next->prev, &head);
+  /* the only element, moved to the front of its own list */
+  Tfl_list_remove(&it[0].node);
+  Tfl_list_remove(&it[1].node);
+  Tfl_list_remove(&it[3].node);
+  Tfl_list_move_front(&head, &it[2].node);
+  ck_assert_str_eq(ids(&head), "2");
+  ck_assert_ptr_eq(head.prev, &it[2].node);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("list");
@@ -61,6 +106,7 @@ int main(void)
   SRunner *r;
   int failed;
   tcase_add_test(t, most_recent_first);
+  tcase_add_test(t, move_front_and_walk);
   suite_add_tcase(s, t);
   r = srunner_create(s);
   srunner_run_all(r, CK_NORMAL);
