@@ -167,10 +167,11 @@ START_TEST(rst_closes_and_new_data_starts_c1)
 }
 END_TEST
 
-START_TEST(four_tuple_reuse)
+/* n whole client connections, one after the other, on the same 4-tuple:
+ * connection i sends "conn-i\n" from ISN 1000 * (i + 1), then FINs. */
+static void client_connections(int n)
 {
-  tu_setup();
-  for (int i = 0; i < 3; i++) {
+  for (int i = 0; i < n; i++) {
     uint32_t isn = 1000u * (uint32_t)(i + 1);
     char msg[16];
     snprintf(msg, sizeof(msg), "conn-%d\n", i);
@@ -178,6 +179,12 @@ START_TEST(four_tuple_reuse)
     client(isn + 1, PA, msg);
     client(isn + 1 + (uint32_t)strlen(msg), FIN, NULL);
   }
+}
+
+START_TEST(four_tuple_reuse)
+{
+  tu_setup();
+  client_connections(3);
   assert_str(CFILE, "conn-0\n");
   assert_str(CFILE "c1", "conn-1\n");
   assert_str(CFILE "c2", "conn-2\n");
@@ -200,14 +207,7 @@ START_TEST(four_tuple_reuse_around_existing_files)
     fputs("earlier\n", fp);
     fclose(fp);
   }
-  for (int i = 0; i < 4; i++) {
-    uint32_t isn = 1000u * (uint32_t)(i + 1);
-    char msg[16];
-    snprintf(msg, sizeof(msg), "conn-%d\n", i);
-    client(isn, SYN, NULL);
-    client(isn + 1, PA, msg);
-    client(isn + 1 + (uint32_t)strlen(msg), FIN, NULL);
-  }
+  client_connections(4);
   assert_str(CFILE, "conn-0\n");
   assert_str(CFILE "c1", "earlier\n");
   assert_str(CFILE "c2", "conn-1\n");
