@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "testutil.h"
 #include "tfl_dot11.h"
 
 /* The first 112 bytes of the real frames in
@@ -504,6 +505,17 @@ static void collect(void *arg, uint8_t id, const uint8_t *data, uint8_t len)
   s->n++;
 }
 
+/* Decodes the first n bytes of fr, which must decode, and walks its
+ * elements into s (cleared first); returns the walk's result.  *c is the
+ * decoded copy that s's data point into; the caller frees it. */
+static int walk_n(const struct frame *fr, size_t n, struct ies *s, uint8_t **c)
+{
+  struct tfl_dot11_frame f;
+  memset(s, 0, sizeof(*s));
+  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr->b, n, &f, c), TFL_DOT11_OK);
+  return Tfl_dot11_walk_ies(&f, collect, s);
+}
+
 static void add_beacon_head(struct frame *fr, uint8_t subtype)
 {
   add_mac3(fr, (uint8_t)(subtype << 4), 0x00, (const uint8_t *)"\xff\xff\xff\xff\xff\xff",
@@ -536,9 +548,7 @@ START_TEST(ie_walk_beacon)
   fr.n = 0;
   add_mac3(&fr, 0x40, 0x00, MAC_A, MAC_B, MAC_A);
   add(&fr, "\x00\x03" "abc", 5);
-  memset(&s, 0, sizeof(s));
-  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
-  ck_assert_int_eq(Tfl_dot11_walk_ies(&f, collect, &s), 0);
+  ck_assert_int_eq(walk_n(&fr, fr.n, &s, &c), 0);
   ck_assert_int_eq(s.n, 1);
   ck_assert_mem_eq(s.data[0], "abc", 3);
   free(c);
@@ -548,9 +558,7 @@ START_TEST(ie_walk_beacon)
   add_mac3(&fr, 0x00, 0x00, MAC_A, MAC_B, MAC_A);
   add_le32(&fr, 0x000a0011);
   add(&fr, "\x00\x02hi", 4);
-  memset(&s, 0, sizeof(s));
-  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
-  ck_assert_int_eq(Tfl_dot11_walk_ies(&f, collect, &s), 0);
+  ck_assert_int_eq(walk_n(&fr, fr.n, &s, &c), 0);
   ck_assert_int_eq(s.n, 1);
   ck_assert_mem_eq(s.data[0], "hi", 2);
   free(c);
@@ -559,9 +567,7 @@ START_TEST(ie_walk_beacon)
   fr.n = 0;
   add_mac3(&fr, 0x80, 0x00, MAC_A, MAC_B, MAC_A);
   add_zeros(&fr, 11);
-  memset(&s, 0, sizeof(s));
-  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
-  ck_assert_int_eq(Tfl_dot11_walk_ies(&f, collect, &s), -1);
+  ck_assert_int_eq(walk_n(&fr, fr.n, &s, &c), -1);
   ck_assert_int_eq(s.n, 0);
   free(c);
 }
@@ -570,14 +576,12 @@ END_TEST
 START_TEST(ie_walk_overrun)
 {
   struct frame fr = {0};
-  struct tfl_dot11_frame f;
   struct ies s = {0};
   uint8_t *c;
   add_beacon_head(&fr, 8);
   add(&fr, "\x00\x04" "abcd", 6);
   add(&fr, "\x30\x14\x01\x00", 4); /* RSN claims 20 bytes, 2 present */
-  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
-  ck_assert_int_eq(Tfl_dot11_walk_ies(&f, collect, &s), -1);
+  ck_assert_int_eq(walk_n(&fr, fr.n, &s, &c), -1);
   ck_assert_int_eq(s.n, 1);
   ck_assert_uint_eq(s.id[0], 0);
   free(c);
@@ -585,9 +589,7 @@ START_TEST(ie_walk_overrun)
   /* A lone element id byte at the end. */
   fr.n -= 4;
   add_u8(&fr, 0x05);
-  memset(&s, 0, sizeof(s));
-  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
-  ck_assert_int_eq(Tfl_dot11_walk_ies(&f, collect, &s), -1);
+  ck_assert_int_eq(walk_n(&fr, fr.n, &s, &c), -1);
   ck_assert_int_eq(s.n, 1);
   free(c);
 }
@@ -596,7 +598,6 @@ END_TEST
 START_TEST(ie_walk_tim_lengths)
 {
   struct frame fr = {0};
-  struct tfl_dot11_frame f;
   struct ies s = {0};
   uint8_t *c;
   size_t i;
@@ -604,8 +605,7 @@ START_TEST(ie_walk_tim_lengths)
   /* TIM of length 0 (1.6.1 read its fixed fields regardless). */
   add_beacon_head(&fr, 8);
   add(&fr, "\x05\x00", 2);
-  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
-  ck_assert_int_eq(Tfl_dot11_walk_ies(&f, collect, &s), 0);
+  ck_assert_int_eq(walk_n(&fr, fr.n, &s, &c), 0);
   ck_assert_int_eq(s.n, 1);
   ck_assert_uint_eq(s.id[0], 5);
   ck_assert_uint_eq(s.len[0], 0);
@@ -617,18 +617,14 @@ START_TEST(ie_walk_tim_lengths)
   add(&fr, "\x05\xff", 2);
   for (i = 0; i < 255; i++)
     add_u8(&fr, 0xff);
-  memset(&s, 0, sizeof(s));
-  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, fr.n, &f, &c), TFL_DOT11_OK);
-  ck_assert_int_eq(Tfl_dot11_walk_ies(&f, collect, &s), 0);
+  ck_assert_int_eq(walk_n(&fr, fr.n, &s, &c), 0);
   ck_assert_int_eq(s.n, 1);
   ck_assert_uint_eq(s.len[0], 255);
   ck_assert_ptr_eq(s.data[0] + 255, c + fr.n);
   free(c);
 
   /* TIM of length 255 with 10 bytes captured: not delivered. */
-  memset(&s, 0, sizeof(s));
-  ck_assert_int_eq(decode_n(TFL_DLT_IEEE802_11, fr.b, 24 + 12 + 2 + 10, &f, &c), TFL_DOT11_OK);
-  ck_assert_int_eq(Tfl_dot11_walk_ies(&f, collect, &s), -1);
+  ck_assert_int_eq(walk_n(&fr, 24 + 12 + 2 + 10, &s, &c), -1);
   ck_assert_int_eq(s.n, 0);
   free(c);
 }
@@ -744,10 +740,5 @@ static Suite *dot11_suite(void)
 
 int main(void)
 {
-  SRunner *sr = srunner_create(dot11_suite());
-  int failed;
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  return tu_run(dot11_suite());
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "testutil.h"
 #include "tfl_list.h"
 
 struct item {
@@ -103,14 +104,8 @@ int main(void)
 {
   Suite *s = suite_create("list");
   TCase *t = tcase_create("lru");
-  SRunner *r;
-  int failed;
   tcase_add_test(t, most_recent_first);
   tcase_add_test(t, move_front_and_walk);
   suite_add_tcase(s, t);
-  r = srunner_create(s);
-  srunner_run_all(r, CK_NORMAL);
-  failed = srunner_ntests_failed(r);
-  srunner_free(r);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tu_run(s);
 }

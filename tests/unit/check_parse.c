@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "testutil.h"
 #include "tfl_parse.h"
 
 START_TEST(signed_numbers)
@@ -81,15 +82,9 @@ int main(void)
 {
   Suite *s = suite_create("parse");
   TCase *t = tcase_create("values");
-  SRunner *r;
-  int failed;
   tcase_add_test(t, signed_numbers);
   tcase_add_test(t, unsigned_numbers);
   tcase_add_test(t, booleans);
   suite_add_tcase(s, t);
-  r = srunner_create(s);
-  srunner_run_all(r, CK_NORMAL);
-  failed = srunner_ntests_failed(r);
-  srunner_free(r);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return tu_run(s);
 }
