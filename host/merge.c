@@ -42,6 +42,7 @@
 #define X(s) ((const xmlChar *)(s))
 #define PATH_LEN 4096
 #define MERGE_STREAM_BUF (32 * 1024) /* per -j worker report read */
+#define MERGE_ATTR_RING 8 /* merge_attr values alive at once */
 
 struct merge_shard {
   const char *dir;          /* --merge: the shard's directory; NULL for -j */
@@ -95,6 +96,8 @@ struct merge_state {
   int strict;               /* -j: refuse what --merge only warns about */
   xmlTextWriterPtr w;
   const char *command_line; /* of this tcpflow, for the merged report */
+  xmlChar *attr_ring[MERGE_ATTR_RING];    /* merge_attr's values; freed by merge_free */
+  int attr_at;
 };
 
 /* ------------------------------------------------------------ reading */
@@ -116,23 +119,17 @@ static xmlNodePtr merge_child(xmlNodePtr parent, const char *prefix, const char 
   return NULL;
 }
 
-/* The attribute's value or "" (the string is libxml2's: freed by
- * merge_attr_free, kept in a small ring so two may be compared). */
-static const char *merge_attr(xmlNodePtr n, const char *name)
+/* The attribute's value or "".  The string is libxml2's, kept in m's
+ * ring of the last MERGE_ATTR_RING so that a few may be compared without
+ * the callers freeing each; it is valid until that many more are read, and
+ * merge_free frees the ring. */
+static const char *merge_attr(struct merge_state *m, xmlNodePtr n, const char *name)
 {
-  static xmlChar *ring[8];
-  static int at;
   xmlChar *v = n ? xmlGetProp(n, X(name)) : NULL;
-  at = (at + 1) % 8;
-  xmlFree(ring[at]);
-  ring[at] = v;
+  m->attr_at = (m->attr_at + 1) % MERGE_ATTR_RING;
+  xmlFree(m->attr_ring[m->attr_at]);
+  m->attr_ring[m->attr_at] = v;
   return v ? (const char *)v : "";
-}
-
-static void merge_attr_free(void)
-{
-  for (int i = 0; i < 8; i++)
-    (void)merge_attr(NULL, "");
 }
 
 static double merge_parse_time(const char *s)
@@ -151,7 +148,7 @@ static double merge_parse_time(const char *s)
   return (double)timegm(&tm) + usec / 1e6;
 }
 
-static tf_err merge_load(struct merge_shard *s)
+static tf_err merge_load(struct merge_state *m, struct merge_shard *s)
 {
   xmlNodePtr root;
   if (!s->doc)
@@ -167,9 +164,9 @@ static tf_err merge_load(struct merge_shard *s)
                  "-j or --fanout)", s->report);
     return TF_ERR_INPUT;
   }
-  s->index = strtoul(merge_attr(s->partition, "index"), NULL, 10);
-  s->count = strtoul(merge_attr(s->partition, "count"), NULL, 10);
-  const char *od = merge_attr(s->partition, "outdir");
+  s->index = strtoul(merge_attr(m, s->partition, "index"), NULL, 10);
+  s->count = strtoul(merge_attr(m, s->partition, "count"), NULL, 10);
+  const char *od = merge_attr(m, s->partition, "outdir");
   if (strcmp(od, ".") == 0 || *od == '\0')
     s->prefix[0] = '\0';
   else
@@ -178,15 +175,15 @@ static tf_err merge_load(struct merge_shard *s)
 }
 
 /* Shards of one run agree on how it was made. */
-static tf_err merge_check_same(const struct merge_state *m, int i)
+static tf_err merge_check_same(struct merge_state *m, int i)
 {
   static const char *const attrs[] = {"mode", "count", "hash", "options", "filter"};
   static const char *const input_attrs[] = {"kind", "name", "size", "digest"};
   const struct merge_shard *a = &m->shards[0], *b = &m->shards[i];
   xmlNodePtr ia, ib;
   for (size_t k = 0; k < sizeof(attrs) / sizeof(attrs[0]); k++) {
-    const char *va = merge_attr(a->partition, attrs[k]);
-    const char *vb = merge_attr(b->partition, attrs[k]);
+    const char *va = merge_attr(m, a->partition, attrs[k]);
+    const char *vb = merge_attr(m, b->partition, attrs[k]);
     if (strcmp(va, vb) != 0) {
       Tf_log_error("--merge: %s and %s were made differently: %s '%s' and '%s'", a->report,
                    b->report, attrs[k], va, vb);
@@ -202,12 +199,12 @@ static tf_err merge_check_same(const struct merge_state *m, int i)
       return TF_ERR_INPUT;
     }
     for (size_t k = 0; k < sizeof(input_attrs) / sizeof(input_attrs[0]); k++) {
-      const char *va = merge_attr(ia, input_attrs[k]);
-      const char *vb = merge_attr(ib, input_attrs[k]);
+      const char *va = merge_attr(m, ia, input_attrs[k]);
+      const char *vb = merge_attr(m, ib, input_attrs[k]);
       if (strcmp(va, vb) != 0) {
         Tf_log_error("--merge: %s and %s read different captures: %s (%s %s) and %s (%s %s)",
-                     a->report, b->report, merge_attr(ia, "path"), input_attrs[k], va,
-                     merge_attr(ib, "path"), input_attrs[k], vb);
+                     a->report, b->report, merge_attr(m, ia, "path"), input_attrs[k], va,
+                     merge_attr(m, ib, "path"), input_attrs[k], vb);
         return TF_ERR_INPUT;
       }
     }
@@ -324,11 +321,11 @@ static tf_err merge_collect(struct merge_state *m)
       memset(f, 0, sizeof(*f));
       f->node = c;
       f->shard = i;
-      f->close_seq = strtoull(merge_attr(order, "close_seq"), NULL, 10);
+      f->close_seq = strtoull(merge_attr(m, order, "close_seq"), NULL, 10);
       f->at_end = !xmlHasProp(order, X("close_time"));
-      f->close_time = strtod(merge_attr(order, "close_time"), NULL);
-      f->start_time = merge_parse_time(merge_attr(tf, "startime"));
-      f->old_session = strtoull(merge_attr(tf, "session_id"), NULL, 10);
+      f->close_time = strtod(merge_attr(m, order, "close_time"), NULL);
+      f->start_time = merge_parse_time(merge_attr(m, tf, "startime"));
+      f->old_session = strtoull(merge_attr(m, tf, "session_id"), NULL, 10);
     }
   }
   return TF_OK;
@@ -521,7 +518,7 @@ static void merge_write_frames(struct merge_state *m, xmlNodePtr n)
     unsigned long long sum = 0;
     for (int i = 0; i < m->n; i++) {
       xmlNodePtr f = merge_child(xmlDocGetRootElement(m->shards[i].doc), NULL, "frames");
-      unsigned long long v = strtoull(merge_attr(f, (const char *)a->name), NULL, 10);
+      unsigned long long v = strtoull(merge_attr(m, f, (const char *)a->name), NULL, 10);
       if (m->fanout)
         sum += v;
       else if (v > sum) /* lenient: the longest prefix */
@@ -544,7 +541,7 @@ static int merge_failure_seen(struct merge_state *m, int upto, xmlNodePtr f)
       if (!merge_is(c, NULL, "scanner_failure"))
         continue;
       while (k < sizeof(attrs) / sizeof(attrs[0]) &&
-             strcmp(merge_attr(c, attrs[k]), merge_attr(f, attrs[k])) == 0)
+             strcmp(merge_attr(m, c, attrs[k]), merge_attr(m, f, attrs[k])) == 0)
         k++;
       if (k == sizeof(attrs) / sizeof(attrs[0]))
         return 1;
@@ -665,7 +662,8 @@ static void merge_free(struct merge_state *m)
       xmlFreeDoc(m->shards[i].doc);
   free(m->shards);
   free(m->flows);
-  merge_attr_free();
+  for (int i = 0; i < MERGE_ATTR_RING; i++)
+    xmlFree(m->attr_ring[i]);
 }
 
 static tf_err merge_prepare(struct merge_state *m)
@@ -673,16 +671,16 @@ static tf_err merge_prepare(struct merge_state *m)
   tf_err e;
   uint64_t mismatched = 0;
   for (int i = 0; i < m->n; i++)
-    if ((e = merge_load(&m->shards[i])) != TF_OK)
+    if ((e = merge_load(m, &m->shards[i])) != TF_OK)
       return e;
-  m->fanout = strcmp(merge_attr(m->shards[0].partition, "mode"), "fanout") == 0;
+  m->fanout = strcmp(merge_attr(m, m->shards[0].partition, "mode"), "fanout") == 0;
   for (int i = 1; i < m->n; i++)
     if ((e = merge_check_same(m, i)) != TF_OK)
       return e;
   for (int i = 0; i < m->n; i++) {
     xmlNodePtr pc = merge_child(xmlDocGetRootElement(m->shards[i].doc), "tcpflow",
                                 "partition_check");
-    mismatched += strtoull(merge_attr(pc, "stragglers_mismatched"), NULL, 10);
+    mismatched += strtoull(merge_attr(m, pc, "stragglers_mismatched"), NULL, 10);
   }
   if (!m->fanout) {
     if (!m->lenient && (e = merge_check_complete(m)) != TF_OK)
