@@ -304,7 +304,7 @@ tf_err Tf_conformance_run(const char *module_file, FILE *out)
     struct tfs_ctx m;
     memset(&m, 0, sizeof(m));
     if (Tf_loader_init() == TF_OK)
-      Tf_loader_probe(&m, moddir, base, name);
+      Tf_loader_probe(&m, moddir, base, name, TF_PROBE_IN_CHILD);
     if (!m.desc) {
       fprintf(out, "FAIL - %s cannot be used: %s\n%s: FAILED\n", module_file,
               m.load_error[0] ? m.load_error : "the module loader cannot start", module_file);

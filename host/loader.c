@@ -54,9 +54,10 @@
  * every minor and would refuse every older module). */
 #define MIN_SCANNER_SIZE_1_0 TFS_SCANNER_SIZE_1_0
 
-static int ltdl_ready;
-static int probe_in_process;
-static char loader_dlerror[1024]; /* what dlopen said last, for messages */
+/* What dlopen said last, for messages.  libltdl calls loader_open without
+ * any context of ours, and its vtable (with its one data pointer) is
+ * registered once per process. */
+static char loader_dlerror[1024];
 
 static lt_module loader_open(lt_user_data data, const char *filename, lt_dladvise advise)
 {
@@ -89,7 +90,8 @@ static const lt_dlvtable loader_vtable = {
 
 tf_err Tf_loader_init(void)
 {
-  if (ltdl_ready)
+  /* libltdl's own state says whether this process has set it up. */
+  if (lt_dlloader_find(loader_vtable.name))
     return TF_OK;
   if (lt_dlinit() != 0) {
     Tf_log_error("cannot initialise libltdl: %s", lt_dlerror());
@@ -103,13 +105,7 @@ tf_err Tf_loader_init(void)
    * binding.  Absent in some builds of libltdl: then nothing to remove.
    * The removed vtable is handed back to us to free. */
   free(lt_dlloader_remove("lt_dlopen"));
-  ltdl_ready = 1;
   return TF_OK;
-}
-
-void Tf_loader_set_probe_in_process(int on)
-{
-  probe_in_process = on;
 }
 
 /* Opens path (the module file) with local scope and immediate binding;
@@ -285,7 +281,7 @@ static void rec_descriptor(struct record *r, const struct tfs_scanner *d)
 /* Opens the module and records its descriptor (or why there is none).  In
  * the child, a crash just ends the child; in process, the entry point is
  * called under the crash guard. */
-static void probe_module(struct tfs_ctx *m, struct record *r)
+static void probe_module(struct tfs_ctx *m, struct record *r, enum tf_probe_where where)
 {
   const char *why = NULL;
   lt_dlhandle h = loader_dlopen(m->path, &why);
@@ -301,7 +297,7 @@ static void probe_module(struct tfs_ctx *m, struct record *r)
     rec_put(r, "N", 1);
     return;
   }
-  if (probe_in_process) {
+  if (where == TF_PROBE_IN_PROCESS) {
     struct tf_guard g;
     m->handle = h;
     g.sig = 0; /* set by the handler before it jumps back here */
@@ -393,7 +389,7 @@ static int probe_in_child(struct tfs_ctx *m, struct record *r)
      * guard (no call to return to) nor a sanitizer's report. */
     for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
       signal(faults[i], SIG_DFL);
-    probe_module(m, &mine);
+    probe_module(m, &mine, TF_PROBE_IN_CHILD);
     _exit(mine.oom || write_all(fds[1], mine.p, mine.len) != 0 ? 3 : 0);
   }
   close(fds[1]);
@@ -534,12 +530,12 @@ static int read_descriptor(struct tfs_ctx *m, struct record *r)
 
 /* The probe's verdict on m: 0 with m->desc set to the copy, or -1 with
  * m->load_error. */
-static int probe(struct tfs_ctx *m)
+static int probe(struct tfs_ctx *m, enum tf_probe_where where)
 {
   struct record r = {0};
   int rc = -1;
-  if (probe_in_process)
-    probe_module(m, &r);
+  if (where == TF_PROBE_IN_PROCESS)
+    probe_module(m, &r, where);
   else if (probe_in_child(m, &r) != 0)
     goto out;
   if (r.oom || r.len == 0) {
@@ -569,7 +565,8 @@ out:
   return rc;
 }
 
-void Tf_loader_probe(struct tfs_ctx *m, const char *dir, const char *file, const char *stem)
+void Tf_loader_probe(struct tfs_ctx *m, const char *dir, const char *file, const char *stem,
+                     enum tf_probe_where where)
 {
   snprintf(m->name, sizeof(m->name), "%s", stem);
   snprintf(m->path, sizeof(m->path), "%s/%s", dir, file);
@@ -577,7 +574,7 @@ void Tf_loader_probe(struct tfs_ctx *m, const char *dir, const char *file, const
     set_error(m, "%s: refused, the module or its directory is writable by every user", m->path);
     return;
   }
-  if (probe(m) != 0 || !check_descriptor(m)) {
+  if (probe(m, where) != 0 || !check_descriptor(m)) {
     m->desc = NULL;
     return;
   }

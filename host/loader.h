@@ -14,22 +14,24 @@
 #include "error.h"
 #include "module.h"
 
-/* Initialises libltdl once.  Errors are logged. */
+/* Where a probe runs the module's entry point: in a child (always, but
+ * for the descriptor fuzzer), or in this process under the crash guard so
+ * that the fuzzer's sanitizers see the descriptor being read. */
+enum tf_probe_where { TF_PROBE_IN_CHILD, TF_PROBE_IN_PROCESS };
+
+/* Initialises libltdl once per process.  Errors are logged. */
 tf_err Tf_loader_init(void);
 /* Fills m (cleared by the caller) from the module file dir/file, whose
  * name without ".so" is stem: m->desc becomes a copy of the descriptor
- * (owned by m until Tf_loader_release), or load_error says why not.  No
- * code of the module runs in this process (but see
- * Tf_loader_set_probe_in_process). */
-void Tf_loader_probe(struct tfs_ctx *m, const char *dir, const char *file, const char *stem);
+ * (owned by m until Tf_loader_release), or load_error says why not.  With
+ * TF_PROBE_IN_CHILD no code of the module runs in this process. */
+void Tf_loader_probe(struct tfs_ctx *m, const char *dir, const char *file, const char *stem,
+                     enum tf_probe_where where);
 /* Opens a probed module in this process for the run: m->desc becomes the
  * module's own descriptor.  On error load_error says why (the module and,
  * for an unresolved symbol, the symbol) and TF_ERR_PLUGIN is returned. */
 tf_err Tf_loader_open(struct tfs_ctx *m);
 /* Frees the probe's copy (the module stays mapped until exit). */
 void Tf_loader_release(struct tfs_ctx *m);
-/* For the descriptor fuzzer: probe in this process (under the crash
- * guard) instead of a child, so that its sanitizers see the reading. */
-void Tf_loader_set_probe_in_process(int on);
 
 #endif

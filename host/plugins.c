@@ -43,6 +43,7 @@ struct tf_plugins {
   int ncmds;
   const struct tfs_setting *host_settings;
   int nfailed;   /* failed modules, counted when they are released */
+  enum tf_probe_where probe_where;
 };
 
 struct tf_plugins *Tf_plugins_new(void)
@@ -70,6 +71,11 @@ void Tf_plugins_add_dir(struct tf_plugins *pl, const char *dir)
 void Tf_plugins_set_host_settings(struct tf_plugins *pl, const struct tfs_setting *table)
 {
   pl->host_settings = table;
+}
+
+void Tf_plugins_set_probe_in_process(struct tf_plugins *pl)
+{
+  pl->probe_where = TF_PROBE_IN_PROCESS;
 }
 
 struct tfs_ctx *Tf_plugins_find(struct tf_plugins *pl, const char *name)
@@ -127,7 +133,7 @@ static void load_module(struct tf_plugins *pl, const char *dir, const char *file
   m = &pl->modules[pl->nmodules++];
   memset(m, 0, sizeof(*m));
   m->registry = pl;
-  Tf_loader_probe(m, dir, file, stem);
+  Tf_loader_probe(m, dir, file, stem, pl->probe_where);
   if (!m->desc || strcmp(m->desc->name, m->name) == 0)
     return;
   if ((other = Tf_plugins_find(pl, m->desc->name)) != NULL) {

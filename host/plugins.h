@@ -28,6 +28,9 @@ void Tf_plugins_free(struct tf_plugins *pl);
 void Tf_plugins_add_dir(struct tf_plugins *pl, const char *dir);
 /* Settings the host itself declares (for -S checking and -hh). */
 void Tf_plugins_set_host_settings(struct tf_plugins *pl, const struct tfs_setting *table);
+/* For the descriptor fuzzer: discovery probes modules in this process
+ * (see Tf_loader_probe) instead of in children. */
+void Tf_plugins_set_probe_in_process(struct tf_plugins *pl);
 
 /* Load every module found; broken ones are remembered, not fatal.  From
  * here on, a crash inside a scanner is contained (guard.h). */

@@ -191,10 +191,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   run.plugins = plugins;
   Tf_plugins_add_dir(plugins, dir);
   Tf_plugins_set_host_settings(plugins, host_table);
-  tf_quiet = 1; /* the loader warns about every refused module */
+  Tf_log_set_quiet(1); /* the loader warns about every refused module */
   Tf_plugins_cmd_all(plugins); /* the command list only grows: one -a for all runs */
   /* In process, so that the sanitizers see the reading of each descriptor. */
-  Tf_loader_set_probe_in_process(1);
+  Tf_plugins_set_probe_in_process(plugins);
   devnull = must(fopen("/dev/null", "w"));
   return 0;
 }
