@@ -286,7 +286,7 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, str
                      : Tf_merge_dirs(dirs, n, opt->outdir, final_report ? final_report : "", 1,
                                      opt->command_line);
   jobs_handlers(SIG_DFL);
-  if (tf_debug_level >= 2) {
+  if (Tf_log_level() >= 2) {
     struct rusage self;
     getrusage(RUSAGE_SELF, &self);
     Tf_log_debug(2, "-j: the parent (merge included): %.3f s user, %.3f s system",

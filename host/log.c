@@ -6,14 +6,57 @@
 
 #include "error.h"
 #include "log.h"
-#include "progress.h"
 
-int tf_debug_level = 1;
-int tf_quiet = 0;
+/* stderr is one per process, and messages come from every stage, from
+ * scanner threads and from the crash guard, none of which need hold a
+ * run: what is shown, and whether the status line is on the screen, are
+ * the process's. */
+static struct {
+  int debug_level;  /* -d N; 1 by default, 10 with -v */
+  int quiet;        /* -q: no warnings */
+  int status_shown; /* a status line is drawn and not yet wiped */
+} log_stderr = {1, 0, 0};
+
+void Tf_log_set_level(int debug_level)
+{
+  log_stderr.debug_level = debug_level;
+}
+
+void Tf_log_set_quiet(int quiet)
+{
+  log_stderr.quiet = quiet;
+}
+
+int Tf_log_level(void)
+{
+  return log_stderr.debug_level;
+}
+
+int Tf_log_quiet(void)
+{
+  return log_stderr.quiet;
+}
+
+void Tf_log_status(const char *line)
+{
+  /* Back to the line start, the line, then clear what a longer previous
+   * line left. */
+  fprintf(stderr, "\rtcpflow: %s\033[K", line);
+  log_stderr.status_shown = 1;
+  fflush(stderr);
+}
+
+void Tf_log_status_clear(void)
+{
+  if (!log_stderr.status_shown)
+    return;
+  fputs("\r\033[K", stderr);
+  log_stderr.status_shown = 0;
+}
 
 void Tf_log_vmsg(const char *prefix, const char *fmt, va_list ap)
 {
-  Tf_progress_clear(); /* a message never lands inside the status line */
+  Tf_log_status_clear(); /* a message never lands inside the status line */
   fputs("tcpflow: ", stderr);
   if (prefix)
     fputs(prefix, stderr);
@@ -32,7 +75,7 @@ void Tf_log_error(const char *fmt, ...)
 void Tf_log_warn(const char *fmt, ...)
 {
   va_list ap;
-  if (tf_quiet || tf_debug_level < 1)
+  if (log_stderr.quiet || log_stderr.debug_level < 1)
     return;
   va_start(ap, fmt);
   Tf_log_vmsg("warning: ", fmt, ap);
@@ -42,7 +85,7 @@ void Tf_log_warn(const char *fmt, ...)
 void Tf_log_debug(int level, const char *fmt, ...)
 {
   va_list ap;
-  if (tf_debug_level < level)
+  if (log_stderr.debug_level < level)
     return;
   va_start(ap, fmt);
   Tf_log_vmsg(NULL, fmt, ap);

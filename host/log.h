@@ -9,8 +9,16 @@
 
 #include <stdarg.h>
 
-extern int tf_debug_level; /* -d N; 1 by default, 10 with -v */
-extern int tf_quiet;       /* -q: no warnings */
+/* The debug level: -d N; 1 by default, 10 with -v. */
+void Tf_log_set_level(int debug_level);
+int Tf_log_level(void);
+/* -q: no warnings. */
+void Tf_log_set_quiet(int quiet);
+int Tf_log_quiet(void);
+/* Draws line as the terminal's status line (progress.c), in place of the
+ * one before; the next message wipes it first (Tf_log_status_clear). */
+void Tf_log_status(const char *line);
+void Tf_log_status_clear(void);
 
 void Tf_log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void Tf_log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -321,7 +321,7 @@ static int parse_args(struct main_args *args, int argc, char **argv, int *help_l
     case 'd':
       if (parse_number("-d", optarg, 0, &v))
         return -1;
-      tf_debug_level = (int)v;
+      Tf_log_set_level((int)v);
       break;
     case 'D':
       args->opt->console_hex = 1;
@@ -382,7 +382,7 @@ static int parse_args(struct main_args *args, int argc, char **argv, int *help_l
       args->opt->no_purge = 1;
       break;
     case 'q':
-      tf_quiet = 1;
+      Tf_log_set_quiet(1);
       break;
     case 'r':
       if (add_input(args, optarg, 0))
@@ -408,7 +408,7 @@ static int parse_args(struct main_args *args, int argc, char **argv, int *help_l
       args->opt->run_as_user = optarg;
       break;
     case 'v':
-      tf_debug_level = 10;
+      Tf_log_set_level(10);
       break;
     case 'V':
       *version = 1;

@@ -38,9 +38,6 @@
 
 /* File scope: set by the SIGUSR1 handler (main.c). */
 static volatile sig_atomic_t requested;
-/* File scope: the terminal's state, reached from the log (log.c), which
- * wipes the line before a message and has no run to ask. */
-static int on_screen;              /* a line is drawn and not yet wiped */
 
 /* The status line of a run; owned by the run (Tf_progress_init and
  * Tf_progress_finish). */
@@ -76,7 +73,7 @@ tf_err Tf_progress_init(struct tf_run *run, int may_show)
   pg->t_last = pg->t_start;
   /* Console modes print flows to the terminal: a status line would land
    * in the middle of them. */
-  pg->shown = may_show && isatty(STDERR_FILENO) && !tf_quiet &&
+  pg->shown = may_show && isatty(STDERR_FILENO) && !Tf_log_quiet() &&
               run->opt->console == TF_CONSOLE_OFF && !run->opt->console_hex &&
               !run->opt->console_json && !run->opt->console_binary;
   return TF_OK;
@@ -284,6 +281,7 @@ static void draw(const struct tf_run *run, int once)
   if (once && !pg->shown) {
     /* SIGUSR1 without a terminal: a plain line, as dd prints. */
     fprintf(stderr, "tcpflow: %s\n", line);
+    fflush(stderr);
   } else {
     /* A line wider than the terminal would wrap, and "\r" would then only
      * go back to the start of its last row: cut it to the width. */
@@ -291,12 +289,8 @@ static void draw(const struct tf_run *run, int once)
     if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 10 &&
         strlen(line) + 10 >= ws.ws_col)
       line[ws.ws_col - 10] = '\0';
-    /* Back to the line start, the line, then clear what a longer previous
-     * line left. */
-    fprintf(stderr, "\rtcpflow: %s\033[K", line);
-    on_screen = 1;
+    Tf_log_status(line);
   }
-  fflush(stderr);
 }
 
 void Tf_progress_tick(struct tf_run *run)
@@ -329,14 +323,6 @@ void Tf_progress_packet(struct tf_run *run)
     Tf_progress_tick(run);
 }
 
-void Tf_progress_clear(void)
-{
-  if (!on_screen)
-    return;
-  fputs("\r\033[K", stderr);
-  on_screen = 0;
-}
-
 void Tf_progress_finish(struct tf_run *run)
 {
   struct tf_progress *pg = run->progress;
@@ -349,7 +335,7 @@ void Tf_progress_finish(struct tf_run *run)
   }
   if (pg->shown) {
     format_line(run, line, sizeof(line), 1);
-    Tf_progress_clear();
+    Tf_log_status_clear();
     fprintf(stderr, "tcpflow: done: %s\n", line);
     fflush(stderr);
   }

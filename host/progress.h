@@ -37,9 +37,6 @@ void Tf_progress_packet(struct tf_run *run);
 void Tf_progress_tick(struct tf_run *run);
 /* From a signal handler: print the status line at the next packet or tick. */
 void Tf_progress_request(void);
-/* Before a log message: wipes the status line so the message starts on a
- * clean line (the next update draws it again). */
-void Tf_progress_clear(void);
 /* The final summary line (when the line was shown); frees run->progress. */
 void Tf_progress_finish(struct tf_run *run);
 

@@ -121,9 +121,9 @@ static void svc_log(tfs_ctx *ctx, int level, const char *fmt, ...)
   va_list ap;
   int min_level = level == TFS_LOG_ERROR ? 0 : level == TFS_LOG_WARN ? 1
                 : level == TFS_LOG_INFO ? 2 : 10;
-  if (level == TFS_LOG_WARN && tf_quiet)
+  if (level == TFS_LOG_WARN && Tf_log_quiet())
     return;
-  if (level != TFS_LOG_ERROR && tf_debug_level < min_level)
+  if (level != TFS_LOG_ERROR && Tf_log_level() < min_level)
     return;
   snprintf(prefix, sizeof(prefix), "%s: ", ctx->name);
   va_start(ap, fmt);
@@ -146,7 +146,7 @@ static const char *svc_setting(tfs_ctx *ctx, const char *name)
     return PACKAGE_VERSION;
   if (strcmp(name, "tcpflow.debug") == 0) {
     char *debug = ctx->run->services->debug;
-    snprintf(debug, sizeof(ctx->run->services->debug), "%d", tf_debug_level);
+    snprintf(debug, sizeof(ctx->run->services->debug), "%d", Tf_log_level());
     return debug;
   }
   for (const struct tfs_setting *s = ctx->desc->settings; s && s->name; s++) {

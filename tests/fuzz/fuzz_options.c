@@ -74,7 +74,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
   dir = Fuzz_scratch_dir("options");
   snprintf(report_path, sizeof(report_path), "%s.report.xml", dir);
-  tf_quiet = 1;
+  Tf_log_set_quiet(1);
   /* Console modes print the flows: keep them off the terminal. */
   if (!freopen("/dev/null", "w", stdout))
     abort();

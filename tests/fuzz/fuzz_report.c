@@ -43,7 +43,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   tf_opt.command_line = "tcpflow -r fuzz";
   Tf_run_init(&run, &tf_opt);
   /* The refused calls are the point; their log lines are noise here. */
-  tf_quiet = 1;
+  Tf_log_set_quiet(1);
   return 0;
 }
 

@@ -32,7 +32,7 @@ void He_setup(const char *tag)
   tf_opt.max_bytes_set = 1;
   tf_opt.max_seek = 64 * 1024;
   tf_opt.tcp_timeout = 30; /* packet-time expiry runs too */
-  tf_quiet = 1;
+  Tf_log_set_quiet(1);
   Tf_run_init(&he_run, &tf_opt);
   if (Tf_flowtab_init(&he_run) != TF_OK || Tf_output_init(&he_run, 64) != TF_OK ||
       Tf_demux_init(&he_run) != TF_OK || Tf_pcapout_init(&he_run) != TF_OK ||
