@@ -123,12 +123,14 @@ struct pending {
 #define PENDING_MAX_FLOWS 4096
 #define PENDING_MAX_BYTES (64u << 20)
 
-/* The scanner inside which the host is now, for the exit() handler (which
- * has no context but this; the scanner's run is calling->run). */
-static struct tfs_ctx *calling;
-static enum call_kind calling_kind;
-static const struct tf_flow *calling_flow;
-static int exit_handler_armed;
+/* The scanner inside which the host is now, for the exit() handler, which
+ * has no context but this (the scanner's run is scanner->run). */
+static struct {
+  struct tfs_ctx *scanner;
+  enum call_kind kind;
+  const struct tf_flow *flow;
+  int armed; /* atexit(dispatch_on_exit) is done: once per process */
+} dispatch_exit;
 
 static int plugins_invoke(struct tfs_ctx *m, const struct call *c)
 {
@@ -211,16 +213,16 @@ static void report_failures(struct tf_run *run)
  * interrupted halfway and cannot be trusted to run. */
 static void dispatch_on_exit(void)
 {
-  struct tfs_ctx *m = calling;
+  struct tfs_ctx *m = dispatch_exit.scanner;
   struct tf_run *run;
   char what[TF_MODULE_MAX_NAME + 4096 + 64];
   if (!m)
     return;
   run = m->run;
-  calling = NULL;
+  dispatch_exit.scanner = NULL;
   m->crashed = 1;
   snprintf(what, sizeof(what), "scanner '%s' (%s) called exit()", m->name, m->path);
-  plugins_disable(run, m, calling_kind, calling_flow, what,
+  plugins_disable(run, m, dispatch_exit.kind, dispatch_exit.flow, what,
                   "called exit(); the run was ended, flows still open are not reported");
   if (Tf_report_is_open(run->report)) {
     struct tf_run_stats st;
@@ -261,7 +263,7 @@ static int plugins_call(struct tf_run *run, struct tfs_ctx *m, const struct call
   g.addr = NULL;
   if (sigsetjmp(g.env, 0) != 0) {
     char why[128], what[TF_MODULE_MAX_NAME + 4096 + 200];
-    calling = NULL;
+    dispatch_exit.scanner = NULL;
     unblock_escape_signals();
     Tf_guard_describe(&g, why, sizeof(why));
     snprintf(what, sizeof(what), "scanner '%s' (%s) %s %s", m->name, m->path,
@@ -272,13 +274,13 @@ static int plugins_call(struct tf_run *run, struct tfs_ctx *m, const struct call
     Tf_services_close_outputs(m);
     return CALL_CRASHED;
   }
-  calling = m;
-  calling_kind = c->kind;
-  calling_flow = f;
+  dispatch_exit.scanner = m;
+  dispatch_exit.kind = c->kind;
+  dispatch_exit.flow = f;
   Tf_guard_enter(&g);
   rc = plugins_invoke(m, c);
   Tf_guard_leave();
-  calling = NULL;
+  dispatch_exit.scanner = NULL;
   return rc;
 }
 
@@ -320,8 +322,8 @@ tf_err Tf_dispatch_start(struct tf_run *run)
   run->dispatch = calloc(1, sizeof(*run->dispatch));
   if (!run->dispatch || Tf_services_init(run) != TF_OK)
     return TF_ERR_NOMEM;
-  if (!exit_handler_armed && atexit(dispatch_on_exit) == 0)
-    exit_handler_armed = 1;
+  if (!dispatch_exit.armed && atexit(dispatch_on_exit) == 0)
+    dispatch_exit.armed = 1;
   for (int i = 0; i < nmodules; i++) {
     struct tfs_ctx *m = &modules[i];
     struct call c = {.kind = CALL_INIT};

@@ -39,17 +39,18 @@
 #define PATH_LEN 4096
 
 /* File scope: the parent's SIGINT/SIGTERM handler forwards to them. */
-static pid_t workers[TF_PARTITION_MAX];
-static int nworkers;
-
-static volatile sig_atomic_t jobs_signalled; /* the workers were told to stop */
+static struct {
+  pid_t pids[TF_PARTITION_MAX];
+  int n;
+  volatile sig_atomic_t signalled; /* the workers were told to stop */
+} jobs_workers;
 
 static void jobs_forward(int sig)
 {
-  jobs_signalled = 1;
-  for (int i = 0; i < nworkers; i++)
-    if (workers[i] > 0)
-      kill(workers[i], sig);
+  jobs_workers.signalled = 1;
+  for (int i = 0; i < jobs_workers.n; i++)
+    if (jobs_workers.pids[i] > 0)
+      kill(jobs_workers.pids[i], sig);
 }
 
 static void jobs_handlers(void (*fn)(int))
@@ -194,8 +195,8 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, str
   Tf_log_debug(2, "-j %d: workers write %s", n,
                direct ? "into the output directory" : "directories of their own");
   fflush(NULL); /* nothing buffered is written twice */
-  for (nworkers = 0; nworkers < n; nworkers++) {
-    int k = nworkers;
+  for (jobs_workers.n = 0; jobs_workers.n < n; jobs_workers.n++) {
+    int k = jobs_workers.n;
     struct tf_jobs_names *nm = &names[k];
     if (direct) {
       snprintf(nm->report, sizeof(nm->report), "%s/w%d.xml", dir, k);
@@ -214,7 +215,7 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, str
       break;
     }
     if (pid == 0) {
-      nworkers = 0;
+      jobs_workers.n = 0;
       jobs->worker = k;
       opt->part_index = (uint32_t)k;
       opt->part_count = (uint32_t)n;
@@ -238,16 +239,16 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, str
       opt->enable_report = 1; /* the merge needs it */
       return TF_OK;
     }
-    workers[k] = pid;
+    jobs_workers.pids[k] = pid;
   }
   jobs_handlers(jobs_forward);
   if (e != TF_OK)
     jobs_forward(SIGTERM);
-  for (int i = 0; i < nworkers; i++) {
+  for (int i = 0; i < jobs_workers.n; i++) {
     int status;
     pid_t r;
     struct rusage ru;
-    while ((r = wait4(workers[i], &status, 0, &ru)) < 0 && errno == EINTR)
+    while ((r = wait4(jobs_workers.pids[i], &status, 0, &ru)) < 0 && errno == EINTR)
       ;
     if (r >= 0) /* what each worker cost: the run takes the longest */
       Tf_log_debug(2, "-j: worker %d: %.3f s user, %.3f s system, %ld KiB resident at most", i,
@@ -264,9 +265,9 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, str
     /* An output error stops a worker where it happens; input errors are
      * the same in every worker (one capture), scanner errors stop nothing. */
     stopped |= we != TF_OK && we != TF_ERR_SCANNER && we != TF_ERR_INPUT;
-    workers[i] = 0;
+    jobs_workers.pids[i] = 0;
   }
-  for (int i = nworkers; i < n; i++)
+  for (int i = jobs_workers.n; i < n; i++)
     ok[i] = 0;
   int all_ok = 1;
   for (int i = 0; i < n; i++)
@@ -280,7 +281,7 @@ tf_err Tf_jobs_run(int n, const char *final_report, const char *final_jsonl, str
     Tf_log_error("-j: a worker failed; the report lists the flows it finished");
   /* Signals now reach no worker and are ignored: the report is finished. */
   tf_err me = direct ? Tf_merge_jobs(dirs, idxs, final_jsonl ? jsonls : NULL, ok, n,
-                                     jobs_signalled || !all_ok || stopped,
+                                     jobs_workers.signalled || !all_ok || stopped,
                                      final_report ? final_report : "", final_jsonl,
                                      opt->command_line)
                      : Tf_merge_dirs(dirs, n, opt->outdir, final_report ? final_report : "", 1,

@@ -30,8 +30,10 @@
 #define SOURCE_IOBUF (512 * 1024) /* stdio buffer for capture files */
 
 /* Reached from signal handlers (main.c), hence file scope. */
-static volatile sig_atomic_t stop_requested;
-static pcap_t *volatile live_pcap; /* for pcap_breakloop from a signal */
+static struct {
+  volatile sig_atomic_t stop_requested;
+  pcap_t *volatile live_pcap; /* for pcap_breakloop */
+} source_signal;
 
 /* What the sources of one run share; owned by the run (Tf_source_init and
  * Tf_source_shutdown). */
@@ -43,14 +45,14 @@ struct tf_sources {
 
 void Tf_source_request_stop(void)
 {
-  stop_requested = 1;
-  if (live_pcap)
-    pcap_breakloop(live_pcap);
+  source_signal.stop_requested = 1;
+  if (source_signal.live_pcap)
+    pcap_breakloop(source_signal.live_pcap);
 }
 
 int Tf_source_stop_requested(void)
 {
-  return stop_requested;
+  return source_signal.stop_requested;
 }
 
 tf_err Tf_source_init(struct tf_run *run)
@@ -349,7 +351,7 @@ static void live_callback(u_char *user, const struct pcap_pkthdr *h, const u_cha
 {
   struct tf_source *s = (struct tf_source *)user;
   source_packet(s, s->dlt, h, bytes);
-  if (stop_requested || Tf_demux_error(s->run) != TF_OK)
+  if (source_signal.stop_requested || Tf_demux_error(s->run) != TF_OK)
     pcap_breakloop(s->pcap);
 }
 
@@ -440,7 +442,7 @@ static tf_err source_run_pcapng(struct tf_source *s)
   }
   Tf_log_debug(1, "%s: interfaces of different link types; tcpflow's own pcapng reader reads "
                "the rest", s->name);
-  while (!stop_requested && Tf_demux_error(s->run) == TF_OK &&
+  while (!source_signal.stop_requested && Tf_demux_error(s->run) == TF_OK &&
          (rc = Tf_pcapng_next(r, &h, &data, &dlt)) == 1) {
     if (seen++ < s->delivered)
       continue; /* libpcap read these already */
@@ -450,7 +452,7 @@ static tf_err source_run_pcapng(struct tf_source *s)
   if (rc < 0)
     Tf_log_error("%s: %s; flows up to there are kept", s->name, Tf_pcapng_error(r));
   Tf_pcapng_close(r);
-  if (child && Tf_decompress_wait(child, err, sizeof(err)) != 0 && rc == 0 && !stop_requested) {
+  if (child && Tf_decompress_wait(child, err, sizeof(err)) != 0 && rc == 0 && !source_signal.stop_requested) {
     source_decompressor_failed(s, err);
     rc = -1;
   }
@@ -467,7 +469,7 @@ static int source_run_fast(struct tf_source *s)
   const uint8_t *data;
   const u_char *lbytes;
   int rc = 1;
-  while (!stop_requested && Tf_demux_error(s->run) == TF_OK &&
+  while (!source_signal.stop_requested && Tf_demux_error(s->run) == TF_OK &&
          (rc = Tf_pcapfile_next(s->fast, &h, &data)) == 1) {
     s->delivered++;
     if (!s->have_prog || pcap_offline_filter(&s->prog, &h, data))
@@ -489,24 +491,24 @@ tf_err Tf_source_run(struct tf_source *s)
   const u_char *bytes;
   int rc;
   if (s->live) {
-    live_pcap = s->pcap;
-    while (!stop_requested && Tf_demux_error(s->run) == TF_OK) {
+    source_signal.live_pcap = s->pcap;
+    while (!source_signal.stop_requested && Tf_demux_error(s->run) == TF_OK) {
       rc = pcap_dispatch(s->pcap, -1, live_callback, (u_char *)s);
       if (rc == PCAP_ERROR) {
         Tf_log_error("%s: %s", s->name, pcap_geterr(s->pcap));
-        live_pcap = NULL;
+        source_signal.live_pcap = NULL;
         return TF_ERR_INPUT;
       }
       if (rc == 0) /* a quiet link: idle flows still time out */
         Tf_demux_expire(s->run, (int64_t)time(NULL) + s->run->opt->tdelta);
       Tf_progress_tick(s->run); /* SIGUSR1 and the status line on a quiet link too */
     }
-    live_pcap = NULL;
+    source_signal.live_pcap = NULL;
     return TF_OK;
   }
   if (s->fast && source_run_fast(s) == 0)
     return TF_OK; /* no decompressor to wait for: plain files only */
-  while (!stop_requested && Tf_demux_error(s->run) == TF_OK) {
+  while (!source_signal.stop_requested && Tf_demux_error(s->run) == TF_OK) {
     rc = pcap_next_ex(s->pcap, &h, &bytes);
     if (rc == 1) {
       s->delivered++;
@@ -516,7 +518,7 @@ tf_err Tf_source_run(struct tf_source *s)
     }
     if (rc == PCAP_ERROR_BREAK)
       return source_reap(s, 1); /* end of file (and of the decompressor) */
-    if (rc == PCAP_ERROR && stop_requested)
+    if (rc == PCAP_ERROR && source_signal.stop_requested)
       break; /* a signal interrupted the read: an orderly stop, not an error */
     if (rc == PCAP_ERROR && source_mixed_links(s))
       return source_run_pcapng(s);
