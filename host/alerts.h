@@ -11,12 +11,15 @@
 
 #include "options.h"
 
+struct tf_run;
+
 /* A flow file was created at path (not for hidden scanner storage). */
 void Tf_alerts_open(const struct tf_options *opt, const char *path);
 /* The flow file at path is complete: "close" on the alert fd, then
- * tcp_cmd with path as its argument (at most a few at once). */
-void Tf_alerts_close(const struct tf_options *opt, const char *path);
-/* Waits for the tcp_cmd processes still running. */
-void Tf_alerts_shutdown(void);
+ * tcp_cmd with path as its argument (at most a few at once, as children
+ * that run->alerts holds). */
+void Tf_alerts_close(struct tf_run *run, const char *path);
+/* Waits for the run's tcp_cmd processes still running; frees run->alerts. */
+void Tf_alerts_shutdown(struct tf_run *run);
 
 #endif

@@ -245,7 +245,7 @@ static void demux_close(struct tf_run *run, struct tf_flow *f, int reason)
   Tf_report_flow_end(run->report);
   Tf_dispatch_finish_pending(run, 0); /* older flows a scanner finishes later */
   if (f->has_file && !f->temp_storage) {
-    Tf_alerts_close(run->opt, f->path);
+    Tf_alerts_close(run, f->path);
   }
   remember_straggler(run, f);
   Tf_output_release(run->output, f);
@@ -611,7 +611,7 @@ void Tf_demux_stats(const struct tf_run *run, struct tf_run_stats *st)
 void Tf_demux_shutdown(struct tf_run *run)
 {
   struct tf_demux *dm = run->demux;
-  Tf_alerts_shutdown();
+  Tf_alerts_shutdown(run);
   if (!dm)
     return;
   run->demux = NULL;

@@ -23,6 +23,7 @@
 
 #include "options.h"
 
+struct tf_alerts;
 struct tf_console;
 struct tf_dispatch;
 struct tf_demux;
@@ -56,6 +57,7 @@ struct tf_run {
   struct tf_dispatch *dispatch; /* dispatch.c: scanner calls (NULL: not started) */
   struct tf_services *services; /* services.c: what scanners' calls share */
   struct tf_report *report;     /* report.c: report.xml, report.jsonl (NULL: none) */
+  struct tf_alerts *alerts;     /* alerts.c: tcp_cmd children (NULL: none yet) */
   int scanners_defer;           /* a started scanner may finish flows later:
                                    set by dispatch.c, read by report.c */
   /* A partitioned run's description, written by Tf_report_open before the

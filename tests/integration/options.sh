@@ -150,6 +150,25 @@ check "-S tcp_alert_fd: open and close lines" \
 "$T" -o "$WORK/cmd" -S "tcp_cmd=echo TCPCMD >>$WORK/cmdlog" -r "$G" >/dev/null 2>&1
 check "-S tcp_cmd runs once per flow file with its path" \
   test "$(grep -c "^TCPCMD $WORK/cmd/" "$WORK/cmdlog")" = 2
+# Many flow files: at most 10 tcp_cmd processes at once, and every one has
+# ended when tcpflow exits (each is waited for by its own pid).
+cat >"$WORK/slowcmd.sh" <<EOF
+#!/bin/sh
+exec 9>>"$WORK/cmdlock"
+flock 9; c=\$(( \$(cat "$WORK/cmdcur" 2>/dev/null || echo 0) + 1 )); echo \$c >"$WORK/cmdcur"
+echo \$c >>"$WORK/cmdpeak"; flock -u 9
+sleep 0.2
+flock 9; echo \$(( \$(cat "$WORK/cmdcur") - 1 )) >"$WORK/cmdcur"; flock -u 9
+echo "\$1" >>"$WORK/cmddone"
+EOF
+chmod +x "$WORK/slowcmd.sh"
+$GEN "$WORK/many.pcap" --flows 20 --segments 2
+"$T" -o "$WORK/cmdmany" -S "tcp_cmd=$WORK/slowcmd.sh" -r "$WORK/many.pcap" >/dev/null 2>&1
+n_files=$(files "$WORK/cmdmany")
+check "-S tcp_cmd: every flow file's command has ended when tcpflow exits" \
+  test "$(wc -l <"$WORK/cmddone")" = "$n_files" -a "$n_files" -ge 20
+peak=$(sort -n "$WORK/cmdpeak" | tail -1)
+check "-S tcp_cmd: at most 10 at once, and more than one ($peak)" test "$peak" -le 10 -a "$peak" -ge 2
 "$T" -o "$WORK/td" -S tdelta=3600 -T '%t' -r "$G" >/dev/null 2>&1
 "$T" -o "$WORK/td0" -T '%t' -r "$G" >/dev/null 2>&1
 a=$(ls "$WORK/td0" | grep -v report | sort | head -1)
