@@ -15,7 +15,7 @@
  * never waits for a hash: when the worker has not finished a closing
  * flow, flow_close says TFS_FLOW_LATER (SDK 1.2) and the host asks
  * flow_finish later, which writes the digests once the worker is done.
- * A flow stays on one worker, so its chunks are hashed in order.  The
+ * A flow is on one worker at a time, so its chunks are hashed in order.  The
  * workers block every signal, so the host's handlers (and its crash
  * guard) stay on the thread that calls us.  Digest types are fetched once
  * and finished flows' contexts reused: OpenSSL 3 would otherwise look the
@@ -110,7 +110,6 @@ struct md5_state {
   const char *label[MD5_MAX_DIGESTS]; /* the type attribute */
   struct md5_worker *workers[MD5_MAX_THREADS]; /* none: hash on the calling thread */
   int nworkers;
-  unsigned next_worker;         /* flows are given to workers in turn */
   /* Finished flows, their contexts kept: a million flows need not
    * allocate a million contexts.  Owned; next through `spare_next`. */
   struct md5_flow *spare;
@@ -185,6 +184,20 @@ static int md5_hash_zeros(struct md5_flow *mf, size_t len)
   return 0;
 }
 
+/* Wakes whoever sleeps on c.  Taking and dropping the lock first means a
+ * thread that found nothing to do is inside pthread_cond_wait by then,
+ * not about to enter it.  The signal comes after the unlock: the woken
+ * thread often runs at once, on our CPU; signalled under the lock, it would
+ * find the lock held and sleep again, and be woken a second time at the
+ * unlock (two context switches per wake-up, the producer preempted for
+ * each). */
+static void md5_signal(struct md5_worker *w, pthread_cond_t *c)
+{
+  pthread_mutex_lock(&w->lock);
+  pthread_mutex_unlock(&w->lock);
+  pthread_cond_signal(c);
+}
+
 static void *md5_worker_main(void *arg)
 {
   struct md5_worker *w = arg;
@@ -223,11 +236,8 @@ static void *md5_worker_main(void *arg)
     if ((want == MD5_WANT_SPACE && (empty || (LOAD(&w->ring_used) <= w->ring_size / 2 &&
                                               LOAD(&w->head) - tail <= MD5_JOBS / 2))) ||
         (want == MD5_WANT_FLOW && (empty || (LOAD(&w->want_mf) == j.mf &&
-                                             LOAD(&j.mf->pending) == 0)))) {
-      pthread_mutex_lock(&w->lock);
-      pthread_cond_signal(&w->done);
-      pthread_mutex_unlock(&w->lock);
-    }
+                                             LOAD(&j.mf->pending) == 0))))
+      md5_signal(w, &w->done);
   }
   return NULL;
 }
@@ -263,11 +273,8 @@ static struct md5_worker *md5_worker_start(size_t ring_size)
 /* Wakes the worker if it sleeps (it then hashes all that is queued). */
 static void md5_kick(struct md5_worker *w)
 {
-  if (LOAD(&w->idle)) {
-    pthread_mutex_lock(&w->lock);
-    pthread_cond_signal(&w->work);
-    pthread_mutex_unlock(&w->lock);
-  }
+  if (LOAD(&w->idle))
+    md5_signal(w, &w->work);
 }
 
 /* Hands the staged job to the worker. */
@@ -546,6 +553,21 @@ static int md5_init(const struct tfs_host *host, tfs_ctx *ctx, void **state)
   return TFS_OK;
 }
 
+/* The worker with the fewest bytes waiting to be hashed; `own` on a tie
+ * (NULL: none, md5_thread=0).  A flow with nothing queued moves to it: its
+ * chunks stay in order, as one worker at a time has them.  Flows given to
+ * workers in turn once and for all left one worker with twice the other's
+ * work on W3, and on W1 (each connection a small request and a large
+ * response) every large response on the same worker, the other core idle. */
+static struct md5_worker *md5_least_busy(const struct md5_state *st, struct md5_worker *own)
+{
+  struct md5_worker *best = own;
+  for (int i = 0; i < st->nworkers; i++)
+    if (!best || LOAD(&st->workers[i]->ring_used) < LOAD(&best->ring_used))
+      best = st->workers[i];
+  return best;
+}
+
 /* mf is done with: kept for the next flow, or freed. */
 static void md5_flow_free(struct md5_state *st, struct md5_flow *mf)
 {
@@ -582,9 +604,7 @@ static struct md5_flow *md5_begin(struct md5_state *st, const struct tfs_flow_in
   mf->ndigests = st->ndigests;
   mf->failed = 0;
   mf->finished = 0;
-  /* A flow keeps its worker (its chunks in order); a new one takes the next. */
-  if (!mf->w && st->nworkers > 0)
-    mf->w = st->workers[st->next_worker++ % (unsigned)st->nworkers];
+  mf->w = md5_least_busy(st, NULL);
   for (int i = 0; i < st->ndigests; i++) {
     if (!mf->mdctx[i] && !(mf->mdctx[i] = EVP_MD_CTX_new()))
       return NULL;
@@ -605,6 +625,8 @@ static int md5_flow_data(void *state, const struct tfs_flow_info *flow, uint64_t
   if ((!mf || offset == 0) && !(mf = md5_begin(st, flow)))
     return TFS_ERROR;
   if (mf->w) {
+    if (LOAD(&mf->pending) == 0)
+      mf->w = md5_least_busy(st, mf->w);
     md5_queue(mf->w, mf, data, len); /* data NULL: a gap, zeros in the file */
     return TFS_OK;
   }
