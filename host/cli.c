@@ -609,11 +609,13 @@ tf_err Tf_cli_parse(struct tf_cli *cli, struct tf_options *opt, int argc, char *
     Tf_log_error("out of memory");
     return TF_ERR_NOMEM;
   }
+  Tf_plugins_set_host_settings(cli->plugins, Tf_options_host_settings);
   opt->command_line = cli_join_args(argc, argv);
   if (!opt->command_line || cli_set_template(cli, TF_DEFAULT_TEMPLATE) != 0) {
     Tf_log_error("out of memory");
     return TF_ERR_NOMEM;
   }
+  optind = 0; /* getopt starts afresh (GNU), should a process read a second command line */
   if (cli_getopt(cli, argc, argv) != 0)
     return TF_ERR_USAGE;
   if (opt->console_json && opt->console == TF_CONSOLE_OFF)
@@ -661,7 +663,6 @@ tf_err Tf_cli_find_scanners(struct tf_cli *cli)
 {
   Tf_settings_load_dir(cli->settings, SYSCONFDIR "/tcpflow/scanners.d");
   cli_plugin_path_dirs(cli);
-  Tf_plugins_set_host_settings(cli->plugins, Tf_options_host_settings);
   return Tf_plugins_discover(cli->plugins);
 }
 
