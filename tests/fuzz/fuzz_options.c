@@ -4,8 +4,8 @@
  * The whole per-run pipeline with options taken from the input: -s, -K,
  * -I, -b, -Fc, -FX, the console modes (-c, -C, -J, -D, -B, -0), -F binning
  * prefixes and a -T template read from the input.  Each input is one run
- * of its own: options from Tf_options_defaults plus what the input asks,
- * flow table, output, demux, console and report set up, the frames fed
+ * of its own: the command line the input asks for, read by tcpflow's own
+ * reader (cli.c; an input whose template tcpflow refuses is skipped), flow table, output, demux, console and report set up, the frames fed
  * through link -> IP -> demux, every flow closed, the report finished and
  * then parsed with libxml2: a report that is not well-formed, or whose
  * root is not <dfxml>, aborts.  The fixed-option harnesses could not find
@@ -24,6 +24,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "cli.h"
 #include "console.h"
 #include "tfl_defrag.h"
 #include "demux.h"
@@ -32,7 +33,6 @@
 #include "tfl_ip.h"
 #include "tfl_link.h"
 #include "log.h"
-#include "naming.h"
 #include "options.h"
 #include "output.h"
 #include "tfl_packet.h"
@@ -42,6 +42,7 @@
 
 /* The options of the harness's run (the program keeps its own in main()). */
 static struct tf_options tf_opt;
+static struct tf_cli cli;
 static struct tf_run run;
 
 /* Byte 0. */
@@ -61,9 +62,10 @@ static struct tf_run run;
 static const int dlts[] = {1, 113, 276, 12, 0, 108, 9, 51, 105, 127, 119, 163};
 #define NDLTS (sizeof(dlts) / sizeof(dlts[0]))
 
-/* Byte 2: the template; values past the table take the input's -T. */
+/* Byte 2: the template; 0 gives no -T (the default), values past the
+ * table take the input's -T. */
 static const char *const templates[] = {
-    TF_DEFAULT_TEMPLATE, "%T_%A-%B%C%c", "%t.%a.%b.%#", "%N/%A%C%c", "%K/%G/%E%e%%%#", "flow%#"};
+    NULL, "%T_%A-%B%C%c", "%t.%a.%b.%#", "%N/%A%C%c", "%K/%G/%E%e%%%#", "flow%#"};
 #define NTEMPLATES (sizeof(templates) / sizeof(templates[0]))
 
 static const char *dir;
@@ -84,77 +86,82 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   return 0;
 }
 
-/* The run's template: a fixed one or the input's, with -F prefixes (bits
- * 3..5 of byte 2 choose k, m, g; bit 6 t, bit 7 T).  NULL when the
- * template is refused, as main.c refuses it. */
-static char *make_template(uint8_t choice, const uint8_t *tbytes, size_t tlen)
+/* The command line the input asks for, as argv[]: read by the program's
+ * own reader (cli.c), so that the run gets exactly what tcpflow would
+ * make of it (the console modes' implications, -T against -Fk/-Fm/-Fg,
+ * the template completed or refused).  Byte 2's low bits pick a template
+ * (0: none, the default with any -F binning; past the table: the
+ * input's), bits 3..7 add -Fk, -Fm, -Fg, -Ft, -FT. */
+struct fuzz_argv {
+  char *v[48];
+  int n;
+  char bytes[16], tmpl[256];
+};
+
+static void arg(struct fuzz_argv *a, const char *s)
 {
-  static const char letters[] = "kmgtT";
-  static const uint8_t bits[] = {0x08, 0x10, 0x20, 0x40, 0x80};
-  char base[300], out[400], err[200];
-  size_t used = 0;
-  if ((choice & 7) < NTEMPLATES) {
-    snprintf(base, sizeof(base), "%s", templates[choice & 7]);
-  } else {
-    if (tlen == 0 || memchr(tbytes, '\0', tlen))
-      return NULL;
-    memcpy(base, tbytes, tlen);
-    base[tlen] = '\0';
-  }
-  out[0] = '\0';
-  for (size_t i = 0; i < sizeof(bits); i++) {
-    const char *p = (choice & bits[i]) ? Tf_naming_prefix_for(letters[i]) : NULL;
-    if (p) {
-      int n = snprintf(out + used, sizeof(out) - used, "%s", p);
-      if (n < 0 || (size_t)n >= sizeof(out) - used)
-        return NULL;
-      used += (size_t)n;
-    }
-  }
-  if (snprintf(out + used, sizeof(out) - used, "%s", base) >= (int)(sizeof(out) - used))
-    return NULL;
-  if (Tf_naming_check(out, err, sizeof(err)) != 0)
-    return NULL;
-  return strdup(out);
+  if (a->n < (int)(sizeof(a->v) / sizeof(a->v[0])) - 1)
+    a->v[a->n++] = (char *)s;
+  a->v[a->n] = NULL;
 }
 
-static void set_options(const uint8_t *h, char *tmpl)
+/* 0, or -1 when the input's template cannot be an argument (a NUL). */
+static int make_argv(struct fuzz_argv *a, const uint8_t *h, const uint8_t *tbytes, size_t tlen)
 {
-  Tf_options_defaults(&tf_opt);
-  tf_opt.outdir = dir;
-  tf_opt.template_str = tmpl;
-  tf_opt.max_seek = 64 * 1024; /* sparse files stay small */
-  tf_opt.report_path = report_path;
-  tf_opt.strip_nonprint = (h[0] & OPT_STRIP) != 0;
-  tf_opt.per_flow_pcap = (h[0] & OPT_KPCAP) != 0;
-  tf_opt.findx = (h[0] & OPT_FINDX) != 0;
-  tf_opt.counter_always = (h[0] & OPT_COUNTER) != 0;
-  if (h[0] & OPT_NOSTORE)
-    tf_opt.store_output = 0;
+  static const char *const prefixes[] = {"-Fk", "-Fm", "-Fg", "-Ft", "-FT"};
+  static const uint8_t bits[] = {0x08, 0x10, 0x20, 0x40, 0x80};
+  static const char *const consoles[] = {NULL, "-c", "-C", "-J"};
+  a->n = 0;
+  arg(a, "tcpflow");
+  arg(a, "-o");
+  arg(a, dir);
+  arg(a, "-X");
+  arg(a, report_path);
+  arg(a, "-m");
+  arg(a, "65536"); /* sparse files stay small */
+  arg(a, "-S");
+  arg(a, "tcp_timeout=30"); /* packet-time expiry runs too */
   /* -b: up to 16 KiB; without it a 1 MiB cap keeps a run small on disk. */
-  tf_opt.max_bytes = (h[0] & OPT_MAXB) ? (uint64_t)h[3] * 64 : 1u << 20;
-  tf_opt.max_bytes_set = 1;
-  switch ((h[0] & OPT_CONSOLE) >> 6) {
-  case 1:
-    tf_opt.console = TF_CONSOLE_WITH_HEADER;
-    break;
-  case 2:
-    tf_opt.console = TF_CONSOLE_NO_HEADER;
-    break;
-  case 3:
-    tf_opt.console = TF_CONSOLE_WITH_HEADER;
-    tf_opt.console_json = 1;
-    break;
-  default:
-    break;
+  snprintf(a->bytes, sizeof(a->bytes), "%u", (h[0] & OPT_MAXB) ? h[3] * 64u : 1u << 20);
+  arg(a, "-b");
+  arg(a, a->bytes);
+  if (h[0] & OPT_STRIP)
+    arg(a, "-s");
+  if (h[0] & OPT_KPCAP)
+    arg(a, "-K");
+  if (h[0] & OPT_FINDX)
+    arg(a, "-I");
+  if (h[0] & OPT_NOSTORE)
+    arg(a, "-FX");
+  if (h[0] & OPT_COUNTER)
+    arg(a, "-Fc");
+  if (consoles[(h[0] & OPT_CONSOLE) >> 6])
+    arg(a, consoles[(h[0] & OPT_CONSOLE) >> 6]);
+  if (h[1] & CON_HEX)
+    arg(a, "-D");
+  if (h[1] & CON_BINARY)
+    arg(a, "-B");
+  if (h[1] & CON_NONL)
+    arg(a, "-0");
+  if (h[1] & CON_COLOR)
+    arg(a, "-g");
+  for (size_t i = 0; i < sizeof(bits); i++)
+    if (h[2] & bits[i])
+      arg(a, prefixes[i]);
+  if ((h[2] & 7) >= 1 && (h[2] & 7) < NTEMPLATES) {
+    arg(a, "-T");
+    arg(a, templates[h[2] & 7]);
+  } else if ((h[2] & 7) >= NTEMPLATES) {
+    if (tlen == 0 || memchr(tbytes, '\0', tlen) || tlen >= sizeof(a->tmpl))
+      return -1;
+    memcpy(a->tmpl, tbytes, tlen);
+    a->tmpl[tlen] = '\0';
+    arg(a, "-T");
+    arg(a, a->tmpl);
   }
-  if (tf_opt.console != TF_CONSOLE_OFF)
-    tf_opt.store_output = 0; /* as main.c decides */
-  tf_opt.console_hex = (h[1] & CON_HEX) != 0;
-  tf_opt.console_binary = (h[1] & CON_BINARY) != 0;
-  tf_opt.console_no_newline = (h[1] & CON_NONL) != 0;
-  tf_opt.console_color = (h[1] & CON_COLOR) != 0;
-  tf_opt.tcp_timeout = 30; /* packet-time expiry runs too */
+  arg(a, "-r");
+  arg(a, "fuzz-input"); /* never opened: the harness feeds the frames */
+  return 0;
 }
 
 /* The report must parse, with <dfxml> at the root. */
@@ -209,17 +216,23 @@ static void feed(int dlt, const uint8_t *p, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   struct tf_run_stats st;
-  char *tmpl;
+  struct fuzz_argv a;
   size_t tlen;
+  tf_err e;
   if (size < 6)
     return 0;
   tlen = data[5] < size - 6 ? data[5] : size - 6;
   if (tlen > 200)
     tlen = 200;
-  tmpl = make_template(data[2], data + 6, tlen);
-  if (!tmpl)
+  if (make_argv(&a, data, data + 6, tlen) != 0)
     return 0;
-  set_options(data, tmpl);
+  e = Tf_cli_parse(&cli, &tf_opt, a.n, a.v);
+  if (e == TF_OK)
+    e = Tf_cli_settle(&cli);
+  if (e != TF_OK) { /* a template tcpflow refuses */
+    Tf_cli_free(&cli);
+    return 0;
+  }
   Tf_run_init(&run, &tf_opt);
   if (Tf_flowtab_init(&run) != TF_OK || Tf_output_init(&run, 64) != TF_OK ||
       Tf_demux_init(&run) != TF_OK ||
@@ -240,7 +253,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   Tf_output_shutdown(&run);
   Tf_flowtab_free(&run);
   check_report();
-  free(tmpl);
+  Tf_cli_free(&cli);
   Fuzz_empty_dir(dir);
   (void)unlink(report_path);
   return 0;
