@@ -69,6 +69,7 @@ static struct {
   pthread_mutex_t lock;
   pthread_cond_t cond;
   struct sigaction alarm_previous;
+  int atfork_done; /* guard_wd_forget is registered: once per process */
 } guard_wd = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
 static int guard_index(int sig)
@@ -181,7 +182,6 @@ static void guard_wd_forget(void)
 
 tf_err Tf_guard_watchdog_start(unsigned seconds)
 {
-  static int atfork_done;
   struct sigaction sa;
   sigset_t all, old;
   int rc;
@@ -195,8 +195,8 @@ tf_err Tf_guard_watchdog_start(unsigned seconds)
     Tf_log_error("cannot set up the scanner watchdog: %s", strerror(errno));
     return TF_ERR_INTERNAL;
   }
-  if (!atfork_done && pthread_atfork(NULL, NULL, guard_wd_forget) == 0)
-    atfork_done = 1;
+  if (!guard_wd.atfork_done && pthread_atfork(NULL, NULL, guard_wd_forget) == 0)
+    guard_wd.atfork_done = 1;
   guard_wd.seconds = seconds;
   guard_wd.main = pthread_self();
   __atomic_store_n(&guard_wd.target, 0UL, __ATOMIC_RELAXED);
