@@ -46,6 +46,9 @@
 
 struct pending;
 
+/* Which data scanners an event is for. */
+enum audience { TO_CLOSE_SCANNERS, TO_STREAMERS, TO_ALL };
+
 /* The dispatch stage of a run; created by Tf_dispatch_start, freed by
  * Tf_dispatch_fini. */
 struct tf_dispatch {
@@ -53,6 +56,11 @@ struct tf_dispatch {
    * instead of looping over the modules each time. */
   int data_active;   /* a started scanner wants flow bytes */
   int stream_active; /* ... and takes them while the capture is read */
+  /* Per module, bit (1 << enum audience) when it hears such events (kept
+   * by update_active): a byte each, read for every segment, where the
+   * modules' own structs are kilobytes apart.  Owned. */
+  uint8_t *audience;
+  uint8_t audience_any; /* the bits of all modules together */
   /* Flows a scanner finishes later, oldest first (struct pending). */
   struct pending *pending_head, *pending_tail;
   size_t npending;
@@ -320,7 +328,9 @@ tf_err Tf_dispatch_start(struct tf_run *run)
   struct tfs_ctx *modules = Tf_plugins_table(run->plugins, &nmodules);
   tf_err e;
   run->dispatch = calloc(1, sizeof(*run->dispatch));
-  if (!run->dispatch || Tf_services_init(run) != TF_OK)
+  /* + 1: calloc(0) may say NULL */
+  if (!run->dispatch || !(run->dispatch->audience = calloc((size_t)nmodules + 1, 1)) ||
+      Tf_services_init(run) != TF_OK)
     return TF_ERR_NOMEM;
   if (!dispatch_exit.armed && atexit(dispatch_on_exit) == 0)
     dispatch_exit.armed = 1;
@@ -377,14 +387,29 @@ int Tf_dispatch_want_packets(struct tf_run *run)
 }
 
 
+/* Is m one of the scanners `who` names? */
+static int audience_of(const struct tfs_ctx *m, enum audience who)
+{
+  if (!active(m, TFS_SCANNER_WANTS_DATA) || !m->desc->flow_data)
+    return 0;
+  return who == TO_ALL || (who == TO_STREAMERS) == ((m->desc->flags & TFS_SCANNER_STREAMS) != 0);
+}
+
 static void update_active(struct tf_run *run)
 {
   int nmodules, defer = 0;
   struct tfs_ctx *modules = Tf_plugins_table(run->plugins, &nmodules);
   run->dispatch->data_active = any_active(run, TFS_SCANNER_WANTS_DATA);
   run->dispatch->stream_active = any_active(run, TFS_SCANNER_WANTS_DATA | TFS_SCANNER_STREAMS);
-  for (int i = 0; i < nmodules; i++)
+  run->dispatch->audience_any = 0;
+  for (int i = 0; i < nmodules; i++) {
     defer |= active(&modules[i], 0) && CAN_DEFER(&modules[i]);
+    run->dispatch->audience[i] = 0;
+    for (int who = TO_CLOSE_SCANNERS; who <= TO_ALL; who++)
+      if (audience_of(&modules[i], (enum audience)who))
+        run->dispatch->audience[i] |= (uint8_t)(1u << who);
+    run->dispatch->audience_any |= run->dispatch->audience[i];
+  }
   run->scanners_defer = defer; /* the report reads it (report.h) */
 }
 
@@ -475,14 +500,9 @@ void Tf_dispatch_flow_open(struct tf_run *run, struct tf_flow *f)
   }
 }
 
-/* Which data scanners an event is for. */
-enum audience { TO_CLOSE_SCANNERS, TO_STREAMERS, TO_ALL };
-
-static int in_audience(const struct tfs_ctx *m, enum audience who)
+static int in_audience(const struct tf_run *run, int i, enum audience who)
 {
-  if (!active(m, TFS_SCANNER_WANTS_DATA) || !m->desc->flow_data)
-    return 0;
-  return who == TO_ALL || (who == TO_STREAMERS) == ((m->desc->flags & TFS_SCANNER_STREAMS) != 0);
+  return (run->dispatch->audience[i] >> who) & 1u;
 }
 
 static void apply_verdict(uint8_t *mark, int rc)
@@ -521,12 +541,12 @@ static void deliver(struct tf_run *run, struct tfs_flow_info *fi, struct tf_flow
     return;
   for (int i = 0; i < nmodules; i++) {
     struct tfs_ctx *m = &modules[i];
-    if (!in_audience(m, who))
+    if (!in_audience(run, i, who))
       continue;
     begin(run, m, i, fi, f, marks);
     if (marks && (marks[i] & (V_DONE | V_SKIP)))
       continue;
-    if (!in_audience(m, who)) /* flow_begin failed */
+    if (!in_audience(run, i, who)) /* flow_begin failed */
       continue;
     set_slot(fi, f, i);
     apply_verdict(marks ? &marks[i] : NULL, plugins_run(run, m, &c, f));
@@ -569,11 +589,8 @@ static void replay(struct tf_run *run, struct tfs_flow_info *fi, struct tf_flow 
 {
   uint64_t cursor = from, size = Tf_output_size(f);
   const uint8_t *held = Tf_output_held(f);
-  int fd, nmodules, anyone = 0;
-  struct tfs_ctx *modules = Tf_plugins_table(run->plugins, &nmodules);
-  for (int i = 0; i < nmodules && !anyone; i++)
-    anyone = in_audience(&modules[i], who);
-  if (cursor >= size || !anyone)
+  int fd;
+  if (cursor >= size || !((run->dispatch->audience_any >> who) & 1u))
     return; /* nobody to read the file back for */
   if (held) {
     /* The whole flow is still in memory, in order and without holes. */
@@ -734,7 +751,7 @@ void Tf_dispatch_flow_close(struct tf_run *run, struct tf_flow *f)
     marks[i] &= (uint8_t)~(V_BEGUN | V_DONE);
   /* flow_begin even for a flow without bytes. */
   for (int i = 0; marks && i < nmodules; i++)
-    if (in_audience(&modules[i], TO_ALL))
+    if (in_audience(run, i, TO_ALL))
       begin(run, &modules[i], i, &fi, f, marks);
   if (fi.length > 0) {
     /* Scanners that streamed get only what they have not seen, unless
@@ -802,6 +819,7 @@ void Tf_dispatch_fini(struct tf_run *run)
     m->started = 0;
   }
   Tf_services_shutdown(run);
+  free(run->dispatch->audience);
   free(run->dispatch);
   run->dispatch = NULL;
 }
