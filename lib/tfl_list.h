@@ -9,7 +9,10 @@
  * this each had head and tail cases, which the static analyzer could not
  * follow).  Used for most-recent-first orders: push to the front when
  * made, Tfl_list_move_front on use, evict or expire from the back (the
- * flow table's last-seen order, output's and -K's open-file caches).
+ * flow table's last-seen order, output's and -K's open-file caches); and
+ * as a first-in first-out queue: Tfl_list_push_back, take the first (the
+ * report's entries waiting for scanners, the flows scanners finish
+ * later).
  *
  * Every operation is static inline: they run for every packet, and a call
  * would cost more than the few stores they are.
@@ -50,6 +53,19 @@ static inline void Tfl_list_push_front(struct tfl_list *head, struct tfl_list *n
   n->next = head->next;
   head->next->prev = n;
   head->next = n;
+}
+
+/* Puts n (unlinked) last. */
+static inline void Tfl_list_push_back(struct tfl_list *head, struct tfl_list *n)
+{
+  Tfl_list_push_front(head->prev, n);
+}
+
+/* Whether n is in a list: an element that was initialised or removed
+ * points at itself. */
+static inline int Tfl_list_linked(const struct tfl_list *n)
+{
+  return n->next != n;
 }
 
 /* Takes n out of its list; n is then unlinked (points at itself). */

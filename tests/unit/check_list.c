@@ -5,7 +5,9 @@
  * table's last-seen order, output's fd cache and the -K writer cache are
  * all one): most-recent-first order, removal of the first, a middle, the
  * last and the only element, unlinked nodes, moving to the front (a hit on
- * the first, a middle and the last element) and the walk front to back.
+ * the first, a middle and the last element) and the walk front to back;
+ * and the first-in first-out use (push to the back, take the first) of the
+ * report's and the dispatcher's queues, with whether a node is linked.
  */
 #include <check.h>
 #include <stdio.h>
@@ -100,12 +102,45 @@ START_TEST(move_front_and_walk)
 }
 END_TEST
 
+START_TEST(fifo_queue)
+{
+  struct tfl_list q = TFL_LIST_INIT(q);
+  struct item it[4];
+  for (int i = 0; i < 4; i++) {
+    it[i].id = i;
+    Tfl_list_init(&it[i].node);
+    ck_assert(!Tfl_list_linked(&it[i].node));
+  }
+  Tfl_list_push_back(&q, &it[0].node); /* into an empty queue */
+  ck_assert_str_eq(ids(&q), "0");
+  ck_assert(Tfl_list_linked(&it[0].node));
+  Tfl_list_push_back(&q, &it[1].node);
+  Tfl_list_push_back(&q, &it[2].node);
+  ck_assert_str_eq(ids(&q), "0 1 2");
+  ck_assert_int_eq(id_of(Tfl_list_last(&q)), 2);
+  /* taken in the order they came, while more arrive */
+  Tfl_list_remove(Tfl_list_first(&q));
+  ck_assert(!Tfl_list_linked(&it[0].node));
+  Tfl_list_push_back(&q, &it[3].node);
+  ck_assert_str_eq(ids(&q), "1 2 3");
+  for (int want = 1; want <= 3; want++) {
+    struct tfl_list *n = Tfl_list_first(&q);
+    ck_assert_int_eq(id_of(n), want);
+    Tfl_list_remove(n);
+  }
+  ck_assert(Tfl_list_empty(&q));
+  ck_assert_ptr_eq(q.next, &q);
+  ck_assert_ptr_eq(q.prev, &q);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("list");
   TCase *t = tcase_create("lru");
   tcase_add_test(t, most_recent_first);
   tcase_add_test(t, move_front_and_walk);
+  tcase_add_test(t, fifo_queue);
   suite_add_tcase(s, t);
   return tu_run(s);
 }
