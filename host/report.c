@@ -30,6 +30,7 @@
 #include "log.h"
 #include "options.h"
 #include "report.h"
+#include "tfl_list.h"
 #include "run.h"
 #include "xmlout.h"
 
@@ -63,7 +64,7 @@ struct report_seg {
   size_t len, cap;
 };
 struct report_entry {
-  struct report_entry *next;
+  struct tfl_list node; /* in the queue, or in the spare entries */
   struct tf_flow flow;  /* a copy: path is path_buf, no other pointer is read */
   char *path_buf;       /* owned, path_cap bytes */
   size_t path_cap;
@@ -114,12 +115,12 @@ struct tf_report {
   const int *deferring;               /* the run's scanners_defer (report.h) */
   struct report_entry *rec;           /* entry being recorded (its close or a fill) */
   struct report_seg *rec_seg;         /* the scope calls go to, or NULL: written */
-  struct report_entry *queue_head, *queue_tail; /* complete or not, in close order */
+  struct tfl_list queue;              /* entries, complete or not, in close order */
   size_t queue_bytes;                 /* their recorded calls */
   size_t queue_len;
   /* Written entries kept with their buffers: a flow costs no allocation
    * once the queue has been as long as it gets. */
-  struct report_entry *spare_entries;
+  struct tfl_list spare_entries;
   int nspare_entries;
 };
 
@@ -350,6 +351,8 @@ tf_err Tf_report_open(struct tf_run *run, const char *path, const char *jsonl_pa
     return TF_ERR_NOMEM;
   rep->opt = run->opt;
   rep->deferring = &run->scanners_defer;
+  Tfl_list_init(&rep->queue);
+  Tfl_list_init(&rep->spare_entries);
   gettimeofday(&rep->start_tv, NULL);
   if (jsonl_path) {
     tf_err e = Tf_jsonl_open(&rep->jl, run->opt, jsonl_path);
@@ -454,12 +457,16 @@ static size_t entry_size(const struct report_entry *e)
 static struct report_entry *entry_new(struct tf_report *rep, const struct tf_flow *f,
                                       uint64_t filesize)
 {
-  struct report_entry *e = rep->spare_entries;
+  struct tfl_list *spare = Tfl_list_first(&rep->spare_entries);
+  struct report_entry *e;
   size_t plen = f->path ? strlen(f->path) + 1 : 0;
-  if (e) {
-    rep->spare_entries = e->next;
+  if (spare) {
+    Tfl_list_remove(spare);
+    e = TFL_LIST_ENTRY(spare, struct report_entry, node);
     rep->nspare_entries--;
-  } else if (!(e = calloc(1, sizeof(*e)))) {
+  } else if ((e = calloc(1, sizeof(*e))) != NULL) {
+    Tfl_list_init(&e->node);
+  } else {
     return NULL;
   }
   if (plen > e->path_cap) {
@@ -472,7 +479,6 @@ static struct report_entry *entry_new(struct tf_report *rep, const struct tf_flo
     e->path_buf = grown;
     e->path_cap = plen;
   }
-  e->next = NULL;
   e->flow = *f;
   e->flow.path = f->path ? memcpy(e->path_buf, f->path, plen) : NULL;
   /* Nothing reads them, and nothing may: they belong to the live flow. */
@@ -504,8 +510,7 @@ static void entry_free(struct tf_report *rep, struct report_entry *e)
   size_t n = entry_size(e);
   rep->queue_bytes -= n;
   if (rep->nspare_entries < REPORT_SPARE_ENTRIES && n <= REPORT_SPARE_MAX_BYTES) {
-    e->next = rep->spare_entries;
-    rep->spare_entries = e;
+    Tfl_list_push_front(&rep->spare_entries, &e->node);
     rep->nspare_entries++;
     return;
   }
@@ -515,10 +520,10 @@ static void entry_free(struct tf_report *rep, struct report_entry *e)
 /* The spare entries, at the end of the report. */
 static void spare_entries_free(struct tf_report *rep)
 {
-  while (rep->spare_entries) {
-    struct report_entry *e = rep->spare_entries;
-    rep->spare_entries = e->next;
-    entry_destroy(e);
+  struct tfl_list *n;
+  while ((n = Tfl_list_first(&rep->spare_entries)) != NULL) {
+    Tfl_list_remove(n);
+    entry_destroy(TFL_LIST_ENTRY(n, struct report_entry, node));
   }
   rep->nspare_entries = 0;
 }
@@ -527,7 +532,7 @@ void Tf_report_flow_begin(struct tf_report *rep, const struct tf_flow *f, uint64
 {
   if (!rep)
     return;
-  if ((*rep->deferring || rep->queue_head) && Tf_report_is_open(rep) &&
+  if ((*rep->deferring || !Tfl_list_empty(&rep->queue)) && Tf_report_is_open(rep) &&
       (rep->rec = entry_new(rep, f, filesize)))
     return;
   flow_begin_now(rep, f, filesize);
@@ -646,11 +651,7 @@ void Tf_report_flow_end(struct tf_report *rep)
   if (!rep)
     return;
   if (rep->rec) {
-    if (rep->queue_tail)
-      rep->queue_tail->next = rep->rec;
-    else
-      rep->queue_head = rep->rec;
-    rep->queue_tail = rep->rec;
+    Tfl_list_push_back(&rep->queue, &rep->rec->node);
     rep->queue_len++;
     rep->rec = NULL;
     queue_write(rep, 0);
@@ -711,11 +712,12 @@ static void seg_replay(struct tf_report *rep, const struct report_seg *g)
  * far as it got: its scanner was stopped, or the run is ending). */
 static void queue_write(struct tf_report *rep, int all)
 {
-  struct report_entry *e;
-  while ((e = rep->queue_head) && (all || e->holes == 0)) {
-    rep->queue_head = e->next;
-    if (!rep->queue_head)
-      rep->queue_tail = NULL;
+  struct tfl_list *n;
+  while ((n = Tfl_list_first(&rep->queue)) != NULL) {
+    struct report_entry *e = TFL_LIST_ENTRY(n, struct report_entry, node);
+    if (!all && e->holes > 0)
+      break;
+    Tfl_list_remove(n);
     rep->queue_len--;
     flow_begin_now(rep, &e->flow, e->filesize);
     if (e->ordered)
@@ -795,7 +797,7 @@ static void queue_flush_all(struct tf_report *rep)
     Tf_report_flow_end(rep);
   } else if (rep->rec) { /* inside a scope */
     struct report_entry *e = rep->rec;
-    int filling = e->next || e == rep->queue_tail;
+    int filling = Tfl_list_linked(&e->node); /* a fill of a queued entry */
     rep->rec = NULL;
     rep->rec_seg = NULL;
     if (!filling) {
