@@ -41,6 +41,7 @@
 #include "report.h"
 #include "run.h"
 #include "services.h"
+#include "tfl_list.h"
 
 #define REPLAY_CHUNK (256 * 1024)
 
@@ -62,7 +63,7 @@ struct tf_dispatch {
   uint8_t *audience;
   uint8_t audience_any; /* the bits of all modules together */
   /* Flows a scanner finishes later, oldest first (struct pending). */
-  struct pending *pending_head, *pending_tail;
+  struct tfl_list pending;
   size_t npending;
   unsigned ticks;    /* Tf_dispatch_tick's count */
   uint8_t replay_buf[REPLAY_CHUNK];
@@ -119,7 +120,7 @@ struct call {
  * saw (fi.path -> a copy, fi.scanner_state -> slot); path names the flow in
  * messages.  Owned here. */
 struct pending {
-  struct pending *next;
+  struct tfl_list node; /* in the dispatcher's pending queue */
   struct tfs_ctx *m;
   struct tfs_flow_info fi;
   char *path;
@@ -328,8 +329,11 @@ tf_err Tf_dispatch_start(struct tf_run *run)
   struct tfs_ctx *modules = Tf_plugins_table(run->plugins, &nmodules);
   tf_err e;
   run->dispatch = calloc(1, sizeof(*run->dispatch));
+  if (!run->dispatch)
+    return TF_ERR_NOMEM;
+  Tfl_list_init(&run->dispatch->pending);
   /* + 1: calloc(0) may say NULL */
-  if (!run->dispatch || !(run->dispatch->audience = calloc((size_t)nmodules + 1, 1)) ||
+  if (!(run->dispatch->audience = calloc((size_t)nmodules + 1, 1)) ||
       Tf_services_init(run) != TF_OK)
     return TF_ERR_NOMEM;
   if (!dispatch_exit.armed && atexit(dispatch_on_exit) == 0)
@@ -672,11 +676,7 @@ static void defer(struct tf_run *run, struct tfs_ctx *m, int i, const struct tfs
     f->scanner_slots[i] = NULL;
   }
   (void)Tf_report_defer(run->report, &p->hole); /* nothing to fill when no report is open */
-  if (run->dispatch->pending_tail)
-    run->dispatch->pending_tail->next = p;
-  else
-    run->dispatch->pending_head = p;
-  run->dispatch->pending_tail = p;
+  Tfl_list_push_back(&run->dispatch->pending, &p->node);
   run->dispatch->npending++;
 }
 
@@ -711,7 +711,8 @@ static int finish_one(struct tf_run *run, struct pending *p, int wait)
 void Tf_dispatch_tick(struct tf_run *run)
 {
   /* Every 32nd packet: a look costs a guarded call into the scanner. */
-  if (run->dispatch && run->dispatch->pending_head && (++run->dispatch->ticks & 31u) == 0)
+  if (run->dispatch && !Tfl_list_empty(&run->dispatch->pending) &&
+      (++run->dispatch->ticks & 31u) == 0)
     Tf_dispatch_finish_pending(run, 0);
 }
 
@@ -719,15 +720,14 @@ void Tf_dispatch_finish_pending(struct tf_run *run, int wait)
 {
   if (!run->dispatch)
     return; /* a run without scanners */
-  struct pending *p;
-  while ((p = run->dispatch->pending_head)) {
+  struct tfl_list *n;
+  while ((n = Tfl_list_first(&run->dispatch->pending)) != NULL) {
+    struct pending *p = TFL_LIST_ENTRY(n, struct pending, node);
     int must = wait || run->dispatch->npending > PENDING_MAX_FLOWS ||
                Tf_report_pending_bytes(run->report) > PENDING_MAX_BYTES;
     if (!finish_one(run, p, must))
       break;
-    run->dispatch->pending_head = p->next;
-    if (!run->dispatch->pending_head)
-      run->dispatch->pending_tail = NULL;
+    Tfl_list_remove(n);
     run->dispatch->npending--;
     free(p->path);
     free(p);
