@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "../sdk/tcpflow/scanner.h"
+#include "tfl_list.h"
 
 #define TF_MODULE_MAX_NAME 64
 
@@ -41,7 +42,7 @@ struct tfs_ctx {
   char fail_reason[1024];  /* as long as load_error, which it may hold */
   char error_msg[256];    /* last tfs_host.error text of the current call */
   char fail_flow[4096];   /* the flow it failed on, or "" */
-  struct tfs_output *outputs; /* open derived files (services.c) */
+  struct tfl_list outputs; /* open derived files (services.c; set up by Tf_services_init) */
   /* The probe's copy of the descriptor (loader.c); owned, freed by
    * Tf_loader_release.  desc points to it until the module is opened. */
   void *probe_record;

@@ -35,7 +35,7 @@ struct tfs_output {
   int registered; /* output_register: listed in the report */
   uint64_t flow_id; /* the flow it derives from, or TFS_NO_FLOW (run output) */
   struct tfs_ctx *owner;
-  struct tfs_output *prev, *next;
+  struct tfl_list node; /* in owner->outputs */
 };
 
 struct listed;
@@ -194,10 +194,7 @@ static struct tfs_output *output_new(tfs_ctx *ctx, char *path, uint64_t flow_id,
   o->path = path;
   o->flow_id = flow_id;
   o->owner = ctx;
-  o->next = ctx->outputs;
-  if (o->next)
-    o->next->prev = o;
-  ctx->outputs = o;
+  Tfl_list_push_front(&ctx->outputs, &o->node);
   return o;
 }
 
@@ -346,12 +343,7 @@ static int svc_output_close(tfs_output *o, int keep)
   int rc = TFS_OK;
   if (!o)
     return TFS_ERROR;
-  if (o->prev)
-    o->prev->next = o->next;
-  else
-    o->owner->outputs = o->next;
-  if (o->next)
-    o->next->prev = o->prev;
+  Tfl_list_remove(&o->node);
   if (close(o->fd) != 0) {
     Tf_log_error("cannot close %s: %s", o->path, strerror(errno));
     rc = TFS_ERROR;
@@ -404,16 +396,24 @@ void Tf_services_list_outputs(struct tf_run *run, uint64_t flow_id)
     free(l);
   }
   /* Registered and still open: listed with what was written so far. */
-  for (int i = 0; i < n; i++)
-    for (struct tfs_output *o = mods[i].outputs; o; o = o->next)
+  for (int i = 0; i < n; i++) {
+    const struct tfl_list *node;
+    TFL_LIST_FOR_EACH(node, &mods[i].outputs) {
+      struct tfs_output *o = TFL_LIST_ENTRY(node, struct tfs_output, node);
       if (o->registered && o->flow_id == flow_id) {
         list_one(run->report, mods[i].name, o->path, o->written);
         o->registered = 0;
       }
+    }
+  }
 }
 
 tf_err Tf_services_init(struct tf_run *run)
 {
+  int n;
+  struct tfs_ctx *mods = Tf_plugins_table(run->plugins, &n);
+  for (int i = 0; i < n; i++)
+    Tfl_list_init(&mods[i].outputs); /* no scanner has an output open yet */
   run->services = calloc(1, sizeof(*run->services));
   return run->services ? TF_OK : TF_ERR_NOMEM;
 }
@@ -438,11 +438,10 @@ void Tf_services_shutdown(struct tf_run *run)
 
 void Tf_services_close_outputs(struct tfs_ctx *m)
 {
-  /* By a saved next pointer: svc_output_close unlinks and frees o (and
-   * the loop never reads the list head again, which the clang analyzer
-   * could not follow). */
-  for (tfs_output *o = m->outputs, *next; o; o = next) {
-    next = o->next;
+  struct tfl_list *n;
+  /* svc_output_close unlinks and frees o. */
+  while ((n = Tfl_list_first(&m->outputs)) != NULL) {
+    tfs_output *o = TFL_LIST_ENTRY(n, struct tfs_output, node);
     Tf_log_warn("scanner '%s' left %s open; closed by the host", m->name, o->path);
     svc_output_close(o, 1);
   }
