@@ -104,4 +104,10 @@ static inline struct tfl_list *Tfl_list_last(const struct tfl_list *head)
 #define TFL_LIST_FOR_EACH(pos, head) \
   for ((pos) = (head)->next; (pos) != (head); (pos) = (pos)->next)
 
+/* The same walk where the body may remove (and free) `pos`: `next` (a
+ * struct tfl_list *) holds the node after it. */
+#define TFL_LIST_FOR_EACH_SAFE(pos, next, head) \
+  for ((pos) = (head)->next, (next) = (pos)->next; (pos) != (head); \
+       (pos) = (next), (next) = (pos)->next)
+
 #endif

@@ -7,7 +7,8 @@
  * last and the only element, unlinked nodes, moving to the front (a hit on
  * the first, a middle and the last element) and the walk front to back;
  * and the first-in first-out use (push to the back, take the first) of the
- * report's and the dispatcher's queues, with whether a node is linked.
+ * report's and the dispatcher's queues, with whether a node is linked; and
+ * removing elements while walking.
  */
 #include <check.h>
 #include <stdio.h>
@@ -134,6 +135,28 @@ START_TEST(fifo_queue)
 }
 END_TEST
 
+/* Removing while walking: the first, a middle and the last element, then
+ * all that are left. */
+START_TEST(remove_while_walking)
+{
+  struct tfl_list head = TFL_LIST_INIT(head), *n, *next;
+  struct item it[5];
+  for (int i = 0; i < 5; i++) {
+    it[i].id = i;
+    Tfl_list_push_back(&head, &it[i].node);
+  }
+  TFL_LIST_FOR_EACH_SAFE(n, next, &head)
+    if (id_of(n) % 2 == 0)
+      Tfl_list_remove(n);
+  ck_assert_str_eq(ids(&head), "1 3");
+  TFL_LIST_FOR_EACH_SAFE(n, next, &head)
+    Tfl_list_remove(n);
+  ck_assert(Tfl_list_empty(&head));
+  TFL_LIST_FOR_EACH_SAFE(n, next, &head) /* an empty list: no turn */
+    ck_abort();
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("list");
@@ -141,6 +164,7 @@ int main(void)
   tcase_add_test(t, most_recent_first);
   tcase_add_test(t, move_front_and_walk);
   tcase_add_test(t, fifo_queue);
+  tcase_add_test(t, remove_while_walking);
   suite_add_tcase(s, t);
   return tu_run(s);
 }
