@@ -45,7 +45,7 @@ struct claim;
  * scanners' calls share.  Owned by the run, freed by Tf_services_shutdown. */
 struct tf_services {
   const struct tf_flow *current_flow; /* flow being delivered, for output_open */
-  struct listed *listed_head;         /* closed derived files to list; owned */
+  struct tfl_list listed;             /* closed derived files to list (struct listed); owned */
   struct claim *claims;               /* suffix owners; owned */
   size_t nclaims, claims_cap;
   char debug[16];                     /* the tcpflow.debug setting's text */
@@ -58,7 +58,7 @@ struct listed {
   uint64_t size;
   uint64_t flow_id;
   char scanner[TF_MODULE_MAX_NAME];
-  struct listed *next;
+  struct tfl_list node; /* in the services' listed */
 };
 
 /* Which scanner uses which derived-file suffix in this run: the first
@@ -358,8 +358,7 @@ static int svc_output_close(tfs_output *o, int keep)
       l->size = o->written;
       l->flow_id = o->flow_id;
       snprintf(l->scanner, sizeof(l->scanner), "%s", o->owner->name);
-      l->next = o->owner->run->services->listed_head;
-      o->owner->run->services->listed_head = l;
+      Tfl_list_push_front(&o->owner->run->services->listed, &l->node);
     }
   }
   free(o->path);
@@ -381,25 +380,23 @@ static void list_one(struct tf_report *rep, const char *scanner, const char *pat
 
 void Tf_services_list_outputs(struct tf_run *run, uint64_t flow_id)
 {
-  struct listed **pp = &run->services->listed_head;
+  struct tfl_list *node, *next;
   int n;
   struct tfs_ctx *mods = Tf_plugins_table(run->plugins, &n);
-  while (*pp) {
-    struct listed *l = *pp;
-    if (l->flow_id != flow_id) {
-      pp = &l->next;
+  TFL_LIST_FOR_EACH_SAFE(node, next, &run->services->listed) {
+    struct listed *l = TFL_LIST_ENTRY(node, struct listed, node);
+    if (l->flow_id != flow_id)
       continue;
-    }
     list_one(run->report, l->scanner, l->path, l->size);
-    *pp = l->next;
+    Tfl_list_remove(node);
     free(l->path);
     free(l);
   }
   /* Registered and still open: listed with what was written so far. */
   for (int i = 0; i < n; i++) {
-    const struct tfl_list *node;
-    TFL_LIST_FOR_EACH(node, &mods[i].outputs) {
-      struct tfs_output *o = TFL_LIST_ENTRY(node, struct tfs_output, node);
+    const struct tfl_list *on;
+    TFL_LIST_FOR_EACH(on, &mods[i].outputs) {
+      struct tfs_output *o = TFL_LIST_ENTRY(on, struct tfs_output, node);
       if (o->registered && o->flow_id == flow_id) {
         list_one(run->report, mods[i].name, o->path, o->written);
         o->registered = 0;
@@ -415,7 +412,10 @@ tf_err Tf_services_init(struct tf_run *run)
   for (int i = 0; i < n; i++)
     Tfl_list_init(&mods[i].outputs); /* no scanner has an output open yet */
   run->services = calloc(1, sizeof(*run->services));
-  return run->services ? TF_OK : TF_ERR_NOMEM;
+  if (!run->services)
+    return TF_ERR_NOMEM;
+  Tfl_list_init(&run->services->listed);
+  return TF_OK;
 }
 
 void Tf_services_shutdown(struct tf_run *run)
@@ -427,9 +427,10 @@ void Tf_services_shutdown(struct tf_run *run)
   for (size_t i = 0; i < sv->claims_cap; i++)
     free(sv->claims[i].suffix);
   free(sv->claims);
-  while (sv->listed_head) {
-    struct listed *l = sv->listed_head;
-    sv->listed_head = l->next;
+  struct tfl_list *n;
+  while ((n = Tfl_list_first(&sv->listed)) != NULL) {
+    struct listed *l = TFL_LIST_ENTRY(n, struct listed, node);
+    Tfl_list_remove(n);
     free(l->path);
     free(l);
   }
