@@ -11,12 +11,13 @@
 #include <string.h>
 
 #include "http.h"
+#include "tfl_list.h"
 
 #define PAIR_SESSIONS 1024
 #define PAIR_PER_SESSION 4096
 
 struct pair_req {
-  struct pair_req *next;
+  struct tfl_list node; /* in its session's queue */
   char method[24];
   char *uri;
 };
@@ -27,7 +28,7 @@ struct pair_session {
   int used;
   int done;
   unsigned count;
-  struct pair_req *head, *tail;
+  struct tfl_list reqs; /* struct pair_req, oldest first; owned */
 };
 
 struct http_pairs {
@@ -35,20 +36,34 @@ struct http_pairs {
   uint64_t clock;
 };
 
+/* An unused session, its queue empty. */
+static void pair_reset(struct pair_session *s)
+{
+  memset(s, 0, sizeof(*s));
+  Tfl_list_init(&s->reqs);
+}
+
 struct http_pairs *Http_pairs_new(void)
 {
-  return calloc(1, sizeof(struct http_pairs));
+  struct http_pairs *pp = malloc(sizeof(*pp));
+  if (!pp)
+    return NULL;
+  pp->clock = 0;
+  for (unsigned i = 0; i < PAIR_SESSIONS; i++)
+    pair_reset(&pp->s[i]);
+  return pp;
 }
 
 static void pair_clear(struct pair_session *s)
 {
-  while (s->head) {
-    struct pair_req *r = s->head;
-    s->head = r->next;
+  struct tfl_list *n;
+  while ((n = Tfl_list_first(&s->reqs)) != NULL) {
+    struct pair_req *r = TFL_LIST_ENTRY(n, struct pair_req, node);
+    Tfl_list_remove(n);
     free(r->uri);
     free(r);
   }
-  memset(s, 0, sizeof(*s));
+  pair_reset(s);
 }
 
 void Http_pairs_free(struct http_pairs *pp)
@@ -103,11 +118,7 @@ void Http_pairs_push(struct http_pairs *pp, uint64_t session, const char *method
     return;
   snprintf(r->method, sizeof(r->method), "%s", method); /* cut to the field */
   r->uri = uri ? strdup(uri) : NULL;
-  if (s->tail)
-    s->tail->next = r;
-  else
-    s->head = r;
-  s->tail = r;
+  Tfl_list_push_back(&s->reqs, &r->node);
   s->count++;
 }
 
@@ -115,13 +126,12 @@ int Http_pairs_pop(struct http_pairs *pp, uint64_t session, char *method, size_t
                    char **uri)
 {
   struct pair_session *s = pair_find(pp, session);
+  struct tfl_list *n = s ? Tfl_list_first(&s->reqs) : NULL;
   struct pair_req *r;
-  if (!s || !s->head || method_size == 0)
+  if (!n || method_size == 0)
     return 0;
-  r = s->head;
-  s->head = r->next;
-  if (!s->head)
-    s->tail = NULL;
+  r = TFL_LIST_ENTRY(n, struct pair_req, node);
+  Tfl_list_remove(n);
   s->count--;
   snprintf(method, method_size, "%s", r->method);
   *uri = r->uri;
