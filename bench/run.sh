@@ -162,13 +162,16 @@ side_by_side() {
     log "building workloads: $missing(a few minutes)"
     WORKLOADS="$missing" bash "$BENCH_SHARED/make-workloads.sh" "$PCAPDIR"
   fi
+  # Each round runs every case once, so that a slow spell of a shared
+  # machine falls on the cases alike (the md5 case is compared with the
+  # default one of the same rounds).
   for w in $WORKLOADS; do
-    for c in $CASES; do
-      case_applies "$c" "$w" || continue
-      o=$(case_opts "$c" "$w")
-      n=$RUNS
-      [ "$w" = w4-synth ] && n=$W4_RUNS
-      for r in $(seq "$n"); do
+    n=$RUNS
+    [ "$w" = w4-synth ] && n=$W4_RUNS
+    for r in $(seq "$n"); do
+      for c in $CASES; do
+        case_applies "$c" "$w" || continue
+        o=$(case_opts "$c" "$w")
         log "$w $c round $r/$n: ours${o:+ $o}, 1.6.1, floor"
         # shellcheck disable=SC2086  # the options are separate words on purpose
         {
