@@ -188,8 +188,7 @@ static void failure_record(struct tfs_ctx *m, const char *event, const char *rea
  * which callback and flow, and remembers it for the report's
  * <scanner_failure> and for the exit status. */
 static void plugins_disable(struct tf_run *run, struct tfs_ctx *m, enum call_kind kind,
-                            const struct tf_flow *f,
-                            const char *what, const char *reason)
+                            const struct tf_flow *f, const char *what, const char *reason)
 {
   const char *flow = f && f->path ? f->path : "";
   Tf_log_error("%s in %s%s%s%s", what, call_names[kind], *flow ? " for " : "", flow,
@@ -390,7 +389,6 @@ int Tf_dispatch_want_packets(struct tf_run *run)
   return any_active(run, TFS_SCANNER_WANTS_PACKETS);
 }
 
-
 /* Is m one of the scanners `who` names? */
 static int audience_of(const struct tfs_ctx *m, enum audience who)
 {
@@ -519,8 +517,7 @@ static void apply_verdict(uint8_t *mark, int rc)
 
 /* flow_begin of scanner i for f unless already called (1.1 scanners). */
 static void begin(struct tf_run *run, struct tfs_ctx *m, int i, struct tfs_flow_info *fi,
-                  struct tf_flow *f,
-                  uint8_t *marks)
+                  struct tf_flow *f, uint8_t *marks)
 {
   struct call c = {.kind = CALL_FLOW_BEGIN, .fi = fi};
   if (!marks || (marks[i] & V_BEGUN))
@@ -534,8 +531,7 @@ static void begin(struct tf_run *run, struct tfs_ctx *m, int i, struct tfs_flow_
 
 /* Never called with len 0: the SDK promises flow_data a length. */
 static void deliver(struct tf_run *run, struct tfs_flow_info *fi, struct tf_flow *f,
-                    enum audience who,
-                    uint64_t off, const uint8_t *data, size_t len)
+                    enum audience who, uint64_t off, const uint8_t *data, size_t len)
 {
   int nmodules;
   struct tfs_ctx *modules = Tf_plugins_table(run->plugins, &nmodules);
@@ -571,8 +567,7 @@ void Tf_dispatch_stream(struct tf_run *run, struct tf_flow *f, uint64_t off, con
 
 /* Bytes [from, to) of the file, in chunks. */
 static void replay_file_range(struct tf_run *run, int fd, struct tfs_flow_info *fi,
-                              struct tf_flow *f,
-                              enum audience who, uint64_t from, uint64_t to)
+                              struct tf_flow *f, enum audience who, uint64_t from, uint64_t to)
 {
   while (from < to) {
     size_t want = to - from > REPLAY_CHUNK ? REPLAY_CHUNK : (size_t)(to - from);
