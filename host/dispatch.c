@@ -331,9 +331,11 @@ tf_err Tf_dispatch_start(struct tf_run *run)
   if (!run->dispatch)
     return TF_ERR_NOMEM;
   Tfl_list_init(&run->dispatch->pending);
-  /* + 1: calloc(0) may say NULL */
-  if (!(run->dispatch->audience = calloc((size_t)nmodules + 1, 1)) ||
-      Tf_services_init(run) != TF_OK)
+  /* The services first: once the dispatcher exists, Tf_dispatch_fini
+   * walks every module's open outputs, which Tf_services_init sets up.
+   * + 1: calloc(0) may say NULL. */
+  if (Tf_services_init(run) != TF_OK ||
+      !(run->dispatch->audience = calloc((size_t)nmodules + 1, 1)))
     return TF_ERR_NOMEM;
   if (!dispatch_exit.armed && atexit(dispatch_on_exit) == 0)
     dispatch_exit.armed = 1;
