@@ -40,6 +40,13 @@ static void alerts_forget(struct tf_alerts *al, int k)
   al->children[k] = al->children[--al->n];
 }
 
+/* Waits for child k to end (a signal does not cut the wait short). */
+static void alerts_wait(const struct tf_alerts *al, int k)
+{
+  while (waitpid(al->children[k], NULL, 0) < 0 && errno == EINTR)
+    ;
+}
+
 /* Reaps the children that ended; when all MAX_CHILDREN still run, waits
  * for the oldest. */
 static void alerts_reap(struct tf_alerts *al)
@@ -48,8 +55,7 @@ static void alerts_reap(struct tf_alerts *al)
     if (waitpid(al->children[k], NULL, WNOHANG) != 0)
       alerts_forget(al, k); /* ended, or not ours to wait for (-1) */
   if (al->n == MAX_CHILDREN) {
-    while (waitpid(al->children[0], NULL, 0) < 0 && errno == EINTR)
-      ;
+    alerts_wait(al, 0);
     alerts_forget(al, 0);
   }
 }
@@ -96,7 +102,6 @@ void Tf_alerts_shutdown(struct tf_run *run)
     return;
   run->alerts = NULL;
   for (int k = 0; k < al->n; k++)
-    while (waitpid(al->children[k], NULL, 0) < 0 && errno == EINTR)
-      ;
+    alerts_wait(al, k);
   free(al);
 }
