@@ -717,6 +717,10 @@ tf_err Tf_cli_settle(struct tf_cli *cli)
       TF_OK)
     return e;
   cli_host_settings(cli);
+  /* Console output is for reading now: no report.xml dropped in the
+   * current directory unless -X asks for one (as upstream did after 1.6.1). */
+  if (cli->opt->console != TF_CONSOLE_OFF && !cli->opt->report_path)
+    cli->opt->enable_report = 0;
   if ((e = cli_report_format(cli)) != TF_OK)
     return e;
   if ((e = Tf_plugins_select(cli->plugins)) != TF_OK)

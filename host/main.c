@@ -229,10 +229,6 @@ static tf_err main_start(struct tf_cli *cli, struct tf_run *run, struct tf_sourc
     goto fail;
   if ((e = Tf_dispatch_start(run)) != TF_OK || (e = Tf_source_init(run)) != TF_OK)
     goto fail;
-  /* Console output is for reading now: no report.xml dropped in the
-   * current directory unless -X asks for one (as upstream did after 1.6.1). */
-  if (opt->console != TF_CONSOLE_OFF && !opt->report_path)
-    cli->opt->enable_report = 0;
   rp->xml = rp->jsonl = NULL;
   if (opt->enable_report) {
     report_paths(cli, rp->xml_buf, rp->jsonl_buf, sizeof(rp->xml_buf), &rp->xml, &rp->jsonl);
